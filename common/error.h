@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* error.h — the error object every fallible function fills. */
+#ifndef LK_ERROR_H
+#define LK_ERROR_H
+
+#include "linkem.h"
+
+#include <stdarg.h>
+
+int lk_error_vset(struct lk_error *e, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+/* Set from errno: "<text>: <strerror(errno)>". */
+int lk_error_errno(struct lk_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

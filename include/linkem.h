@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * linkem.h — the public interface of liblinkem.
+ *
+ * liblinkem runs a group of programs ("peers"), each in its own network,
+ * mount, PID, UTS and IPC namespaces, wired to a hub bridge, and supervises
+ * them.  linkem-launch is a thin client of this library.
+ *
+ * Conventions: functions return 0 or a negative errno and fill a
+ * struct lk_error with a sentence that names what failed on what.
+ */
+#ifndef LINKEM_H
+#define LINKEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LK_EXPORT __attribute__((visibility("default")))
+
+/* ---- errors ----------------------------------------------------------- */
+
+struct lk_error {
+	int code;	/* positive errno, 0 when no error */
+	char msg[1024]; /* "add veth for peer3: File exists (kernel: ...)" */
+};
+
+/* Set the error and return -code. */
+LK_EXPORT int lk_error_set(struct lk_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prefix context ("while doing X: ") to an error; returns -e->code. */
+LK_EXPORT int lk_error_wrap(struct lk_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- the address plan ------------------------------------------------- */
+
+/* Peers are numbered 1..n.  Peer i gets the i-th host address of the IPv4
+ * subnet and the i-th address of a ULA /64 beside it. */
+struct lk_plan {
+	unsigned n;
+	uint32_t net4;	   /* network address, host byte order */
+	unsigned prefix4;  /* prefix length */
+	uint8_t net6[16];  /* the /64 ULA prefix */
+};
+
+#define LK_DEFAULT_SUBNET "10.0.0.0/16"
+#define LK_MAX_PEERS 65534
+
+/* Parse "A.B.C.D/P"; host bits must be zero. */
+LK_EXPORT int lk_subnet_parse(const char *text, uint32_t *net4,
+			      unsigned *prefix4, struct lk_error *e);
+/* How many peers a subnet holds (network and broadcast excluded). */
+LK_EXPORT unsigned lk_subnet_capacity(unsigned prefix4);
+LK_EXPORT int lk_plan_init(struct lk_plan *p, unsigned n, const char *subnet,
+			   struct lk_error *e);
+LK_EXPORT struct in_addr lk_plan_addr4(const struct lk_plan *p, unsigned id);
+LK_EXPORT struct in6_addr lk_plan_addr6(const struct lk_plan *p, unsigned id);
+/* The MAC address of peer id's eth0: 02:6c:6b:xx:xx:xx. */
+LK_EXPORT void lk_plan_mac(const struct lk_plan *p, unsigned id,
+			   uint8_t mac[6]);
+/* Which peer owns an address; 0 when none. */
+LK_EXPORT unsigned lk_plan_peer_of4(const struct lk_plan *p,
+				    struct in_addr a);
+LK_EXPORT unsigned lk_plan_peer_of6(const struct lk_plan *p,
+				    const struct in6_addr *a);
+
+/* ---- options ---------------------------------------------------------- */
+
+enum lk_engine_kind {
+	LK_ENGINE_AUTO = 0,
+	LK_ENGINE_KERNEL,
+	LK_ENGINE_USERSPACE,
+};
+
+struct lk_strv {
+	char **v;
+	size_t n;
+};
+
+struct lk_options {
+	unsigned n;		 /* -n: number of peers */
+	const char *subnet;	 /* --subnet, default LK_DEFAULT_SUBNET */
+	struct lk_strv links;	 /* --link SPEC, in order */
+	struct lk_strv at;	 /* --at TIME:SPEC, in order */
+	enum lk_engine_kind engine;
+	bool seed_set;
+	uint64_t seed;
+	const char *policy;	 /* --policy NAME|FILE, default "default" */
+	struct lk_strv caps;	 /* --cap NAME */
+	struct lk_strv rw, ro, binds; /* --rw, --ro, --bind SRC:DST */
+	const char *user;	 /* --user UID[:GID] */
+	const char *log_dir;	 /* --log-dir */
+	const char *pcap_dir;	 /* --pcap */
+	const char *control;	 /* --control */
+	const char *scenario;	 /* --scenario FILE */
+	const char *policy_check; /* --policy-check FILE: validate and exit */
+	unsigned grace_ms;	 /* --grace, default 3000 */
+	bool quiet;		 /* -q: no notices */
+	bool help, version;
+	char **argv;		 /* COMMAND and its arguments */
+	int argc;
+};
+
+/* Parse linkem-launch's command line.  Pure: no output, no side effects.
+ * Returns 0, or -EINVAL with a one-line message naming the offending
+ * text.  opts must be freed with lk_options_free. */
+LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *opts,
+			       struct lk_error *e);
+LK_EXPORT void lk_options_free(struct lk_options *opts);
+LK_EXPORT const char *lk_launch_usage(void);
+
+/* ---- templating ------------------------------------------------------- */
+
+/* Replace {id} {n} {addr} {addr6} {name} in one argument.  Unknown
+ * {words} stay as they are.  Returns a malloc'd string or NULL. */
+LK_EXPORT char *lk_template_expand(const char *arg, const struct lk_plan *p,
+				   unsigned id);
+
+/* ---- a launch --------------------------------------------------------- */
+
+struct lk_launch;
+
+/* Check the options and compute the plan; creates nothing. */
+LK_EXPORT int lk_launch_new(const struct lk_options *opts,
+			    struct lk_launch **out, struct lk_error *e);
+/* Create the hub, clone every peer, wire the network, release the peers.
+ * On failure everything created so far is torn down. */
+LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e);
+/* Supervise until every peer has ended: output, signals, reaping.
+ * Returns 0 or a negative errno for a failure of the supervisor itself. */
+LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e);
+/* 0 when every peer exited 0; else the status of the lowest-numbered
+ * failed peer (128+S for a signal). */
+LK_EXPORT int lk_launch_exit_status(const struct lk_launch *l);
+LK_EXPORT void lk_launch_free(struct lk_launch *l);
+
+/* Per-peer outcome, valid after lk_launch_run. */
+struct lk_peer_result {
+	unsigned id;
+	int pid;	/* in the supervisor's PID namespace */
+	bool ended;
+	bool signaled;
+	int status;	/* exit status, or the signal number */
+	int exec_errno; /* non-zero when COMMAND could not be executed */
+};
+LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
+				    struct lk_peer_result *out);
+
+LK_EXPORT const char *lk_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LINKEM_H */
