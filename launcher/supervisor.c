@@ -396,6 +396,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 			goto fail;
 		}
 	}
+	r = lk_hub_wait_forwarding(&l->hub, n, 5000, e);
+	if (r < 0)
+		goto fail;
 	/* Everything is wired: let every peer go. */
 	for (unsigned i = 0; i < n; i++) {
 		if (send(l->peers[i].sync, &go, sizeof(go), MSG_NOSIGNAL) < 0) {

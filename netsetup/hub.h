@@ -33,6 +33,11 @@ int lk_hub_commit(struct lk_hub *h, struct lk_error *e);
  * eth0's addresses. */
 int lk_peer_net_configure(const struct lk_hub *h, const struct lk_plan *p,
 			  unsigned id, int nsfd, struct lk_error *e);
+/* Wait until the kernel has brought every one of the n ports up and
+ * forwarding (carrier changes are applied asynchronously by linkwatch;
+ * until then a veth drops what it is given). */
+int lk_hub_wait_forwarding(struct lk_hub *h, unsigned n, int timeout_ms,
+			   struct lk_error *e);
 void lk_hub_destroy(struct lk_hub *h);
 
 #endif
