@@ -100,7 +100,7 @@ static int parse_decimal(const char *s, double *v, char **end)
 	return 0;
 }
 
-int lk_parse_percent(const char *s, uint32_t *out)
+int lk_parse_fraction(const char *s, double *out)
 {
 	double v;
 	char *end;
@@ -112,7 +112,23 @@ int lk_parse_percent(const char *s, uint32_t *out)
 	v /= 100.0;
 	if (v > 1.0)
 		return -ERANGE;
-	*out = (uint32_t)rint(v * 4294967295.0);
+	*out = v;
+	return 0;
+}
+
+uint32_t lk_percent_scale(double f)
+{
+	return (uint32_t)rint(f * 4294967295.0);
+}
+
+int lk_parse_percent(const char *s, uint32_t *out)
+{
+	double v;
+	int r = lk_parse_fraction(s, &v);
+
+	if (r < 0)
+		return r;
+	*out = lk_percent_scale(v);
 	return 0;
 }
 

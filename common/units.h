@@ -20,6 +20,10 @@ int lk_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
  * percent).  0..100% only.  Stored as netem stores it: scaled so that
  * UINT32_MAX is 100%, rounded to nearest like tc (rint(p * UINT32_MAX)). */
 int lk_parse_percent(const char *s, uint32_t *out);
+/* The same as a fraction 0.0 .. 1.0 (unrounded). */
+int lk_parse_fraction(const char *s, double *out);
+/* A fraction scaled like netem: rint(f * UINT32_MAX). */
+uint32_t lk_percent_scale(double f);
 /* The inverse, for messages and docs: 0.0 .. 100.0. */
 double lk_percent_of(uint32_t scaled);
 #define LK_PERCENT(p) ((uint32_t)((p) / 100.0 * 4294967295.0 + 0.5))

@@ -90,7 +90,8 @@ struct lk_impair {
 	uint32_t loss, loss_corr; /* random */
 	/* state; defaults as tc: p31 = 1-p13, p32 = 0, p23 = 1, p14 = 0 */
 	uint32_t p13, p31, p32, p23, p14;
-	/* gemodel, as the user writes it: p (good->bad), r (bad->good),
+	/* gemodel, as the user writes it: p (good->bad), r (bad->good,
+	 * default 1-p as tc),
 	 * ge_h = "1-h" (loss probability in the bad state, default 100%),
 	 * ge_k1 = "1-k" (loss probability in the good state, default 0).
 	 * The kernel wants h itself: the netem encoder sends UINT32_MAX-ge_h. */
