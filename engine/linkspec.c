@@ -203,7 +203,11 @@ static int parse_range(struct parse *p, const char *s, size_t len,
 		r->hi = p->n;
 		return 0;
 	}
+	if (len == 0)
+		return bad(p, "a peer set is missing (a peer, LO..HI or *)");
 	dots = memmem(s, len, "..", 2);
+	if (dots && (dots == s || dots + 2 == s + len))
+		return bad(p, "range '%.*s' needs LO..HI", (int)len, s);
 	if (!dots)
 		return parse_peer(p, s, len, &r->lo) ?: (r->hi = r->lo, 0);
 	ret = parse_peer(p, s, (size_t)(dots - s), &r->lo);
@@ -572,7 +576,7 @@ int lk_linkspec_parse(const char *text, unsigned n, struct lk_linkspec *out,
 	struct lk_linkspec s = {0};
 	_cleanup_free_ char *params = NULL;
 	const char *colon;
-	char *save = NULL, *item;
+	char *save, *item;
 	int r;
 
 	if (!text)
@@ -596,8 +600,8 @@ int lk_linkspec_parse(const char *text, unsigned n, struct lk_linkspec *out,
 		lk_linkspec_free(&s);
 		return bad(&p, "a trailing ','");
 	}
-	for (item = strtok_r(params, ",", &save); item;
-	     item = strtok_r(NULL, ",", &save)) {
+	save = params;
+	while ((item = strsep(&save, ",")) != NULL) {
 		r = parse_param(&p, item, &s.imp);
 		if (r) {
 			lk_linkspec_free(&s);
