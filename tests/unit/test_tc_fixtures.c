@@ -6,7 +6,13 @@
  * they were computed with.  tc is not needed here. */
 #include "engine/linkspec.h"
 #include "engine/psched.h"
+#include "common/units.h"
+#include "netsetup/filter_u32.h"
+#include "netsetup/qdisc_htb.h"
 #include "netsetup/qdisc_netem.h"
+#include "netsetup/qdisc_tbf.h"
+
+#include <arpa/inet.h>
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -215,4 +221,173 @@ Test(tc_fixtures, netem)
 	}
 	cr_assert_eq(failed, 0, "%d of %d netem fixtures differ from tc",
 		     failed, n);
+}
+
+/* A request header as tc builds it; returns where the attributes start. */
+static struct nlmsghdr *start_req(uint8_t *buf, size_t size)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, size);
+	nlh = mnl_nlmsg_put_header(buf);
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct tcmsg));
+	return nlh;
+}
+
+static int check_bytes(const char *name, const uint8_t *buf,
+		       const struct nlmsghdr *nlh)
+{
+	static uint8_t want[BUFSZ];
+	const uint8_t *got = buf + NLMSG_HDRLEN +
+			     NLMSG_ALIGN(sizeof(struct tcmsg));
+	size_t glen = nlh->nlmsg_len - (size_t)(got - buf);
+	size_t wlen = lk_test_fixture_hex(name, want, sizeof(want));
+
+	if (glen == wlen && memcmp(got, want, wlen) == 0)
+		return 0;
+	dump_diff(name, got, glen, want, wlen);
+	return 1;
+}
+
+Test(tc_fixtures, tbf)
+{
+	static struct fixture fx[32];
+	static uint8_t buf[BUFSZ];
+	struct lk_psched ps;
+	int n, i, failed = 0;
+
+	lk_test_fixture_psched(&ps);
+	n = load_list("tbf.list", fx, 32);
+	cr_assert_geq(n, 5);
+	for (i = 0; i < n; i++) {
+		struct nlmsghdr *nlh = start_req(buf, sizeof(buf));
+		char spec[1200];
+		struct lk_linkspec s;
+		struct lk_error e = {0};
+		struct lk_tbf t;
+
+		snprintf(spec, sizeof(spec), "1>2:%s", fx[i].params);
+		cr_assert_eq(lk_linkspec_parse(spec, 2, &s, &e), 0, "%s: %s",
+			     fx[i].name, e.msg);
+		cr_assert(lk_tbf_from_impair(&s.imp, &t));
+		cr_assert_eq(lk_tbf_put(nlh, sizeof(buf), &t, &ps), 0);
+		failed += check_bytes(fx[i].name, buf, nlh);
+		lk_linkspec_free(&s);
+	}
+	cr_assert_eq(failed, 0, "%d of %d tbf fixtures differ from tc", failed,
+		     n);
+}
+
+/* "key=value,..." -> value of key, or NULL. */
+static const char *param(const char *params, const char *key, char *out,
+			 size_t size)
+{
+	size_t kl = strlen(key);
+	const char *p = params;
+
+	while (p && *p) {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			size_t l = strcspn(p + kl + 1, ",");
+
+			snprintf(out, size, "%.*s", (int)l, p + kl + 1);
+			return out;
+		}
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+static uint64_t param_num(const char *params, const char *key, int kind)
+{
+	char v[64];
+	uint64_t r = 0;
+
+	if (!param(params, key, v, sizeof(v)))
+		return 0;
+	if (kind == 'r')
+		cr_assert_eq(lk_parse_rate(v, &r), 0, "%s", v);
+	else if (kind == 's')
+		cr_assert_eq(lk_parse_size(v, UINT32_MAX, &r), 0, "%s", v);
+	else
+		r = strtoull(v, NULL, 0);
+	return r;
+}
+
+Test(tc_fixtures, htb)
+{
+	static struct fixture fx[32];
+	static uint8_t buf[BUFSZ];
+	struct lk_psched ps;
+	int n, i, failed = 0;
+
+	lk_test_fixture_psched(&ps);
+	n = load_list("htb.list", fx, 32);
+	cr_assert_geq(n, 5);
+	for (i = 0; i < n; i++) {
+		struct nlmsghdr *nlh = start_req(buf, sizeof(buf));
+		const char *p = fx[i].params;
+
+		if (strcmp(fx[i].kind, "qdisc") == 0) {
+			cr_assert_eq(lk_htb_qdisc_put(
+					     nlh, sizeof(buf),
+					     (uint32_t)param_num(p, "default",
+								 'n'),
+					     (uint32_t)param_num(p, "r2q", 'n')),
+				     0);
+		} else {
+			struct lk_htb_class c = {
+				.rate = param_num(p, "rate", 'r'),
+				.ceil = param_num(p, "ceil", 'r'),
+				.burst = (uint32_t)param_num(p, "burst", 's'),
+				.cburst = (uint32_t)param_num(p, "cburst", 's'),
+				.prio = (uint32_t)param_num(p, "prio", 'n'),
+				.quantum = (uint32_t)param_num(p, "quantum",
+							       'n'),
+			};
+
+			cr_assert_eq(lk_htb_class_put(nlh, sizeof(buf), &c,
+						      &ps),
+				     0);
+		}
+		failed += check_bytes(fx[i].name, buf, nlh);
+	}
+	cr_assert_eq(failed, 0, "%d of %d htb fixtures differ from tc", failed,
+		     n);
+}
+
+Test(tc_fixtures, u32)
+{
+	static struct fixture fx[32];
+	static uint8_t buf[BUFSZ];
+	int n, i, failed = 0;
+
+	n = load_list("u32.list", fx, 32);
+	cr_assert_geq(n, 4);
+	for (i = 0; i < n; i++) {
+		struct nlmsghdr *nlh = start_req(buf, sizeof(buf));
+		char dst[64], cls[32];
+		unsigned maj, min;
+		struct in6_addr a6;
+		struct in_addr a4;
+
+		cr_assert_not_null(param(fx[i].params, "dst", dst, sizeof(dst)));
+		cr_assert_not_null(
+			param(fx[i].params, "classid", cls, sizeof(cls)));
+		cr_assert_eq(sscanf(cls, "%x:%x", &maj, &min), 2);
+		if (inet_pton(AF_INET, dst, &a4) == 1) {
+			cr_assert_eq(lk_u32_dst4_put(nlh, sizeof(buf), a4,
+						     LK_TC_HANDLE(maj, min)),
+				     0);
+		} else {
+			cr_assert_eq(inet_pton(AF_INET6, dst, &a6), 1);
+			cr_assert_eq(lk_u32_dst6_put(nlh, sizeof(buf), &a6,
+						     LK_TC_HANDLE(maj, min)),
+				     0);
+		}
+		failed += check_bytes(fx[i].name, buf, nlh);
+	}
+	cr_assert_eq(failed, 0, "%d of %d u32 fixtures differ from tc", failed,
+		     n);
 }
