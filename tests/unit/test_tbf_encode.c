@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct lk_impair imp_of(const char *params)
@@ -17,7 +18,8 @@ static struct lk_impair imp_of(const char *params)
 
 	snprintf(spec, sizeof(spec), "1>2:%s", params);
 	cr_assert_eq(lk_linkspec_parse(spec, 2, &s, &e), 0, "%s", e.msg);
-	return s.imp; /* no table in these specs */
+	free(s.text); /* the impairment has no table in these specs */
+	return s.imp;
 }
 
 Test(tbf_encode, defaults_from_impair)
