@@ -31,9 +31,9 @@ int lk_parse_time_ns(const char *s, uint64_t bare_unit_ns, uint64_t *out)
 		const char *name;
 		double ns;
 	} units[] = {
-		{"s", 1e9},	{"sec", 1e9},	  {"secs", 1e9},  {"ms", 1e6},
-		{"msec", 1e6},	{"msecs", 1e6},	  {"us", 1e3},	  {"usec", 1e3},
-		{"usecs", 1e3}, {"ns", 1},	  {"nsec", 1},	  {"nsecs", 1},
+	    {"s", 1e9},	    {"sec", 1e9},   {"secs", 1e9}, {"ms", 1e6},
+	    {"msec", 1e6},  {"msecs", 1e6}, {"us", 1e3},   {"usec", 1e3},
+	    {"usecs", 1e3}, {"ns", 1},	    {"nsec", 1},   {"nsecs", 1},
 	};
 	double v, scale = (double)bare_unit_ns;
 	char *end;
@@ -88,8 +88,8 @@ static int parse_decimal(const char *s, double *v, char **end)
 		return -EINVAL;
 	if (*p == '+')
 		p++;
-	if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' &&
-						p[1] <= '9')))
+	if (!((*p >= '0' && *p <= '9') ||
+	      (*p == '.' && p[1] >= '0' && p[1] <= '9')))
 		return -EINVAL;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		return -EINVAL;
@@ -143,24 +143,24 @@ int lk_parse_rate(const char *s, uint64_t *bytes_per_sec)
 		const char *name;
 		double scale; /* to bits */
 	} units[] = {
-		{"bit", 1.},
-		{"kibit", 1024.},
-		{"kbit", 1000.},
-		{"mibit", 1024. * 1024.},
-		{"mbit", 1e6},
-		{"gibit", 1024. * 1024. * 1024.},
-		{"gbit", 1e9},
-		{"tibit", 1024. * 1024. * 1024. * 1024.},
-		{"tbit", 1e12},
-		{"bps", 8.},
-		{"kibps", 8. * 1024.},
-		{"kbps", 8000.},
-		{"mibps", 8. * 1024. * 1024.},
-		{"mbps", 8e6},
-		{"gibps", 8. * 1024. * 1024. * 1024.},
-		{"gbps", 8e9},
-		{"tibps", 8. * 1024. * 1024. * 1024. * 1024.},
-		{"tbps", 8e12},
+	    {"bit", 1.},
+	    {"kibit", 1024.},
+	    {"kbit", 1000.},
+	    {"mibit", 1024. * 1024.},
+	    {"mbit", 1e6},
+	    {"gibit", 1024. * 1024. * 1024.},
+	    {"gbit", 1e9},
+	    {"tibit", 1024. * 1024. * 1024. * 1024.},
+	    {"tbit", 1e12},
+	    {"bps", 8.},
+	    {"kibps", 8. * 1024.},
+	    {"kbps", 8000.},
+	    {"mibps", 8. * 1024. * 1024.},
+	    {"mbps", 8e6},
+	    {"gibps", 8. * 1024. * 1024. * 1024.},
+	    {"gbps", 8e9},
+	    {"tibps", 8. * 1024. * 1024. * 1024. * 1024.},
+	    {"tbps", 8e12},
 	};
 	double v;
 	char *end;
@@ -190,16 +190,16 @@ int lk_parse_size(const char *s, uint64_t max, uint64_t *out)
 		const char *name;
 		double scale;
 	} units[] = {
-		{"b", 1.},
-		{"k", 1024.},
-		{"kb", 1024.},
-		{"m", 1024. * 1024.},
-		{"mb", 1024. * 1024.},
-		{"g", 1024. * 1024. * 1024.},
-		{"gb", 1024. * 1024. * 1024.},
-		{"kbit", 1024. / 8},
-		{"mbit", 1024. * 1024. / 8},
-		{"gbit", 1024. * 1024. * 1024. / 8},
+	    {"b", 1.},
+	    {"k", 1024.},
+	    {"kb", 1024.},
+	    {"m", 1024. * 1024.},
+	    {"mb", 1024. * 1024.},
+	    {"g", 1024. * 1024. * 1024.},
+	    {"gb", 1024. * 1024. * 1024.},
+	    {"kbit", 1024. / 8},
+	    {"mbit", 1024. * 1024. / 8},
+	    {"gbit", 1024. * 1024. * 1024. / 8},
 	};
 	double v;
 	char *end;

@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 static const char *const dist_names[] = {
-	[LK_DIST_NONE] = "",
-	[LK_DIST_UNIFORM] = "uniform",
-	[LK_DIST_NORMAL] = "normal",
-	[LK_DIST_PARETO] = "pareto",
-	[LK_DIST_PARETONORMAL] = "paretonormal",
-	[LK_DIST_FILE] = "file",
+    [LK_DIST_NONE] = "",
+    [LK_DIST_UNIFORM] = "uniform",
+    [LK_DIST_NORMAL] = "normal",
+    [LK_DIST_PARETO] = "pareto",
+    [LK_DIST_PARETONORMAL] = "paretonormal",
+    [LK_DIST_FILE] = "file",
 };
 
 const char *lk_dist_name(enum lk_dist d)
@@ -181,28 +181,27 @@ int lk_dist_table_parse(const char *text, size_t len, const char *name,
 			       q[l] != '\r')
 				l++;
 			if (l >= sizeof(num))
-				return lk_error_set(e, EINVAL,
-						    "%s:%u: '%.*s...' is not a number",
-						    name, line, 16, q);
+				return lk_error_set(
+				    e, EINVAL,
+				    "%s:%u: '%.*s...' is not a number", name,
+				    line, 16, q);
 			memcpy(num, q, l);
 			num[l] = '\0';
 			errno = 0;
 			v = strtol(num, &numend, 0);
 			if (numend == num || *numend || errno)
 				return lk_error_set(
-					e, EINVAL,
-					"%s:%u: '%s' is not a number", name,
-					line, num);
+				    e, EINVAL, "%s:%u: '%s' is not a number",
+				    name, line, num);
 			if (v < SHRT_MIN || v > SHRT_MAX)
 				return lk_error_set(
-					e, ERANGE,
-					"%s:%u: %s is out of range (-32768..32767)",
-					name, line, num);
+				    e, ERANGE,
+				    "%s:%u: %s is out of range (-32768..32767)",
+				    name, line, num);
 			if (n == LK_DIST_TABLE_MAX)
 				return lk_error_set(
-					e, E2BIG,
-					"%s:%u: more than %u values", name,
-					line, LK_DIST_TABLE_MAX);
+				    e, E2BIG, "%s:%u: more than %u values",
+				    name, line, LK_DIST_TABLE_MAX);
 			vals[n++] = (int16_t)v;
 			q += l;
 		}

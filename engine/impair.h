@@ -20,10 +20,11 @@
  * struct lk_impair are always meaningful (defaults where no key was
  * given); the bits say only which keys some spec set. */
 enum lk_impair_key {
-	LK_K_LIMIT = 1u << 0,	/* limit */
-	LK_K_DELAY = 1u << 1,	/* delay */
-	LK_K_DIST = 1u << 2,	/* dist */
-	LK_K_LOSS = 1u << 3,	/* loss / loss-state / loss-ge (replace each other) */
+	LK_K_LIMIT = 1u << 0, /* limit */
+	LK_K_DELAY = 1u << 1, /* delay */
+	LK_K_DIST = 1u << 2,  /* dist */
+	LK_K_LOSS =
+	    1u << 3, /* loss / loss-state / loss-ge (replace each other) */
 	LK_K_ECN = 1u << 4,	/* ecn */
 	LK_K_CORRUPT = 1u << 5, /* corrupt */
 	LK_K_DUP = 1u << 6,	/* dup */
@@ -39,7 +40,7 @@ enum lk_impair_key {
 	LK_K_DUP_CORR = 1u << 16,
 	LK_K_REORDER_CORR = 1u << 17,
 	LK_K_GAP = 1u << 18,
-	LK_K_OVERHEAD = 1u << 19,     /* netem-rate packet overhead */
+	LK_K_OVERHEAD = 1u << 19, /* netem-rate packet overhead */
 	LK_K_CELLSIZE = 1u << 20,
 	LK_K_CELLOVERHEAD = 1u << 21,
 	LK_K_TB_BURST = 1u << 22,   /* burst */
@@ -53,7 +54,7 @@ enum lk_dist {
 	LK_DIST_NORMAL,
 	LK_DIST_PARETO,
 	LK_DIST_PARETONORMAL,
-	LK_DIST_FILE,	  /* a user's table file */
+	LK_DIST_FILE, /* a user's table file */
 };
 
 enum lk_loss_model {
@@ -68,7 +69,8 @@ enum lk_loss_model {
 struct lk_dist_table {
 	unsigned refs;
 	uint32_t len;
-	int16_t data[]; /* netem's format: values scaled by 8192 (NETEM_DIST_SCALE) */
+	int16_t data[]; /* netem's format: values scaled by 8192
+			   (NETEM_DIST_SCALE) */
 };
 
 struct lk_impair {
@@ -84,7 +86,7 @@ struct lk_impair {
 	/* NULL unless dist needs one.  In a resolved impairment both are
 	 * borrowed from the struct lk_links they came from. */
 	struct lk_dist_table *table;
-	char *dist_file;	     /* LK_DIST_FILE: the user's path */
+	char *dist_file; /* LK_DIST_FILE: the user's path */
 
 	enum lk_loss_model loss_model;
 	uint32_t loss, loss_corr; /* random */
@@ -94,7 +96,8 @@ struct lk_impair {
 	 * default 1-p as tc),
 	 * ge_h = "1-h" (loss probability in the bad state, default 100%),
 	 * ge_k1 = "1-k" (loss probability in the good state, default 0).
-	 * The kernel wants h itself: the netem encoder sends UINT32_MAX-ge_h. */
+	 * The kernel wants h itself: the netem encoder sends UINT32_MAX-ge_h.
+	 */
 	uint32_t ge_p, ge_r, ge_h, ge_k1;
 	bool ecn;
 
@@ -108,10 +111,10 @@ struct lk_impair {
 	uint32_t cell_size;
 	int32_t cell_overhead;
 
-	uint64_t tb_rate_Bps; /* token bucket; 0 = none */
-	uint32_t tb_burst;    /* bytes; 0 = choose */
+	uint64_t tb_rate_Bps;	/* token bucket; 0 = none */
+	uint32_t tb_burst;	/* bytes; 0 = choose */
 	uint64_t tb_latency_ns; /* queue latency bound; 0 = choose */
-	uint32_t tb_limit;    /* bytes; 0 = from latency */
+	uint32_t tb_limit;	/* bytes; 0 = from latency */
 
 	bool down; /* the link carries nothing */
 };

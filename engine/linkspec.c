@@ -160,7 +160,7 @@ struct parse {
 };
 
 static int bad(struct parse *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static int bad(struct parse *p, const char *fmt, ...)
 {
 	char what[768];
@@ -172,8 +172,7 @@ static int bad(struct parse *p, const char *fmt, ...)
 	return lk_error_set(p->e, EINVAL, "link '%s': %s", p->text, what);
 }
 
-static int parse_peer(struct parse *p, const char *s, size_t len,
-		      unsigned *out)
+static int parse_peer(struct parse *p, const char *s, size_t len, unsigned *out)
 {
 	char buf[16];
 	uint64_t v;
@@ -232,14 +231,16 @@ static int parse_links(struct parse *p, const char *s, size_t len,
 	for (i = 0; i < len; i++)
 		if (s[i] == '-' || s[i] == '>') {
 			if (op)
-				return bad(p, "'%.*s': one '-' or '>' expected "
-					      "between two peer sets",
+				return bad(p,
+					   "'%.*s': one '-' or '>' expected "
+					   "between two peer sets",
 					   (int)len, s);
 			op = s + i;
 		}
 	if (!op)
-		return bad(p, "'%.*s': expected A-B or A>B (A, B: a peer, "
-			      "a range LO..HI, or *)",
+		return bad(p,
+			   "'%.*s': expected A-B or A>B (A, B: a peer, "
+			   "a range LO..HI, or *)",
 			   (int)len, s);
 	out->both = *op == '-';
 	r = parse_range(p, s, (size_t)(op - s), &out->a);
@@ -269,9 +270,10 @@ static int get_time(struct parse *p, const char *key, const char *val,
 	if (r)
 		return r;
 	if (lk_parse_time_ns(val, 1000, out) < 0 || *out > MAX_TIME_NS)
-		return bad(p, "bad %s '%s': expected a time such as 50ms, "
-			      "1.5s or 250us (a bare number is microseconds), "
-			      "at most 3600s",
+		return bad(p,
+			   "bad %s '%s': expected a time such as 50ms, "
+			   "1.5s or 250us (a bare number is microseconds), "
+			   "at most 3600s",
 			   key, val);
 	return 0;
 }
@@ -287,8 +289,9 @@ static int get_pct(struct parse *p, const char *key, const char *val,
 	if (r == -ERANGE)
 		return bad(p, "bad %s '%s': more than 100%%", key, val);
 	if (r < 0)
-		return bad(p, "bad %s '%s': expected a percentage such as "
-			      "5%% or 0.1%%",
+		return bad(p,
+			   "bad %s '%s': expected a percentage such as "
+			   "5%% or 0.1%%",
 			   key, val);
 	return 0;
 }
@@ -317,8 +320,9 @@ static int get_s32(struct parse *p, const char *key, const char *val,
 	if (r)
 		return r;
 	if (lk_parse_int(val, INT32_MIN, INT32_MAX, &v) < 0)
-		return bad(p, "bad %s '%s': expected a whole number (may be "
-			      "negative)",
+		return bad(p,
+			   "bad %s '%s': expected a whole number (may be "
+			   "negative)",
 			   key, val);
 	*out = (int32_t)v;
 	return 0;
@@ -332,9 +336,10 @@ static int get_rate(struct parse *p, const char *key, const char *val,
 	if (r)
 		return r;
 	if (lk_parse_rate(val, out) < 0 || *out == 0)
-		return bad(p, "bad %s '%s': expected a rate such as 10mbit, "
-			      "512kbit or 1mbps (bit/kbit/mbit/gbit are bits, "
-			      "bps/kbps/mbps bytes per second)",
+		return bad(p,
+			   "bad %s '%s': expected a rate such as 10mbit, "
+			   "512kbit or 1mbps (bit/kbit/mbit/gbit are bits, "
+			   "bps/kbps/mbps bytes per second)",
 			   key, val);
 	return 0;
 }
@@ -348,8 +353,9 @@ static int get_size(struct parse *p, const char *key, const char *val,
 	if (r)
 		return r;
 	if (lk_parse_size(val, UINT32_MAX, &v) < 0 || v == 0)
-		return bad(p, "bad %s '%s': expected a size such as 1500, 32k "
-			      "or 1m (bytes)",
+		return bad(p,
+			   "bad %s '%s': expected a size such as 1500, 32k "
+			   "or 1m (bytes)",
 			   key, val);
 	*out = (uint32_t)v;
 	return 0;
@@ -373,8 +379,9 @@ static int get_pcts(struct parse *p, const char *key, const char *val,
 	for (tok = strtok_r(buf, "/", &save); tok;
 	     tok = strtok_r(NULL, "/", &save)) {
 		if (n == max)
-			return bad(p, "bad %s '%s': at most %d values "
-				      "separated by '/'",
+			return bad(p,
+				   "bad %s '%s': at most %d values "
+				   "separated by '/'",
 				   key, val, max);
 		r = get_pct(p, key, tok, &out[n]);
 		if (r)
@@ -414,15 +421,17 @@ static int get_dist(struct parse *p, const char *val, struct lk_impair *imp)
 			return 0;
 		imp->table = lk_dist_table_make(imp->dist);
 		if (!imp->table)
-			return lk_error_set(p->e, ENOMEM, "link '%s': out of "
-							  "memory",
+			return lk_error_set(p->e, ENOMEM,
+					    "link '%s': out of "
+					    "memory",
 					    p->text);
 		return 0;
 	}
 	if (!strchr(val, '/') && !strstr(val, ".dist"))
-		return bad(p, "bad dist '%s': expected uniform, normal, "
-			      "pareto, paretonormal or a table file path "
-			      "(containing '/')",
+		return bad(p,
+			   "bad dist '%s': expected uniform, normal, "
+			   "pareto, paretonormal or a table file path "
+			   "(containing '/')",
 			   val);
 	imp->dist = LK_DIST_FILE;
 	imp->dist_file = strdup(val);
@@ -617,8 +626,7 @@ static bool in_range(const struct lk_peer_range *r, unsigned x)
 	return x >= r->lo && x <= r->hi;
 }
 
-bool lk_linkspec_names(const struct lk_linkspec *s, unsigned src,
-		       unsigned dst)
+bool lk_linkspec_names(const struct lk_linkspec *s, unsigned src, unsigned dst)
 {
 	if (src == dst)
 		return false;
@@ -762,14 +770,14 @@ static int check_last(const struct lk_links *l, struct lk_error *e)
 			lk_links_resolve(l, s, d, &imp);
 			if (lk_impair_check(&imp, why, sizeof(why)) < 0) {
 				if (l->len == 1)
-					return lk_error_set(
-						e, EINVAL, "link '%s': %s",
-						last->text, why);
+					return lk_error_set(e, EINVAL,
+							    "link '%s': %s",
+							    last->text, why);
 				return lk_error_set(
-					e, EINVAL,
-					"link '%s': %s (on %u>%u, with the "
-					"specs before it)",
-					last->text, why, s, d);
+				    e, EINVAL,
+				    "link '%s': %s (on %u>%u, with the "
+				    "specs before it)",
+				    last->text, why, s, d);
 			}
 		}
 	}

@@ -23,10 +23,10 @@ struct lk_peer_range {
 };
 
 struct lk_linkspec {
-	char *text;		/* the SPEC as given, for messages */
+	char *text; /* the SPEC as given, for messages */
 	struct lk_peer_range a, b;
-	bool both;		/* "A-B": also from B to A; "A>B": only A to B */
-	struct lk_impair imp;	/* imp.keys: the keys this spec sets */
+	bool both;	      /* "A-B": also from B to A; "A>B": only A to B */
+	struct lk_impair imp; /* imp.keys: the keys this spec sets */
 };
 
 struct lk_links {
@@ -41,8 +41,7 @@ int lk_linkspec_parse(const char *text, unsigned n, struct lk_linkspec *out,
 		      struct lk_error *e);
 void lk_linkspec_free(struct lk_linkspec *s);
 /* Whether the spec names the link from src to dst (never src == dst). */
-bool lk_linkspec_names(const struct lk_linkspec *s, unsigned src,
-		       unsigned dst);
+bool lk_linkspec_names(const struct lk_linkspec *s, unsigned src, unsigned dst);
 
 void lk_links_init(struct lk_links *l, unsigned n);
 void lk_links_free(struct lk_links *l);

@@ -59,8 +59,7 @@ static inline void lk_abuf_put(struct lk_abuf *b, uint16_t type,
 		memcpy(p + 4, data, n);
 }
 
-static inline void lk_abuf_put_u32(struct lk_abuf *b, uint16_t type,
-				   uint32_t v)
+static inline void lk_abuf_put_u32(struct lk_abuf *b, uint16_t type, uint32_t v)
 {
 	lk_abuf_put(b, type, &v, sizeof(v));
 }

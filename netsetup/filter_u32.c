@@ -13,8 +13,8 @@
 
 /* Keys of 32 bits each, matched exactly, at byte offsets off..off+4n of
  * the network header. */
-static int encode(const uint32_t *words_be, int n, int off,
-		  uint32_t classid, void *buf, size_t size)
+static int encode(const uint32_t *words_be, int n, int off, uint32_t classid,
+		  void *buf, size_t size)
 {
 	struct lk_abuf b = {.buf = buf, .size = size};
 	struct {
@@ -48,8 +48,8 @@ int lk_u32_dst4_encode(struct in_addr dst, uint32_t classid, void *buf,
 	return encode(&w, 1, 16, classid, buf, size);
 }
 
-int lk_u32_dst6_encode(const struct in6_addr *dst, uint32_t classid,
-		       void *buf, size_t size)
+int lk_u32_dst6_encode(const struct in6_addr *dst, uint32_t classid, void *buf,
+		       size_t size)
 {
 	uint32_t w[4];
 
@@ -57,8 +57,8 @@ int lk_u32_dst6_encode(const struct in6_addr *dst, uint32_t classid,
 	return encode(w, 4, 24, classid, buf, size);
 }
 
-static int put(struct nlmsghdr *nlh, size_t buf_size, const void *addr,
-	       bool v6, uint32_t classid)
+static int put(struct nlmsghdr *nlh, size_t buf_size, const void *addr, bool v6,
+	       uint32_t classid)
 {
 	int r;
 
@@ -80,8 +80,8 @@ static int put(struct nlmsghdr *nlh, size_t buf_size, const void *addr,
 	return 0;
 }
 
-int lk_u32_dst4_put(struct nlmsghdr *nlh, size_t buf_size,
-		    struct in_addr dst, uint32_t classid)
+int lk_u32_dst4_put(struct nlmsghdr *nlh, size_t buf_size, struct in_addr dst,
+		    uint32_t classid)
 {
 	return put(nlh, buf_size, &dst, false, classid);
 }

@@ -17,17 +17,17 @@
 #define LK_U32_OPTS_MAX 128
 
 /* classid as the kernel wants it: major << 16 | minor. */
-#define LK_TC_HANDLE(maj, min) (((uint32_t)(maj) << 16) | ((min) & 0xffffu))
+#define LK_TC_HANDLE(maj, min) (((uint32_t)(maj) << 16) | ((min)&0xffffu))
 
 /* TCA_OPTIONS nest: TCA_U32_CLASSID, TCA_U32_SEL with one key (IPv4
  * destination at offset 16) or four (IPv6 destination at 24..36). */
 int lk_u32_dst4_encode(struct in_addr dst, uint32_t classid, void *buf,
 		       size_t size);
-int lk_u32_dst6_encode(const struct in6_addr *dst, uint32_t classid,
-		       void *buf, size_t size);
+int lk_u32_dst6_encode(const struct in6_addr *dst, uint32_t classid, void *buf,
+		       size_t size);
 /* Append TCA_KIND "u32" and the options. */
-int lk_u32_dst4_put(struct nlmsghdr *nlh, size_t buf_size,
-		    struct in_addr dst, uint32_t classid);
+int lk_u32_dst4_put(struct nlmsghdr *nlh, size_t buf_size, struct in_addr dst,
+		    uint32_t classid);
 int lk_u32_dst6_put(struct nlmsghdr *nlh, size_t buf_size,
 		    const struct in6_addr *dst, uint32_t classid);
 

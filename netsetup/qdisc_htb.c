@@ -10,14 +10,13 @@
 #include <linux/rtnetlink.h>
 #include <string.h>
 
-int lk_htb_qdisc_encode(uint32_t defcls, uint32_t r2q, void *buf,
-			size_t size)
+int lk_htb_qdisc_encode(uint32_t defcls, uint32_t r2q, void *buf, size_t size)
 {
 	struct lk_abuf b = {.buf = buf, .size = size};
 	struct tc_htb_glob g = {
-		.version = 3, /* TC_HTB_PROTOVER */
-		.rate2quantum = r2q ? r2q : 10,
-		.defcls = defcls,
+	    .version = 3, /* TC_HTB_PROTOVER */
+	    .rate2quantum = r2q ? r2q : 10,
+	    .defcls = defcls,
 	};
 	size_t nest;
 

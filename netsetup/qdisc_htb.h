@@ -17,16 +17,15 @@
 
 /* The qdisc: unclassified traffic goes to class defcls (minor id; 0 =
  * sent directly, unshaped), r2q as tc (10 when 0). */
-int lk_htb_qdisc_encode(uint32_t defcls, uint32_t r2q, void *buf,
-			size_t size);
+int lk_htb_qdisc_encode(uint32_t defcls, uint32_t r2q, void *buf, size_t size);
 int lk_htb_qdisc_put(struct nlmsghdr *nlh, size_t buf_size, uint32_t defcls,
 		     uint32_t r2q);
 
 struct lk_htb_class {
-	uint64_t rate;	  /* bytes/s, > 0 */
-	uint64_t ceil;	  /* bytes/s; 0 = rate */
-	uint32_t burst;	  /* bytes; 0 = rate / hz + 1600 like tc */
-	uint32_t cburst;  /* bytes; 0 = ceil / hz + 1600 */
+	uint64_t rate;	 /* bytes/s, > 0 */
+	uint64_t ceil;	 /* bytes/s; 0 = rate */
+	uint32_t burst;	 /* bytes; 0 = rate / hz + 1600 like tc */
+	uint32_t cburst; /* bytes; 0 = ceil / hz + 1600 */
 	uint32_t prio;
 	uint32_t quantum; /* 0 = from r2q */
 };

@@ -82,8 +82,8 @@ int lk_netem_encode(const struct lk_impair *imp, const struct lk_psched *ps,
 	cor.delay_corr = imp->delay_corr;
 	cor.loss_corr = imp->loss_corr;
 	cor.dup_corr = imp->duplicate_corr;
-	want_corr = (k & (LK_K_DELAY_CORR | LK_K_LOSS_CORR |
-			  LK_K_REORDER_CORR | LK_K_CORRUPT_CORR)) ||
+	want_corr = (k & (LK_K_DELAY_CORR | LK_K_LOSS_CORR | LK_K_REORDER_CORR |
+			  LK_K_CORRUPT_CORR)) ||
 		    imp->delay_corr || imp->loss_corr || imp->reorder_corr ||
 		    imp->corrupt_corr || imp->duplicate_corr;
 	reorder.probability = imp->reorder;
@@ -113,25 +113,25 @@ int lk_netem_encode(const struct lk_impair *imp, const struct lk_psched *ps,
 		lk_abuf_put(&b, TCA_NETEM_CORRUPT, &corrupt, sizeof(corrupt));
 	if (imp->loss_model == LK_LOSS_STATE ||
 	    imp->loss_model == LK_LOSS_GEMODEL) {
-		size_t nest = lk_abuf_nest_start(&b,
-						 TCA_NETEM_LOSS | NLA_F_NESTED);
+		size_t nest =
+		    lk_abuf_nest_start(&b, TCA_NETEM_LOSS | NLA_F_NESTED);
 
 		if (imp->loss_model == LK_LOSS_STATE) {
 			struct tc_netem_gimodel gi = {
-				.p13 = imp->p13,
-				.p31 = imp->p31,
-				.p32 = imp->p32,
-				.p14 = imp->p14,
-				.p23 = imp->p23,
+			    .p13 = imp->p13,
+			    .p31 = imp->p31,
+			    .p32 = imp->p32,
+			    .p14 = imp->p14,
+			    .p23 = imp->p23,
 			};
 
 			lk_abuf_put(&b, NETEM_LOSS_GI, &gi, sizeof(gi));
 		} else {
 			struct tc_netem_gemodel ge = {
-				.p = imp->ge_p,
-				.r = imp->ge_r,
-				.h = UINT32_MAX - imp->ge_h,
-				.k1 = imp->ge_k1,
+			    .p = imp->ge_p,
+			    .r = imp->ge_r,
+			    .h = UINT32_MAX - imp->ge_h,
+			    .k1 = imp->ge_k1,
 			};
 
 			lk_abuf_put(&b, NETEM_LOSS_GE, &ge, sizeof(ge));
@@ -140,9 +140,9 @@ int lk_netem_encode(const struct lk_impair *imp, const struct lk_psched *ps,
 	}
 	if (imp->rate_Bps) {
 		struct tc_netem_rate rate = {
-			.packet_overhead = imp->packet_overhead,
-			.cell_size = imp->cell_size,
-			.cell_overhead = imp->cell_overhead,
+		    .packet_overhead = imp->packet_overhead,
+		    .cell_size = imp->cell_size,
+		    .cell_overhead = imp->cell_overhead,
 		};
 
 		if (imp->rate_Bps >= (1ull << 32)) {

@@ -53,8 +53,8 @@ void lk_tc_rtable(const struct lk_psched *ps, struct tc_ratespec *r,
 	r->linklayer = TC_LINKLAYER_ETHERNET;
 }
 
-int lk_tbf_encode(const struct lk_tbf *t, const struct lk_psched *ps,
-		  void *buf, size_t size)
+int lk_tbf_encode(const struct lk_tbf *t, const struct lk_psched *ps, void *buf,
+		  size_t size)
 {
 	struct lk_abuf b = {.buf = buf, .size = size};
 	struct tc_tbf_qopt opt = {0};
@@ -63,8 +63,8 @@ int lk_tbf_encode(const struct lk_tbf *t, const struct lk_psched *ps,
 
 	if (!t->rate || !t->burst || (!t->limit && !t->latency_ns))
 		return -EINVAL;
-	opt.rate.rate = t->rate >= (1ull << 32) ? UINT32_MAX
-						: (uint32_t)t->rate;
+	opt.rate.rate =
+	    t->rate >= (1ull << 32) ? UINT32_MAX : (uint32_t)t->rate;
 	opt.limit = t->limit;
 	if (!opt.limit) {
 		/* tc: the latency in whole microseconds */

@@ -24,8 +24,8 @@ struct lk_tbf {
 };
 
 #define LK_TBF_OPTS_MAX 1200
-#define LK_TBF_MIN_BURST 3028u		 /* two full Ethernet frames */
-#define LK_TBF_BURST_NS 5000000ull	 /* 5 ms worth of rate */
+#define LK_TBF_MIN_BURST 3028u		      /* two full Ethernet frames */
+#define LK_TBF_BURST_NS 5000000ull	      /* 5 ms worth of rate */
 #define LK_TBF_DEFAULT_LATENCY_NS 50000000ull /* 50 ms */
 
 /* The token bucket of a link: rate, burst (default max(5 ms of rate,
@@ -40,8 +40,8 @@ void lk_tc_rtable(const struct lk_psched *ps, struct tc_ratespec *r,
 
 /* Write TCA_OPTIONS (nest: TCA_TBF_PARMS, TCA_TBF_BURST, [TCA_TBF_RATE64],
  * TCA_TBF_RTAB) at buf.  Returns bytes written, -ENOSPC or -EINVAL. */
-int lk_tbf_encode(const struct lk_tbf *t, const struct lk_psched *ps,
-		  void *buf, size_t size);
+int lk_tbf_encode(const struct lk_tbf *t, const struct lk_psched *ps, void *buf,
+		  size_t size);
 /* Append TCA_KIND "tbf" and the options to a request. */
 int lk_tbf_put(struct nlmsghdr *nlh, size_t buf_size, const struct lk_tbf *t,
 	       const struct lk_psched *ps);

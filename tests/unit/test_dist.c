@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 static const char *const tc_lib_dirs[] = {
-	"/usr/lib/x86_64-linux-gnu/tc",
-	"/usr/lib/tc",
-	"/usr/lib64/tc",
+    "/usr/lib/x86_64-linux-gnu/tc",
+    "/usr/lib/tc",
+    "/usr/lib64/tc",
 };
 
 /* iproute2's own file for name, parsed with our reader; NULL when absent. */
@@ -63,8 +63,14 @@ static void check_builtin(enum lk_dist d)
 	lk_dist_table_unref(theirs);
 }
 
-Test(dist, normal_matches_iproute2) { check_builtin(LK_DIST_NORMAL); }
-Test(dist, pareto_matches_iproute2) { check_builtin(LK_DIST_PARETO); }
+Test(dist, normal_matches_iproute2)
+{
+	check_builtin(LK_DIST_NORMAL);
+}
+Test(dist, pareto_matches_iproute2)
+{
+	check_builtin(LK_DIST_PARETO);
+}
 Test(dist, paretonormal_matches_iproute2)
 {
 	check_builtin(LK_DIST_PARETONORMAL);

@@ -70,14 +70,14 @@ Test(linkspec, one_direction_ranges_and_star)
 
 Test(linkspec, every_key)
 {
-	struct lk_linkspec s = parse_ok(
-		"*-*:limit=5000,delay=100ms,jitter=10ms,delay-corr=25%,"
-		"dist=pareto,loss-ge=1%/10%/70%/0.1%,ecn,corrupt=0.5%,"
-		"corrupt-corr=5%,dup=1%,dup-corr=10%,reorder=25%,"
-		"reorder-corr=50%,gap=5,netem-rate=1mbit,overhead=-14,"
-		"cellsize=48,celloverhead=5,rate=10mbit,burst=32k,"
-		"latency=20ms,queue=64k,loss-corr=3%",
-		4);
+	struct lk_linkspec s =
+	    parse_ok("*-*:limit=5000,delay=100ms,jitter=10ms,delay-corr=25%,"
+		     "dist=pareto,loss-ge=1%/10%/70%/0.1%,ecn,corrupt=0.5%,"
+		     "corrupt-corr=5%,dup=1%,dup-corr=10%,reorder=25%,"
+		     "reorder-corr=50%,gap=5,netem-rate=1mbit,overhead=-14,"
+		     "cellsize=48,celloverhead=5,rate=10mbit,burst=32k,"
+		     "latency=20ms,queue=64k,loss-corr=3%",
+		     4);
 	const struct lk_impair *i = &s.imp;
 
 	cr_assert_eq(i->limit, 5000);
@@ -209,7 +209,8 @@ Test(linkspec, iterate_destinations)
 	cr_assert_eq(lk_links_add(&l, "5>9..11:delay=1ms", &e), 0);
 	cr_assert_eq(lk_links_add(&l, "3-5:loss=1%", &e), 0);
 	cr_assert_eq(lk_links_add(&l, "65000..65534>4..6:dup=1%", &e), 0);
-	for (d = lk_links_next_dst(&l, 5, 0); d; d = lk_links_next_dst(&l, 5, d))
+	for (d = lk_links_next_dst(&l, 5, 0); d;
+	     d = lk_links_next_dst(&l, 5, d))
 		got[n++] = d;
 	cr_assert_eq(n, 4);
 	cr_assert_eq(got[0], 3);
@@ -248,13 +249,15 @@ Test(linkspec, errors_name_the_text)
 	parse_bad("1-2:reorder=5%", 3, "reorder needs a delay");
 	parse_bad("1-2:ecn", 3, "ecn needs a loss model");
 	parse_bad("1-2:loss=0%,ecn", 3, "ecn needs a loss model");
-	parse_bad("1-2:delay=10ms,dist=normal", 3, "dist needs a delay and a "
-						   "jitter");
+	parse_bad("1-2:delay=10ms,dist=normal", 3,
+		  "dist needs a delay and a "
+		  "jitter");
 	parse_bad("1-2:gap=5,delay=1ms", 3, "gap needs reorder");
 	parse_bad("1-2:overhead=14", 3, "need netem-rate");
 	parse_bad("1-2:burst=10k", 3, "need rate");
-	parse_bad("0-2:delay=1ms", 3, "peer 0 is out of range (peers are "
-				      "1..3)");
+	parse_bad("0-2:delay=1ms", 3,
+		  "peer 0 is out of range (peers are "
+		  "1..3)");
 	parse_bad("1-4:delay=1ms", 3, "peer 4 is out of range");
 	parse_bad("1-1:delay=1ms", 3, "'1-1' links a peer to itself");
 	parse_bad("1-2:delay=5x", 3, "bad delay '5x'");
@@ -303,8 +306,8 @@ Test(linkspec, completing_an_earlier_spec_is_fine)
 
 	lk_links_init(&l, 3);
 	cr_assert_eq(lk_links_add(&l, "*-*:delay=20ms", &e), 0);
-	cr_assert_eq(lk_links_add(&l, "1-2:jitter=5ms,reorder=5%", &e), 0,
-		     "%s", e.msg);
+	cr_assert_eq(lk_links_add(&l, "1-2:jitter=5ms,reorder=5%", &e), 0, "%s",
+		     e.msg);
 	/* but not where no delay applies */
 	cr_assert_eq(lk_links_add(&l, "*-*:delay=0", &e), -EINVAL);
 	cr_assert(strstr(e.msg, "needs a delay"), "%s", e.msg);
@@ -339,8 +342,7 @@ Test(linkspec, dist_file)
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, "# t\n-100 0 100\n", 15), 15);
 	close(fd);
-	snprintf(spec, sizeof(spec), "1-2:delay=5ms,jitter=1ms,dist=%s",
-		 path);
+	snprintf(spec, sizeof(spec), "1-2:delay=5ms,jitter=1ms,dist=%s", path);
 	cr_assert_eq(lk_linkspec_parse(spec, 2, &s, &e), 0, "%s", e.msg);
 	cr_assert_eq(s.imp.dist, LK_DIST_FILE);
 	cr_assert_str_eq(s.imp.dist_file, path);

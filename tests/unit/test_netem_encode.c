@@ -166,6 +166,5 @@ Test(netem_encode, refuses_inconsistent_model)
 	lk_impair_init(&i);
 	i.jitter_ns = 1000000;
 	lk_psched_default(&ps);
-	cr_assert_eq(lk_netem_encode(&i, &ps, NULL, buf, sizeof(buf)),
-		     -EINVAL);
+	cr_assert_eq(lk_netem_encode(&i, &ps, NULL, buf, sizeof(buf)), -EINVAL);
 }

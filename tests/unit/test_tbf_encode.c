@@ -44,8 +44,8 @@ Test(tbf_encode, defaults_from_impair)
 
 Test(tbf_encode, parms_limit_and_table)
 {
-	struct lk_tbf t = {.rate = 1250000, .burst = 32768,
-			   .latency_ns = 50000000};
+	struct lk_tbf t = {
+	    .rate = 1250000, .burst = 32768, .latency_ns = 50000000};
 	struct lk_psched ps;
 	struct tc_tbf_qopt q;
 	uint8_t buf[LK_TBF_OPTS_MAX];
@@ -105,9 +105,8 @@ Test(tbf_encode, psched_parse)
 {
 	struct lk_psched ps;
 
-	cr_assert_eq(lk_psched_parse("000003e8 00000040 000f4240 3b9aca00\n",
-				     &ps),
-		     0);
+	cr_assert_eq(
+	    lk_psched_parse("000003e8 00000040 000f4240 3b9aca00\n", &ps), 0);
 	cr_assert_float_eq(ps.tick_in_usec, 15.625, 1e-9);
 	cr_assert_eq(ps.hz, 1000000000u);
 	cr_assert_eq(lk_psched_us2tick(&ps, 100000), 1562500);

@@ -1,7 +1,7 @@
 /* test_tc_fixtures.c — our encoders against what iproute2's tc sends.
  *
- * tests/fixtures/tc/NAME.list files name each case: a tc command line and the same
- * request in linkem's terms; NAME.hex holds the attributes tc sent
+ * tests/fixtures/tc/NAME.list files name each case: a tc command line and the
+ * same request in linkem's terms; NAME.hex holds the attributes tc sent
  * (recorded by scripts/gen-tc-fixtures.sh under strace), psched the clock
  * they were computed with.  tc is not needed here. */
 #include "engine/linkspec.h"
@@ -58,8 +58,9 @@ static int load_list(const char *list, struct fixture *fx, int max)
 
 	snprintf(path, sizeof(path), "%s/%s", lk_test_fixture_dir(), list);
 	f = fopen(path, "r");
-	cr_assert_not_null(f, "open %s: %s (set LINKEM_SRC to the source "
-			      "tree)",
+	cr_assert_not_null(f,
+			   "open %s: %s (set LINKEM_SRC to the source "
+			   "tree)",
 			   path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char *save = NULL, *cols[5] = {0};
@@ -238,8 +239,8 @@ static int check_bytes(const char *name, const uint8_t *buf,
 		       const struct nlmsghdr *nlh)
 {
 	static uint8_t want[BUFSZ];
-	const uint8_t *got = buf + NLMSG_HDRLEN +
-			     NLMSG_ALIGN(sizeof(struct tcmsg));
+	const uint8_t *got =
+	    buf + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct tcmsg));
 	size_t glen = nlh->nlmsg_len - (size_t)(got - buf);
 	size_t wlen = lk_test_fixture_hex(name, want, sizeof(want));
 
@@ -331,25 +332,22 @@ Test(tc_fixtures, htb)
 
 		if (strcmp(fx[i].kind, "qdisc") == 0) {
 			cr_assert_eq(lk_htb_qdisc_put(
-					     nlh, sizeof(buf),
-					     (uint32_t)param_num(p, "default",
-								 'n'),
-					     (uint32_t)param_num(p, "r2q", 'n')),
+					 nlh, sizeof(buf),
+					 (uint32_t)param_num(p, "default", 'n'),
+					 (uint32_t)param_num(p, "r2q", 'n')),
 				     0);
 		} else {
 			struct lk_htb_class c = {
-				.rate = param_num(p, "rate", 'r'),
-				.ceil = param_num(p, "ceil", 'r'),
-				.burst = (uint32_t)param_num(p, "burst", 's'),
-				.cburst = (uint32_t)param_num(p, "cburst", 's'),
-				.prio = (uint32_t)param_num(p, "prio", 'n'),
-				.quantum = (uint32_t)param_num(p, "quantum",
-							       'n'),
+			    .rate = param_num(p, "rate", 'r'),
+			    .ceil = param_num(p, "ceil", 'r'),
+			    .burst = (uint32_t)param_num(p, "burst", 's'),
+			    .cburst = (uint32_t)param_num(p, "cburst", 's'),
+			    .prio = (uint32_t)param_num(p, "prio", 'n'),
+			    .quantum = (uint32_t)param_num(p, "quantum", 'n'),
 			};
 
-			cr_assert_eq(lk_htb_class_put(nlh, sizeof(buf), &c,
-						      &ps),
-				     0);
+			cr_assert_eq(
+			    lk_htb_class_put(nlh, sizeof(buf), &c, &ps), 0);
 		}
 		failed += check_bytes(fx[i].name, buf, nlh);
 	}
@@ -372,9 +370,10 @@ Test(tc_fixtures, u32)
 		struct in6_addr a6;
 		struct in_addr a4;
 
-		cr_assert_not_null(param(fx[i].params, "dst", dst, sizeof(dst)));
 		cr_assert_not_null(
-			param(fx[i].params, "classid", cls, sizeof(cls)));
+		    param(fx[i].params, "dst", dst, sizeof(dst)));
+		cr_assert_not_null(
+		    param(fx[i].params, "classid", cls, sizeof(cls)));
 		cr_assert_eq(sscanf(cls, "%x:%x", &maj, &min), 2);
 		if (inet_pton(AF_INET, dst, &a4) == 1) {
 			cr_assert_eq(lk_u32_dst4_put(nlh, sizeof(buf), a4,
