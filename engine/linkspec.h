@@ -76,7 +76,13 @@ int lk_impair_check(const struct lk_impair *imp, char *why, size_t len);
 /* Whether the link behaves like no impairment at all (so an engine can
  * leave it out). */
 bool lk_impair_is_noop(const struct lk_impair *imp);
-/* Whether a netem qdisc is needed (anything but the token bucket/down). */
+/* Whether a netem qdisc is needed: anything but the token bucket alone
+ * (down is sent to netem as 100% loss). */
 bool lk_impair_needs_netem(const struct lk_impair *imp);
+
+/* The keys imp sets, as PARAMS text that parses back to the same values
+ * ("delay=50ms,loss=5%,..."; "" when none), for messages, logs and
+ * linkem-ctl.  Returns the length it needed (like snprintf). */
+int lk_impair_format(const struct lk_impair *imp, char *buf, size_t size);
 
 #endif

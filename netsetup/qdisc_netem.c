@@ -62,13 +62,28 @@ int lk_netem_encode(const struct lk_impair *imp, const struct lk_psched *ps,
 	struct tc_netem_corr cor = {0};
 	struct tc_netem_reorder reorder = {0};
 	struct tc_netem_corrupt corrupt = {0};
+	struct lk_impair down;
 	bool big = false, want_corr;
 	size_t start;
-	uint32_t k = imp->keys;
+	uint32_t k;
 
 	if (lk_impair_check(imp, NULL, 0) < 0)
 		return -EINVAL;
+	if (imp->down) {
+		/* Carries nothing: every packet lost, none marked instead
+		 * (ecn), none duplicated past the loss. */
+		down = *imp;
+		down.loss_model = LK_LOSS_RANDOM;
+		down.loss = UINT32_MAX;
+		down.loss_corr = 0;
+		down.ecn = false;
+		down.duplicate = 0;
+		down.duplicate_corr = 0;
+		down.keys &= ~(uint32_t)(LK_K_LOSS_CORR | LK_K_DUP_CORR);
+		imp = &down;
+	}
 
+	k = imp->keys;
 	opt.latency = ticks_of(ps, imp->delay_ns, &big);
 	opt.jitter = ticks_of(ps, imp->jitter_ns, &big);
 	opt.limit = lk_netem_auto_limit(imp);

@@ -34,7 +34,8 @@ uint32_t lk_netem_auto_limit(const struct lk_impair *imp);
  * bits, TCA_NETEM_LATENCY64 / _JITTER64 carry them (nanoseconds).
  * Differences from tc 6.1, on purpose: the duplicate correlation is sent
  * (tc 6.1 forgets TCA_NETEM_CORR when it is the only correlation), and an
- * unset limit is lk_netem_auto_limit() instead of 1000.
+ * unset limit is lk_netem_auto_limit() instead of 1000.  A link that is
+ * down goes as 100% random loss, without ecn and duplication.
  * seed: NULL, or the PRNG seed to send (kernel >= 5.12).
  * Returns the bytes written (4-aligned), -ENOSPC, or -EINVAL when imp
  * fails lk_impair_check.

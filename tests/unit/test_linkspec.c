@@ -351,3 +351,47 @@ Test(linkspec, dist_file)
 	lk_linkspec_free(&s);
 	unlink(path);
 }
+
+static void roundtrip(const char *params)
+{
+	char spec[1024], text[1024], spec2[1100];
+	struct lk_linkspec a, b;
+	struct lk_error e = {0};
+
+	snprintf(spec, sizeof(spec), "1-2:%s", params);
+	a = parse_ok(spec, 2);
+	cr_assert_lt(lk_impair_format(&a.imp, text, sizeof(text)),
+		     (int)sizeof(text));
+	snprintf(spec2, sizeof(spec2), "1-2:%s", text);
+	cr_assert_eq(lk_linkspec_parse(spec2, 2, &b, &e), 0, "%s -> %s: %s",
+		     params, text, e.msg);
+	/* every value equal; tables are separate copies */
+	a.imp.table = b.imp.table = NULL;
+	a.imp.dist_file = b.imp.dist_file = NULL;
+	cr_assert_eq(memcmp(&a.imp, &b.imp, sizeof(a.imp)), 0, "%s -> %s",
+		     params, text);
+	lk_linkspec_free(&a);
+	lk_linkspec_free(&b);
+}
+
+Test(linkspec, format_round_trips)
+{
+	char text[256];
+	struct lk_linkspec s = parse_ok("1-2:delay=50ms,loss=5%,down", 2);
+
+	lk_impair_format(&s.imp, text, sizeof(text));
+	cr_assert_str_eq(text, "delay=50ms,loss=5%,down");
+	cr_assert_eq(lk_impair_format(&s.imp, text, 8), 23);
+	cr_assert_str_eq(text, "delay=5");
+	lk_linkspec_free(&s);
+
+	roundtrip("limit=5000,delay=100ms,jitter=10ms,delay-corr=25%,"
+		  "dist=paretonormal,loss-corr=3%,ecn,corrupt=0.5%,"
+		  "corrupt-corr=5%,dup=1%,dup-corr=10%,reorder=25%,"
+		  "reorder-corr=50%,gap=5,netem-rate=1mbit,overhead=-14,"
+		  "cellsize=48,celloverhead=5,rate=10mbit,burst=32k,"
+		  "latency=20ms,queue=64k,loss-ge=1%/10%/70%/0.1%,up");
+	roundtrip("delay=1.5s,jitter=1234567ns,loss-state=0.3%/33.3333%");
+	roundtrip("loss=0.0001%,ecn=off");
+	roundtrip("delay=1,jitter=250us");
+}

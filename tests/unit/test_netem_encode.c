@@ -168,3 +168,23 @@ Test(netem_encode, refuses_inconsistent_model)
 	lk_psched_default(&ps);
 	cr_assert_eq(lk_netem_encode(&i, &ps, NULL, buf, sizeof(buf)), -EINVAL);
 }
+
+Test(netem_encode, down_is_total_loss_without_ecn)
+{
+	struct lk_impair i = imp_of("delay=5ms,loss-ge=1%,ecn,dup=5%,down");
+	struct lk_psched ps;
+	struct tc_netem_qopt q;
+	uint8_t buf[256];
+	int n;
+
+	lk_psched_default(&ps);
+	cr_assert(lk_impair_needs_netem(&i));
+	n = lk_netem_encode(&i, &ps, NULL, buf, sizeof(buf));
+	cr_assert_gt(n, 0);
+	q = qopt_of(buf);
+	cr_assert_eq(q.loss, UINT32_MAX);
+	cr_assert_eq(q.duplicate, 0);
+	cr_assert_eq(q.latency, 78125, "the rest stays");
+	cr_assert_null(find_attr(buf, n, TCA_NETEM_ECN));
+	cr_assert_null(find_attr(buf, n, TCA_NETEM_LOSS));
+}
