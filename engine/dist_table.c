@@ -270,3 +270,35 @@ void lk_dist_table_unref(struct lk_dist_table *t)
 	if (t && --t->refs == 0)
 		free(t);
 }
+
+uint32_t lk_crnd_next(struct lk_crnd *st, uint32_t fresh)
+{
+	uint64_t rho, v;
+
+	if (st->rho == 0)
+		return fresh;
+	rho = (uint64_t)st->rho + 1;
+	v = ((uint64_t)fresh * ((1ull << 32) - rho) +
+	     (uint64_t)st->last * rho) >>
+	    32;
+	st->last = (uint32_t)v;
+	return (uint32_t)v;
+}
+
+int64_t lk_tabledist(int64_t mu, int64_t sigma, uint32_t rnd,
+		     const struct lk_dist_table *t)
+{
+	int64_t x, v;
+
+	if (sigma <= 0)
+		return mu;
+	if (!t || !t->len)
+		return (int64_t)(rnd % (uint64_t)(2 * sigma)) + mu - sigma;
+	v = t->data[rnd % t->len];
+	x = (sigma % LK_DIST_SCALE) * v;
+	if (x >= 0)
+		x += LK_DIST_SCALE / 2;
+	else
+		x -= LK_DIST_SCALE / 2;
+	return x / LK_DIST_SCALE + (sigma / LK_DIST_SCALE) * v + mu;
+}

@@ -38,6 +38,26 @@ int lk_dist_table_parse(const char *text, size_t len, const char *name,
 int lk_dist_table_load(const char *path, struct lk_dist_table **out,
 		       struct lk_error *e);
 
+/*
+ * Sampling, as netem does it (net/sched/sch_netem.c), so that the
+ * userspace engine draws delays the way the kernel would.
+ *
+ * Correlated random numbers: each next value is
+ *   (fresh * (2^32 - rho') + last * rho') >> 32, rho' = rho + 1,
+ * or the fresh value itself when rho is 0.
+ */
+struct lk_crnd {
+	uint32_t last;
+	uint32_t rho; /* correlation, scaled to UINT32_MAX */
+};
+uint32_t lk_crnd_next(struct lk_crnd *st, uint32_t fresh);
+
+/* netem's tabledist: a delay around mu with spread sigma (ns).  Without a
+ * table: uniform in [mu - sigma, mu + sigma); with one, table[rnd % len]
+ * scaled by sigma / 8192, rounded like the kernel. */
+int64_t lk_tabledist(int64_t mu, int64_t sigma, uint32_t rnd,
+		     const struct lk_dist_table *t);
+
 struct lk_dist_table *lk_dist_table_ref(struct lk_dist_table *t);
 void lk_dist_table_unref(struct lk_dist_table *t);
 

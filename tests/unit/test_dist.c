@@ -189,3 +189,80 @@ Test(dist, load_missing_file)
 		     -ENOENT);
 	cr_assert(strstr(e.msg, "/nonexistent/x.dist"), "%s", e.msg);
 }
+
+/* xorshift32: a fixed stream for the statistical checks below */
+static uint32_t next_rand(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+Test(dist, tabledist_uniform_without_table)
+{
+	uint32_t s = 12345;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	int i;
+
+	cr_assert_eq(lk_tabledist(100, 0, 7, NULL), 100);
+	for (i = 0; i < 100000; i++) {
+		int64_t v = lk_tabledist(1000000, 200000, next_rand(&s), NULL);
+
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+	}
+	cr_assert_geq(lo, 800000);
+	cr_assert_lt(hi, 1200000);
+	cr_assert_lt(lo, 801000);
+	cr_assert_gt(hi, 1199000);
+}
+
+Test(dist, tabledist_normal_spread)
+{
+	struct lk_dist_table *t = lk_dist_table_make(LK_DIST_NORMAL);
+	uint32_t s = 99;
+	double sum = 0, sq = 0;
+	int i, n = 200000;
+
+	/* mu 50 ms, sigma 5 ms: sample mean and deviation within 1% */
+	for (i = 0; i < n; i++) {
+		double v =
+		    (double)lk_tabledist(50000000, 5000000, next_rand(&s), t);
+
+		sum += v;
+		sq += v * v;
+	}
+	sum /= n;
+	sq = sqrt(sq / n - sum * sum);
+	cr_assert_float_eq(sum, 50e6, 50e6 * 0.01);
+	cr_assert_float_eq(sq, 5e6, 5e6 * 0.02);
+	lk_dist_table_unref(t);
+}
+
+Test(dist, crandom_correlation)
+{
+	struct lk_crnd none = {0}, c = {.rho = (uint32_t)(0.75 * 4294967295.0)};
+	uint32_t s = 7, prev = 0;
+	double same, mx = 0, mxx = 0, mxy = 0;
+	int i, n = 100000;
+
+	cr_assert_eq(lk_crnd_next(&none, 42), 42);
+	/* lag-1 correlation of the output close to rho */
+	for (i = 0; i < n; i++) {
+		uint32_t v = lk_crnd_next(&c, next_rand(&s));
+		double a = prev / 4294967296.0, b = v / 4294967296.0;
+
+		if (i) {
+			mx += b;
+			mxx += b * b;
+			mxy += a * b;
+		}
+		prev = v;
+	}
+	mx /= n - 1;
+	mxx /= n - 1;
+	mxy /= n - 1;
+	same = (mxy - mx * mx) / (mxx - mx * mx);
+	cr_assert_float_eq(same, 0.75, 0.02, "lag-1 correlation %f", same);
+}
