@@ -166,7 +166,7 @@ static void netem_enqueue(struct us_pipe *p, uint64_t now, uint32_t len,
 			  struct us_verdict *v)
 {
 	struct us_qent x = {.cookie = cookie, .len = len};
-	int count = 1;
+	bool dup = false;
 
 	if (is_dup)
 		x.flags |= US_E_DUP | (in & US_E_CE);
@@ -174,21 +174,24 @@ static void netem_enqueue(struct us_pipe *p, uint64_t now, uint32_t len,
 	/* Random duplication; a duplicate is never duplicated again. */
 	if (p->duplicate && !is_dup &&
 	    p->duplicate >= us_crandom_next(&p->dup_cor, &p->rng))
-		++count;
+		dup = true;
 
 	/* Drop packet?  With ecn, an ECN-capable one is marked instead
-	 * (INET_ECN_set_ce() refuses Not-ECT and CE packets). */
+	 * (INET_ECN_set_ce() refuses Not-ECT and CE packets).  A packet
+	 * both duplicated and lost goes on as one copy: counted as one
+	 * duplicate and one loss. */
 	if (us_loss_event(&p->loss, &p->rng)) {
 		if (p->ecn && (in & US_IN_ECT)) {
 			x.flags |= US_E_CE;
 			p->ctr.ecn_marked++;
+		} else if (dup) {
+			dup = false;
+			p->ctr.duplicated++;
+			drop(p, v, US_DROP_LOSS, len);
 		} else {
-			--count;
+			drop(p, v, US_DROP_LOSS, len);
+			return;
 		}
-	}
-	if (count == 0) {
-		drop(p, v, US_DROP_LOSS, len);
-		return;
 	}
 
 	/* Corruption: one random bit of the frame, the duplicate (cloned
@@ -204,7 +207,7 @@ static void netem_enqueue(struct us_pipe *p, uint64_t now, uint32_t len,
 
 	if (us_pipe_qlen(p) >= p->limit) {
 		drop(p, v, US_DROP_LIMIT, len);
-		if (count > 1) { /* the clone is freed with it */
+		if (dup) { /* the clone is freed with it */
 			p->ctr.duplicated++;
 			drop(p, v, US_DROP_LIMIT, len);
 		}
@@ -213,7 +216,7 @@ static void netem_enqueue(struct us_pipe *p, uint64_t now, uint32_t len,
 
 	/* The duplicate re-enters at the top of the tree, before the
 	 * original is queued; it shares a CE mark made above. */
-	if (count > 1) {
+	if (dup) {
 		uint32_t din = x.flags & US_E_CE ? US_E_CE : in;
 
 		p->ctr.duplicated++;
