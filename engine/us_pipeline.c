@@ -93,7 +93,8 @@ int us_pipe_new(struct us_pipe **out, const struct lk_impair *im,
 	r = configure(p, im, e);
 	if (r < 0) {
 		us_pipe_free(p);
-		return lk_error_wrap(e, "link %u-%u", src, dst);
+		lk_error_wrap(e, "link %u-%u", src, dst);
+		return r;
 	}
 	*out = p;
 	return 0;
