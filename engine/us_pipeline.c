@@ -293,9 +293,14 @@ static inline uint64_t ready_ns(const struct us_qent *x)
 	return x->key ? x->key : x->tts_ns;
 }
 
+/* A copy's cost in ns of tokens.  Never more than the bucket holds: a copy
+ * queued before the burst shrank would otherwise block the link for ever
+ * (the kernel's tbf would; we let it go with a full bucket). */
 static inline int64_t tb_l2t(const struct us_pipe *p, uint32_t len)
 {
-	return (int64_t)((uint64_t)len * NSEC_PER_SEC / p->tb_rate);
+	int64_t need = (int64_t)((uint64_t)len * NSEC_PER_SEC / p->tb_rate);
+
+	return need > p->tb_buffer ? p->tb_buffer : need;
 }
 
 static inline int64_t tb_toks_at(const struct us_pipe *p, uint64_t t)

@@ -539,3 +539,63 @@ Test(us_pipeline, bench)
 		us_pipe_free(p);
 	}
 }
+
+Test(us_pipeline, update_shrinking_burst_never_blocks)
+{
+	struct lk_impair im = {.delay_ns = 10 * MS, .tb_rate_Bps = 125000,
+			       .tb_burst = 4000};
+	struct us_pipe *p = mk(&im, 1);
+	struct us_departure d;
+	uint64_t now = T0;
+
+	us_pipe_enqueue(p, T0, 3000, 0, NULL, NULL);
+	us_pipe_enqueue(p, T0, 3000, 0, NULL, NULL);
+	im.tb_burst = 2000; /* both queued copies are now too big */
+	cr_assert_eq(us_pipe_update(p, &im, NULL), 0);
+	for (unsigned k = 0; k < 2; k++) {
+		now = us_pipe_next_ns(p);
+		cr_assert_lt(now, T0 + 100 * MS);
+		cr_assert(us_pipe_dequeue(p, now, &d));
+	}
+	cr_assert_eq(us_pipe_next_ns(p), UINT64_MAX);
+	/* removing the bucket releases what it would have held */
+	im.tb_burst = 4000;
+	cr_assert_eq(us_pipe_update(p, &im, NULL), 0);
+	for (unsigned i = 0; i < 3; i++)
+		us_pipe_enqueue(p, now, 4000, 0, NULL, NULL);
+	cr_assert(us_pipe_dequeue(p, now + 10 * MS, &d));
+	cr_assert_not(us_pipe_dequeue(p, now + 10 * MS, &d)); /* held */
+	im.tb_rate_Bps = 0;
+	cr_assert_eq(us_pipe_update(p, &im, NULL), 0);
+	cr_assert(us_pipe_dequeue(p, now + 10 * MS, &d));
+	cr_assert(us_pipe_dequeue(p, now + 10 * MS, &d));
+	cr_assert_eq(us_pipe_qlen(p), 0);
+	check_balance(p);
+	us_pipe_free(p);
+}
+
+Test(us_pipeline, flush_returns_every_cookie)
+{
+	struct lk_impair im = {.delay_ns = 1000 * MS, .duplicate = PCT(50),
+			       .tb_rate_Bps = 1000, .tb_burst = 1000};
+	struct us_pipe *p = mk(&im, 8);
+	struct us_departure d;
+	unsigned refs[20] = {0}, queued = 0, back = 0;
+
+	for (uintptr_t i = 0; i < 20; i++) {
+		refs[i] = us_pipe_enqueue(p, T0, 1000, 0, (void *)i, NULL);
+		queued += refs[i];
+	}
+	cr_assert(us_pipe_dequeue(p, T0 + 1000 * MS, &d));
+	refs[(uintptr_t)d.cookie]--;
+	back++;
+	cr_assert_not(us_pipe_dequeue(p, T0 + 1000 * MS, &d)); /* bucket */
+	while (us_pipe_flush(p, &d)) {
+		refs[(uintptr_t)d.cookie]--;
+		back++;
+	}
+	cr_assert_eq(back, queued);
+	for (unsigned i = 0; i < 20; i++)
+		cr_assert_eq(refs[i], 0);
+	us_pipe_free(p);
+}
