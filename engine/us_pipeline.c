@@ -89,6 +89,7 @@ int us_pipe_new(struct us_pipe **out, const struct lk_impair *im,
 	if (!p)
 		return lk_error_set(e, ENOMEM, "userspace link %u-%u", src,
 				    dst);
+	us_sched_node_init(&p->sched);
 	us_rng_seed(&p->rng, seed, src, dst);
 	r = configure(p, im, e);
 	if (r < 0) {

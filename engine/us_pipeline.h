@@ -21,6 +21,7 @@
 #define LK_US_PIPELINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "linkem.h"
@@ -29,6 +30,7 @@
 #include "engine/us_loss.h"
 #include "engine/us_queue.h"
 #include "engine/us_rng.h"
+#include "engine/us_sched.h"
 
 #define US_DEFAULT_LIMIT 1000 /* tc's netem default, packets */
 
@@ -97,6 +99,12 @@ struct us_pipe {
 	uint64_t tb_tc;		/* tbf's t_c */
 	int64_t tb_tokens;	/* ns */
 	struct us_counters ctr;
+
+	/* the caller's: this link's place in its us_sched, with
+	 * us_pipe_resched() after each enqueue/dequeue; owner is free for
+	 * the caller (e.g. the link's peers) */
+	struct us_sched_node sched;
+	void *owner;
 };
 
 /* A link src -> dst with its own stream derived from (seed, src, dst).
@@ -104,7 +112,8 @@ struct us_pipe {
 int us_pipe_new(struct us_pipe **out, const struct lk_impair *im,
 		uint64_t seed, uint32_t src, uint32_t dst, struct lk_error *e);
 /* Frees the pipe; queued cookies are not touched (drain them first with
- * us_pipe_flush() if they own memory). */
+ * us_pipe_flush() if they own memory).  Take it out of its us_sched first
+ * (us_sched_set(s, &p->sched, UINT64_MAX)). */
 void us_pipe_free(struct us_pipe *p);
 /* New conditions, as `tc qdisc change`: queued copies stay, the random
  * stream goes on, correlations, loss state and reorder counter restart,
@@ -131,6 +140,18 @@ static inline uint32_t us_pipe_qlen(const struct us_pipe *p)
 static inline const struct us_counters *us_pipe_counters(const struct us_pipe *p)
 {
 	return &p->ctr;
+}
+
+/* Re-key the pipe's node in s to us_pipe_next_ns().  0 or -ENOMEM. */
+static inline int us_pipe_resched(struct us_pipe *p, struct us_sched *s)
+{
+	return us_sched_set(s, &p->sched, us_pipe_next_ns(p));
+}
+
+/* The pipe a us_sched node belongs to. */
+static inline struct us_pipe *us_pipe_of(struct us_sched_node *nd)
+{
+	return (struct us_pipe *)((char *)nd - offsetof(struct us_pipe, sched));
 }
 
 /* netem's serialisation time of len bytes at its rate (packet_time_ns). */
