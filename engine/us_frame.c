@@ -58,13 +58,13 @@ bool us_frame_set_ce(uint8_t *f, size_t len)
 	 * 16-bit word holding version/IHL/TOS. */
 	uint16_t old = (uint16_t)(f[off] << 8 | f[off + 1]);
 	uint16_t new = (uint16_t)(old | 3);
-	uint32_t sum = (uint16_t)~((f[off + 10] << 8) | f[off + 11]);
+	uint32_t sum = (uint16_t) ~((f[off + 10] << 8) | f[off + 11]);
 
 	sum += (uint16_t)~old;
 	sum += new;
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
-	f[off + 1] = (uint8_t)new;
+	f[off + 1] = (uint8_t) new;
 	f[off + 10] = (uint8_t)(~sum >> 8);
 	f[off + 11] = (uint8_t)~sum;
 	return true;

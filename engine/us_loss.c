@@ -36,8 +36,8 @@ void us_loss_init(struct us_loss *l, const struct lk_impair *im,
 		break;
 	}
 	/* netem draws the loss correlation's start whatever the model. */
-	us_crandom_init(&l->cor, im->loss_model == LK_LOSS_RANDOM ?
-				   im->loss_corr : 0, r);
+	us_crandom_init(
+	    &l->cor, im->loss_model == LK_LOSS_RANDOM ? im->loss_corr : 0, r);
 }
 
 /* loss_4state(): lost when the chain moves into a loss state. */

@@ -87,11 +87,11 @@ int us_pcap_open(struct us_pcap **out, int fd, bool nsec, uint32_t snaplen,
 {
 	struct us_pcap *p = malloc(sizeof(*p));
 	struct pcap_file_hdr h = {
-		.magic = nsec ? PCAP_MAGIC_NS : PCAP_MAGIC_US,
-		.major = 2,
-		.minor = 4,
-		.snaplen = snaplen ? snaplen : 262144,
-		.linktype = US_PCAP_LINKTYPE_ETHERNET,
+	    .magic = nsec ? PCAP_MAGIC_NS : PCAP_MAGIC_US,
+	    .major = 2,
+	    .minor = 4,
+	    .snaplen = snaplen ? snaplen : 262144,
+	    .linktype = US_PCAP_LINKTYPE_ETHERNET,
 	};
 	int r;
 
@@ -118,10 +118,10 @@ int us_pcap_write(struct us_pcap *p, uint64_t ts_ns, const void *frame,
 	uint32_t orig = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	uint32_t incl = orig < p->snaplen ? orig : p->snaplen;
 	struct pcap_rec_hdr h = {
-		.sec = (uint32_t)(ts_ns / 1000000000u),
-		.frac = (uint32_t)(ts_ns % 1000000000u),
-		.incl_len = incl,
-		.orig_len = orig,
+	    .sec = (uint32_t)(ts_ns / 1000000000u),
+	    .frac = (uint32_t)(ts_ns % 1000000000u),
+	    .incl_len = incl,
+	    .orig_len = orig,
 	};
 	int r;
 

@@ -30,20 +30,22 @@ static int configure(struct us_pipe *p, const struct lk_impair *im,
 	const struct lk_dist_table *t = im->table;
 
 	if (t && !t->len)
-		return lk_error_set(e, EINVAL, "userspace link: empty "
+		return lk_error_set(e, EINVAL,
+				    "userspace link: empty "
 				    "distribution table");
 	if (!t && im->dist != LK_DIST_NONE && im->dist != LK_DIST_UNIFORM)
-		return lk_error_set(e, EINVAL, "userspace link: the delay "
+		return lk_error_set(e, EINVAL,
+				    "userspace link: the delay "
 				    "distribution has no table loaded");
 
 	p->down = im->down;
 	p->ecn = im->ecn;
 	p->limit = im->limit ? im->limit : US_DEFAULT_LIMIT;
-	p->latency = im->delay_ns > INT64_MAX ? INT64_MAX :
-						(int64_t)im->delay_ns;
+	p->latency =
+	    im->delay_ns > INT64_MAX ? INT64_MAX : (int64_t)im->delay_ns;
 	/* netem caps jitter to what tabledist() takes */
-	p->jitter = im->jitter_ns > INT32_MAX ? INT32_MAX :
-						(int32_t)im->jitter_ns;
+	p->jitter =
+	    im->jitter_ns > INT32_MAX ? INT32_MAX : (int32_t)im->jitter_ns;
 	p->table = t;
 	p->duplicate = im->duplicate;
 	p->corrupt = im->corrupt;
@@ -59,10 +61,10 @@ static int configure(struct us_pipe *p, const struct lk_impair *im,
 
 	p->tb_rate = im->tb_rate_Bps;
 	if (p->tb_rate) {
-		p->tb_burst = im->tb_burst ? im->tb_burst :
-					     us_tb_default_burst(p->tb_rate);
-		p->tb_buffer = (int64_t)((uint64_t)p->tb_burst *
-					 NSEC_PER_SEC / p->tb_rate);
+		p->tb_burst = im->tb_burst ? im->tb_burst
+					   : us_tb_default_burst(p->tb_rate);
+		p->tb_buffer = (int64_t)((uint64_t)p->tb_burst * NSEC_PER_SEC /
+					 p->tb_rate);
 		p->tb_tokens = p->tb_buffer; /* tbf_change() refills */
 	}
 
@@ -75,13 +77,15 @@ static int configure(struct us_pipe *p, const struct lk_impair *im,
 	p->counter = 0;
 
 	if (p->limit > p->q.cap && us_queue_resize(&p->q, p->limit) < 0)
-		return lk_error_set(e, ENOMEM, "userspace link: queue of %u "
-				    "packets", p->limit);
+		return lk_error_set(e, ENOMEM,
+				    "userspace link: queue of %u "
+				    "packets",
+				    p->limit);
 	return 0;
 }
 
-int us_pipe_new(struct us_pipe **out, const struct lk_impair *im,
-		uint64_t seed, uint32_t src, uint32_t dst, struct lk_error *e)
+int us_pipe_new(struct us_pipe **out, const struct lk_impair *im, uint64_t seed,
+		uint32_t src, uint32_t dst, struct lk_error *e)
 {
 	struct us_pipe *p = calloc(1, sizeof(*p));
 	int r;
@@ -198,8 +202,8 @@ static void netem_enqueue(struct us_pipe *p, uint64_t now, uint32_t len,
 
 	/* Corruption: one random bit of the frame, the duplicate (cloned
 	 * before) keeps its bytes. */
-	if (p->corrupt && p->corrupt >= us_crandom_next(&p->corrupt_cor,
-							&p->rng) && len) {
+	if (p->corrupt &&
+	    p->corrupt >= us_crandom_next(&p->corrupt_cor, &p->rng) && len) {
 		uint32_t byte = us_rng_below(&p->rng, len);
 
 		x.corrupt_bit = byte * 8 + us_rng_below(&p->rng, 8);
@@ -263,9 +267,9 @@ static void netem_enqueue(struct us_pipe *p, uint64_t now, uint32_t len,
 		p->last_tts = x.tts_ns;
 	if (v->queued < 2)
 		v->copy[v->queued] = (struct us_copy){
-			.tts_ns = x.tts_ns,
-			.flags = x.flags,
-			.corrupt_bit = x.corrupt_bit,
+		    .tts_ns = x.tts_ns,
+		    .flags = x.flags,
+		    .corrupt_bit = x.corrupt_bit,
 		};
 	v->queued++;
 }
@@ -346,12 +350,12 @@ static void deliver(struct us_pipe *p, const struct us_qent *x, uint64_t due,
 		    struct us_departure *d)
 {
 	*d = (struct us_departure){
-		.cookie = x->cookie,
-		.len = x->len,
-		.flags = x->flags,
-		.corrupt_bit = x->corrupt_bit,
-		.tts_ns = x->tts_ns,
-		.due_ns = due,
+	    .cookie = x->cookie,
+	    .len = x->len,
+	    .flags = x->flags,
+	    .corrupt_bit = x->corrupt_bit,
+	    .tts_ns = x->tts_ns,
+	    .due_ns = due,
 	};
 	p->ctr.delivered_pkts++;
 	p->ctr.delivered_bytes += x->len;
@@ -413,12 +417,12 @@ bool us_pipe_flush(struct us_pipe *p, struct us_departure *d)
 		return false;
 	}
 	*d = (struct us_departure){
-		.cookie = x.cookie,
-		.len = x.len,
-		.flags = x.flags,
-		.corrupt_bit = x.corrupt_bit,
-		.tts_ns = x.tts_ns,
-		.due_ns = x.tts_ns,
+	    .cookie = x.cookie,
+	    .len = x.len,
+	    .flags = x.flags,
+	    .corrupt_bit = x.corrupt_bit,
+	    .tts_ns = x.tts_ns,
+	    .due_ns = x.tts_ns,
 	};
 	return true;
 }

@@ -48,27 +48,27 @@ enum {
 };
 
 struct us_copy {
-	uint64_t tts_ns;      /* when it leaves netem (the bucket may hold it) */
-	uint32_t flags;	      /* US_E_* */
+	uint64_t tts_ns; /* when it leaves netem (the bucket may hold it) */
+	uint32_t flags;	 /* US_E_* */
 	uint32_t corrupt_bit; /* byte = bit / 8, mask = 1 << (bit % 8) */
 };
 
 /* What one us_pipe_enqueue() decided.  Copies appear in the order netem
  * queues them: a duplicate is queued before its original. */
 struct us_verdict {
-	unsigned queued;	 /* copies queued: 0, 1 or 2 */
-	unsigned dropped;	 /* copies dropped */
-	enum us_drop cause;	 /* cause of the first drop */
-	struct us_copy copy[2];	 /* [0, queued) */
+	unsigned queued;	/* copies queued: 0, 1 or 2 */
+	unsigned dropped;	/* copies dropped */
+	enum us_drop cause;	/* cause of the first drop */
+	struct us_copy copy[2]; /* [0, queued) */
 };
 
 struct us_departure {
 	void *cookie;
 	uint32_t len;
-	uint32_t flags;	      /* US_E_* */
+	uint32_t flags; /* US_E_* */
 	uint32_t corrupt_bit;
-	uint64_t tts_ns;      /* left netem */
-	uint64_t due_ns;      /* leaves the link (after the token bucket) */
+	uint64_t tts_ns; /* left netem */
+	uint64_t due_ns; /* leaves the link (after the token bucket) */
 };
 
 struct us_pipe {
@@ -81,23 +81,23 @@ struct us_pipe {
 	uint64_t rate;
 	int32_t packet_overhead, cell_overhead;
 	uint32_t cell_size;
-	uint64_t tb_rate;	/* 0 = no token bucket */
-	uint32_t tb_burst;	/* bytes; also tbf's max packet size */
-	int64_t tb_buffer;	/* ns of tokens the bucket holds */
+	uint64_t tb_rate;  /* 0 = no token bucket */
+	uint32_t tb_burst; /* bytes; also tbf's max packet size */
+	int64_t tb_buffer; /* ns of tokens the bucket holds */
 
 	/* state */
 	struct us_rng rng;
 	struct us_crandom delay_cor, dup_cor, reorder_cor, corrupt_cor;
 	struct us_loss loss;
-	uint32_t counter;	/* netem's reorder gap counter */
-	uint64_t last_tts;	/* latest tts queued (netem's rate "last") */
+	uint32_t counter;  /* netem's reorder gap counter */
+	uint64_t last_tts; /* latest tts queued (netem's rate "last") */
 	int64_t seq, head_seq;
 	struct us_queue q;
-	bool has_held;		/* tbf has peeked this one: it goes next */
+	bool has_held; /* tbf has peeked this one: it goes next */
 	struct us_qent held;
 	bool tb_started;
-	uint64_t tb_tc;		/* tbf's t_c */
-	int64_t tb_tokens;	/* ns */
+	uint64_t tb_tc;	   /* tbf's t_c */
+	int64_t tb_tokens; /* ns */
 	struct us_counters ctr;
 
 	/* the caller's: this link's place in its us_sched, with
@@ -109,8 +109,8 @@ struct us_pipe {
 
 /* A link src -> dst with its own stream derived from (seed, src, dst).
  * The distribution table is borrowed: it must outlive the pipe. */
-int us_pipe_new(struct us_pipe **out, const struct lk_impair *im,
-		uint64_t seed, uint32_t src, uint32_t dst, struct lk_error *e);
+int us_pipe_new(struct us_pipe **out, const struct lk_impair *im, uint64_t seed,
+		uint32_t src, uint32_t dst, struct lk_error *e);
 /* Frees the pipe; queued cookies are not touched (drain them first with
  * us_pipe_flush() if they own memory).  Take it out of its us_sched first
  * (us_sched_set(s, &p->sched, UINT64_MAX)). */
@@ -137,7 +137,8 @@ static inline uint32_t us_pipe_qlen(const struct us_pipe *p)
 	return p->q.n + (p->has_held ? 1 : 0);
 }
 
-static inline const struct us_counters *us_pipe_counters(const struct us_pipe *p)
+static inline const struct us_counters *
+us_pipe_counters(const struct us_pipe *p)
 {
 	return &p->ctr;
 }

@@ -13,12 +13,12 @@
 #include <stdint.h>
 
 struct us_qent {
-	uint64_t key;	  /* sort key: departure ns (0 = netem's head queue) */
-	int64_t seq;	  /* tie-break, ascending */
-	uint64_t tts_ns;  /* when it leaves netem */
-	void *cookie;	  /* the caller's frame */
-	uint32_t len;	  /* frame bytes */
-	uint32_t flags;	  /* US_E_* (us_pipeline.h) */
+	uint64_t key;	 /* sort key: departure ns (0 = netem's head queue) */
+	int64_t seq;	 /* tie-break, ascending */
+	uint64_t tts_ns; /* when it leaves netem */
+	void *cookie;	 /* the caller's frame */
+	uint32_t len;	 /* frame bytes */
+	uint32_t flags;	 /* US_E_* (us_pipeline.h) */
 	uint32_t corrupt_bit; /* bit to flip when US_E_CORRUPT */
 };
 

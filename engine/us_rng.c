@@ -61,8 +61,8 @@ uint32_t us_crandom_next(struct us_crandom *c, struct us_rng *r)
 	value = us_rng_u32(r);
 	rho = (uint64_t)c->rho + 1;
 	/* Cannot overflow: both products are below 2^32 * 2^32 together. */
-	answer = (uint32_t)((value * ((1ull << 32) - rho) + c->last * rho) >>
-			    32);
+	answer =
+	    (uint32_t)((value * ((1ull << 32) - rho) + c->last * rho) >> 32);
 	c->last = answer;
 	return answer;
 }

@@ -69,7 +69,7 @@ int us_sched_set(struct us_sched *s, struct us_sched_node *nd, uint64_t key)
 		if (s->n == s->cap) {
 			uint32_t cap = s->cap ? 2 * s->cap : 64;
 			struct us_sched_node **h =
-				realloc(s->h, (size_t)cap * sizeof(*h));
+			    realloc(s->h, (size_t)cap * sizeof(*h));
 
 			if (!h)
 				return -ENOMEM;

@@ -40,7 +40,8 @@ Test(us_frame, ipv4_ce_keeps_checksum)
 		ipv4_frame(f, (uint8_t)(0xb8 | ecn));
 		cr_assert_eq(us_frame_ecn(f, sizeof(f)), (int)ecn);
 		cr_assert_eq(us_frame_ect(f, sizeof(f)), ecn == 1 || ecn == 2);
-		cr_assert_eq(us_frame_set_ce(f, sizeof(f)), ecn == 1 || ecn == 2);
+		cr_assert_eq(us_frame_set_ce(f, sizeof(f)),
+			     ecn == 1 || ecn == 2);
 		cr_assert_eq(ip_csum(f + 14, 20), 0, "checksum broken");
 		if (ecn == 1 || ecn == 2)
 			cr_assert_eq(f[15], 0xbb);

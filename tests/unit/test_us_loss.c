@@ -74,10 +74,10 @@ static double four_state_rate(double p13, double p31, double p32, double p23,
 			      double p14)
 {
 	double P[4][4] = {
-		{1 - p13 - p14, 0, p13, p14},
-		{0, 1 - p23, p23, 0},
-		{p31, p32, 1 - p31 - p32, 0},
-		{1, 0, 0, 0},
+	    {1 - p13 - p14, 0, p13, p14},
+	    {0, 1 - p23, p23, 0},
+	    {p31, p32, 1 - p31 - p32, 0},
+	    {1, 0, 0, 0},
 	};
 	double pi[4] = {1, 0, 0, 0};
 
@@ -95,9 +95,12 @@ static double four_state_rate(double p13, double p31, double p32, double p23,
 Test(us_loss, four_state_long_run_rate)
 {
 	struct lk_impair im = {
-		.loss_model = LK_LOSS_STATE,
-		.p13 = PCT(5), .p31 = PCT(30), .p32 = PCT(10),
-		.p23 = PCT(20), .p14 = PCT(1),
+	    .loss_model = LK_LOSS_STATE,
+	    .p13 = PCT(5),
+	    .p31 = PCT(30),
+	    .p32 = PCT(10),
+	    .p23 = PCT(20),
+	    .p14 = PCT(1),
 	};
 	const unsigned long n = 1000000;
 	double want = four_state_rate(0.05, 0.30, 0.10, 0.20, 0.01);
@@ -120,9 +123,11 @@ Test(us_loss, gilbert_elliott_long_run_rate)
 {
 	/* p, r, and the user's 1-h (loss when bad), 1-k (loss when good) */
 	struct lk_impair im = {
-		.loss_model = LK_LOSS_GEMODEL,
-		.ge_p = PCT(5), .ge_r = PCT(40), .ge_h = PCT(80),
-		.ge_k1 = PCT(2),
+	    .loss_model = LK_LOSS_GEMODEL,
+	    .ge_p = PCT(5),
+	    .ge_r = PCT(40),
+	    .ge_h = PCT(80),
+	    .ge_k1 = PCT(2),
 	};
 	const unsigned long n = 1000000;
 	double bad = 0.05 / (0.05 + 0.40);

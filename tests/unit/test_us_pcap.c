@@ -12,9 +12,9 @@
 static void frame(uint8_t *f, size_t n, int i)
 {
 	memset(f, 0, n);
-	memset(f, 0xff, 6);		/* broadcast */
+	memset(f, 0xff, 6);		 /* broadcast */
 	f[6] = 0x02, f[11] = (uint8_t)i; /* local source MAC */
-	f[12] = 0x88, f[13] = 0xb5;	/* local experimental ethertype */
+	f[12] = 0x88, f[13] = 0xb5;	 /* local experimental ethertype */
 	for (size_t k = 14; k < n; k++)
 		f[k] = (uint8_t)(k + (size_t)i);
 }
@@ -32,8 +32,9 @@ static void write_file(const char *path, bool nsec, int count)
 		size_t n = 60 + (size_t)(i * 37) % 1440;
 
 		frame(f, n, i);
-		cr_assert_eq(us_pcap_write(p, 1700000000ull * 1000000000ull +
-						      (uint64_t)i * 1234567,
+		cr_assert_eq(us_pcap_write(p,
+					   1700000000ull * 1000000000ull +
+					       (uint64_t)i * 1234567,
 					   f, n, &e),
 			     0, "%s", e.msg);
 	}

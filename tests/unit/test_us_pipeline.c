@@ -35,7 +35,7 @@ static void check_balance(const struct us_pipe *p)
 
 	cr_assert_eq(c->offered_pkts + c->duplicated,
 		     c->delivered_pkts + us_counters_dropped(c) +
-			     us_pipe_qlen(p),
+			 us_pipe_qlen(p),
 		     "counters do not balance");
 }
 
@@ -57,20 +57,31 @@ static void run_all(struct us_pipe *p, unsigned n, struct us_verdict *v,
 }
 
 static const struct lk_impair busy = {
-	.delay_ns = 50 * MS, .jitter_ns = 10 * MS, .delay_corr = PCT(25),
-	.loss_model = LK_LOSS_RANDOM, .loss = PCT(10), .loss_corr = PCT(25),
-	.ecn = true, .duplicate = PCT(5), .corrupt = PCT(5),
-	.reorder = PCT(25), .gap = 3, .rate_Bps = 1000000,
-	.tb_rate_Bps = 2000000, .tb_burst = 20000,
+    .delay_ns = 50 * MS,
+    .jitter_ns = 10 * MS,
+    .delay_corr = PCT(25),
+    .loss_model = LK_LOSS_RANDOM,
+    .loss = PCT(10),
+    .loss_corr = PCT(25),
+    .ecn = true,
+    .duplicate = PCT(5),
+    .corrupt = PCT(5),
+    .reorder = PCT(25),
+    .gap = 3,
+    .rate_Bps = 1000000,
+    .tb_rate_Bps = 2000000,
+    .tb_burst = 20000,
 };
 
 Test(us_pipeline, same_seed_same_decisions)
 {
 	enum { N = 20000 };
-	struct us_verdict *v1 = calloc(N, sizeof(*v1)), *v2 = calloc(N, sizeof(*v2));
+	struct us_verdict *v1 = calloc(N, sizeof(*v1)),
+			  *v2 = calloc(N, sizeof(*v2));
 	struct us_departure *d1 = calloc(2 * N, sizeof(*d1));
 	struct us_departure *d2 = calloc(2 * N, sizeof(*d2));
-	struct us_pipe *a = mk(&busy, 77), *b = mk(&busy, 77), *c = mk(&busy, 78);
+	struct us_pipe *a = mk(&busy, 77), *b = mk(&busy, 77),
+		       *c = mk(&busy, 78);
 	unsigned n1, n2, n3, diff = 0;
 
 	run_all(a, N, v1, d1, &n1);
@@ -79,7 +90,8 @@ Test(us_pipeline, same_seed_same_decisions)
 	cr_assert_eq(memcmp(v1, v2, N * sizeof(*v1)), 0);
 	cr_assert_eq(memcmp(d1, d2, n1 * sizeof(*d1)), 0);
 	cr_assert_eq(memcmp(us_pipe_counters(a), us_pipe_counters(b),
-			    sizeof(struct us_counters)), 0);
+			    sizeof(struct us_counters)),
+		     0);
 	check_balance(a);
 	cr_assert_eq(us_pipe_qlen(a), 0);
 
@@ -101,8 +113,10 @@ Test(us_pipeline, same_seed_same_decisions)
 Test(us_pipeline, loss_and_duplicate_within_binomial_bounds)
 {
 	struct lk_impair im = {
-		.loss_model = LK_LOSS_RANDOM, .loss = PCT(10),
-		.duplicate = PCT(5), .limit = 1000000,
+	    .loss_model = LK_LOSS_RANDOM,
+	    .loss = PCT(10),
+	    .duplicate = PCT(5),
+	    .limit = 1000000,
 	};
 	struct us_pipe *p = mk(&im, 1);
 	const unsigned n = 100000;
@@ -149,8 +163,8 @@ Test(us_pipeline, duplicate_comes_first_and_is_marked)
 
 Test(us_pipeline, ecn_marks_ect_and_drops_the_rest)
 {
-	struct lk_impair im = {.loss_model = LK_LOSS_RANDOM,
-			       .loss = UINT32_MAX, .ecn = true};
+	struct lk_impair im = {
+	    .loss_model = LK_LOSS_RANDOM, .loss = UINT32_MAX, .ecn = true};
 	struct us_pipe *p = mk(&im, 1);
 	struct us_verdict v;
 
@@ -238,8 +252,9 @@ static struct lk_dist_table *normal_table(uint32_t len)
 				hi = mid;
 		}
 		double x = lo * 8192;
-		t->data[i] = (int16_t)(x > 32767 ? 32767 :
-				       x < -32768 ? -32768 : lround(x));
+		t->data[i] = (int16_t)(x > 32767    ? 32767
+				       : x < -32768 ? -32768
+						    : lround(x));
 	}
 	return t;
 }
@@ -249,8 +264,10 @@ Test(us_pipeline, delay_normal_table)
 	enum { N = 20001 };
 	static uint64_t d[N];
 	struct lk_dist_table *t = normal_table(4096);
-	struct lk_impair im = {.delay_ns = 100 * MS, .jitter_ns = 10 * MS,
-			       .dist = LK_DIST_NORMAL, .table = t};
+	struct lk_impair im = {.delay_ns = 100 * MS,
+			       .jitter_ns = 10 * MS,
+			       .dist = LK_DIST_NORMAL,
+			       .table = t};
 	unsigned within = 0;
 
 	delays(&im, N, d);
@@ -269,8 +286,8 @@ Test(us_pipeline, delay_normal_table)
 
 Test(us_pipeline, table_needed_but_missing_is_an_error)
 {
-	struct lk_impair im = {.delay_ns = MS, .jitter_ns = MS,
-			       .dist = LK_DIST_PARETO};
+	struct lk_impair im = {
+	    .delay_ns = MS, .jitter_ns = MS, .dist = LK_DIST_PARETO};
 	struct us_pipe *p = NULL;
 	struct lk_error e = {0};
 
@@ -312,8 +329,8 @@ Test(us_pipeline, jitter_reorders_rate_keeps_order)
 
 Test(us_pipeline, reorder_gap_every_fifth_is_immediate)
 {
-	struct lk_impair im = {.delay_ns = 10 * MS, .reorder = UINT32_MAX,
-			       .gap = 5};
+	struct lk_impair im = {
+	    .delay_ns = 10 * MS, .reorder = UINT32_MAX, .gap = 5};
 	struct us_pipe *p = mk(&im, 1);
 	struct us_verdict v;
 	struct us_departure d;
@@ -323,7 +340,8 @@ Test(us_pipeline, reorder_gap_every_fifth_is_immediate)
 
 		us_pipe_enqueue(p, now, 100, 0, (void *)(uintptr_t)i, &v);
 		bool imm = (i % 5) == 4;
-		cr_assert_eq(!!(v.copy[0].flags & US_E_REORDERED), imm, "%u", i);
+		cr_assert_eq(!!(v.copy[0].flags & US_E_REORDERED), imm, "%u",
+			     i);
 		cr_assert_eq(v.copy[0].tts_ns, imm ? now : now + 10 * MS);
 		if (imm) { /* it leaves now, ahead of the 4 delayed ones */
 			cr_assert(us_pipe_dequeue(p, now, &d));
@@ -366,15 +384,17 @@ Test(us_pipeline, rate_serialisation_and_cells)
 	us_pipe_free(p);
 
 	/* ATM (the manual): 50 B, cell 48 + 5 -> 2 cells = 106 B */
-	im = (struct lk_impair){.rate_Bps = 1000000, .cell_size = 48,
-				.cell_overhead = 5};
+	im = (struct lk_impair){
+	    .rate_Bps = 1000000, .cell_size = 48, .cell_overhead = 5};
 	p = mk(&im, 1);
 	cr_assert_eq(us_pipe_packet_time_ns(p, 50), 106000);
 	cr_assert_eq(us_pipe_packet_time_ns(p, 48), 53000);
 	us_pipe_free(p);
 	/* "rate 5kbit 20 100 5": 80 B + 20 = 100 -> 1 cell of 105 B */
-	im = (struct lk_impair){.rate_Bps = 625, .packet_overhead = 20,
-				.cell_size = 100, .cell_overhead = 5};
+	im = (struct lk_impair){.rate_Bps = 625,
+				.packet_overhead = 20,
+				.cell_size = 100,
+				.cell_overhead = 5};
 	p = mk(&im, 1);
 	cr_assert_eq(us_pipe_packet_time_ns(p, 80), 105 * 1600000ull);
 	cr_assert_eq(us_pipe_packet_time_ns(p, 81), 210 * 1600000ull);
@@ -424,8 +444,9 @@ Test(us_pipeline, token_bucket_conformance)
 		bytes += d.len;
 		n++;
 		/* never more than burst + rate * elapsed */
-		cr_assert_leq(bytes, 10000 + (d.due_ns - first) * 125000 /
-						     1000000000ull + 1);
+		cr_assert_leq(
+		    bytes,
+		    10000 + (d.due_ns - first) * 125000 / 1000000000ull + 1);
 	}
 	cr_assert_eq(n, 100);
 	/* first 10 at once (the full bucket), then one per 8 ms */
@@ -441,8 +462,8 @@ Test(us_pipeline, token_bucket_conformance)
 
 Test(us_pipeline, token_bucket_after_netem_delay)
 {
-	struct lk_impair im = {.delay_ns = 50 * MS, .tb_rate_Bps = 125000,
-			       .tb_burst = 2000};
+	struct lk_impair im = {
+	    .delay_ns = 50 * MS, .tb_rate_Bps = 125000, .tb_burst = 2000};
 	struct us_pipe *p = mk(&im, 1);
 	struct us_departure d;
 
@@ -512,8 +533,8 @@ static uint64_t mono_ns(void)
 Test(us_pipeline, bench)
 {
 	const struct lk_impair *cfg[2] = {&busy, NULL};
-	struct lk_impair plain = {.delay_ns = 20 * MS, .jitter_ns = 5 * MS,
-				  .limit = 100000};
+	struct lk_impair plain = {
+	    .delay_ns = 20 * MS, .jitter_ns = 5 * MS, .limit = 100000};
 	const unsigned n = 200000;
 	struct us_departure d;
 
@@ -531,10 +552,11 @@ Test(us_pipeline, bench)
 			us_pipe_enqueue(p, now, 1000, US_IN_ECT, NULL, NULL);
 		}
 		uint64_t dt = mono_ns() - t0;
-		fprintf(stderr, "us_pipeline bench (%s): %.1f ns per packet "
-				"(enqueue + dequeue), queue ~%u\n",
-			k ? "delay+jitter" : "all features",
-			(double)dt / n, us_pipe_qlen(p));
+		fprintf(stderr,
+			"us_pipeline bench (%s): %.1f ns per packet "
+			"(enqueue + dequeue), queue ~%u\n",
+			k ? "delay+jitter" : "all features", (double)dt / n,
+			us_pipe_qlen(p));
 		cr_assert_gt(ops, n / 2);
 		us_pipe_free(p);
 	}
@@ -542,8 +564,8 @@ Test(us_pipeline, bench)
 
 Test(us_pipeline, update_shrinking_burst_never_blocks)
 {
-	struct lk_impair im = {.delay_ns = 10 * MS, .tb_rate_Bps = 125000,
-			       .tb_burst = 4000};
+	struct lk_impair im = {
+	    .delay_ns = 10 * MS, .tb_rate_Bps = 125000, .tb_burst = 4000};
 	struct us_pipe *p = mk(&im, 1);
 	struct us_departure d;
 	uint64_t now = T0;
@@ -576,8 +598,10 @@ Test(us_pipeline, update_shrinking_burst_never_blocks)
 
 Test(us_pipeline, flush_returns_every_cookie)
 {
-	struct lk_impair im = {.delay_ns = 1000 * MS, .duplicate = PCT(50),
-			       .tb_rate_Bps = 1000, .tb_burst = 1000};
+	struct lk_impair im = {.delay_ns = 1000 * MS,
+			       .duplicate = PCT(50),
+			       .tb_rate_Bps = 1000,
+			       .tb_burst = 1000};
 	struct us_pipe *p = mk(&im, 8);
 	struct us_departure d;
 	unsigned refs[20] = {0}, queued = 0, back = 0;

@@ -55,8 +55,8 @@ Test(us_rng, crandom_matches_kernel_formula)
 	last = c.last;
 	for (int i = 0; i < 1000; i++) {
 		uint64_t v = us_rng_u32(&shadow), k = (uint64_t)rho + 1;
-		uint32_t want = (uint32_t)((v * ((1ull << 32) - k) + last * k) >>
-					   32);
+		uint32_t want =
+		    (uint32_t)((v * ((1ull << 32) - k) + last * k) >> 32);
 
 		cr_assert_eq(us_crandom_next(&c, &r), want);
 		last = want;
@@ -96,7 +96,7 @@ Test(us_rng, tabledist_uniform_and_table)
 		int64_t x = us_tabledist(1000000, 20000, &c, &r, t);
 
 		cr_assert(x == 980000 || x == 990000 || x == 1010000 ||
-				  x == 1020000,
+			      x == 1020000,
 			  "%ld", (long)x);
 	}
 	free(t);

@@ -21,8 +21,9 @@ Test(us_sched, peek_is_the_minimum_through_updates)
 		us_sched_node_init(&nd[i]);
 	for (int step = 0; step < 20000; step++) {
 		int i = (int)us_rng_below(&r, N);
-		uint64_t key = us_rng_below(&r, 10) == 0 ? UINT64_MAX :
-							    us_rng_below(&r, 1000);
+		uint64_t key = us_rng_below(&r, 10) == 0
+				   ? UINT64_MAX
+				   : us_rng_below(&r, 1000);
 		uint64_t min = UINT64_MAX;
 		uint32_t count = 0;
 
@@ -50,10 +51,10 @@ Test(us_sched, peek_is_the_minimum_through_updates)
 Test(us_sched, event_loop_over_pipes)
 {
 	struct lk_impair im[4] = {
-		{.delay_ns = 30 * MS, .jitter_ns = 5 * MS},
-		{.delay_ns = 10 * MS, .rate_Bps = 125000},
-		{.tb_rate_Bps = 62500, .tb_burst = 3000},
-		{.delay_ns = 5 * MS, .duplicate = UINT32_MAX},
+	    {.delay_ns = 30 * MS, .jitter_ns = 5 * MS},
+	    {.delay_ns = 10 * MS, .rate_Bps = 125000},
+	    {.tb_rate_Bps = 62500, .tb_burst = 3000},
+	    {.delay_ns = 5 * MS, .duplicate = UINT32_MAX},
 	};
 	struct us_pipe *p[4];
 	struct us_sched s;
@@ -64,16 +65,17 @@ Test(us_sched, event_loop_over_pipes)
 
 	us_sched_init(&s);
 	for (int i = 0; i < 4; i++) {
-		cr_assert_eq(us_pipe_new(&p[i], &im[i], 9, 1, (uint32_t)i + 2, &e),
-			     0, "%s", e.msg);
+		cr_assert_eq(
+		    us_pipe_new(&p[i], &im[i], 9, 1, (uint32_t)i + 2, &e), 0,
+		    "%s", e.msg);
 		p[i]->owner = (void *)(uintptr_t)i;
 	}
 	for (unsigned k = 0; k < 2000; k++) {
 		uint64_t arrive = T0 + k * 2 * MS; /* next frame */
 
 		/* fire the timer until the next arrival */
-		for (struct us_sched_node *nd; (nd = us_sched_peek(&s)) &&
-					       nd->key <= arrive;) {
+		for (struct us_sched_node *nd;
+		     (nd = us_sched_peek(&s)) && nd->key <= arrive;) {
 			struct us_pipe *q = us_pipe_of(nd);
 
 			now = nd->key > now ? nd->key : now;
@@ -94,7 +96,8 @@ Test(us_sched, event_loop_over_pipes)
 	while (us_sched_peek(&s)) {
 		struct us_pipe *q = us_pipe_of(us_sched_peek(&s));
 
-		now = us_sched_peek(&s)->key > now ? us_sched_peek(&s)->key : now;
+		now =
+		    us_sched_peek(&s)->key > now ? us_sched_peek(&s)->key : now;
 		cr_assert(us_pipe_dequeue(q, now, &d));
 		got++;
 		dups += !!(d.flags & US_E_DUP);
