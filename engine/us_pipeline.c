@@ -14,6 +14,7 @@
 
 #define NSEC_PER_SEC 1000000000ull
 #define ETH_FRAME_MAX 1514u
+#define IN_CE (1u << 31) /* internal: a duplicate of a CE-marked frame */
 
 uint32_t us_tb_default_burst(uint64_t rate_Bps)
 {
@@ -175,7 +176,7 @@ static void netem_enqueue(struct us_pipe *p, uint64_t now, uint32_t len,
 	bool dup = false;
 
 	if (is_dup)
-		x.flags |= US_E_DUP | (in & US_E_CE);
+		x.flags |= US_E_DUP | (in & IN_CE ? US_E_CE : 0);
 
 	/* Random duplication; a duplicate is never duplicated again. */
 	if (p->duplicate && !is_dup &&
@@ -223,7 +224,8 @@ static void netem_enqueue(struct us_pipe *p, uint64_t now, uint32_t len,
 	/* The duplicate re-enters at the top of the tree, before the
 	 * original is queued; it shares a CE mark made above. */
 	if (dup) {
-		uint32_t din = x.flags & US_E_CE ? US_E_CE : in;
+		/* a CE frame is no longer ECT: netem would drop it */
+		uint32_t din = x.flags & US_E_CE ? IN_CE : in;
 
 		p->ctr.duplicated++;
 		tbf_enqueue(p, now, len, din, cookie, true, v);

@@ -173,6 +173,14 @@ Test(us_pipeline, ecn_marks_ect_and_drops_the_rest)
 	cr_assert_eq(us_pipe_enqueue(p, T0, 100, 0, NULL, &v), 0);
 	cr_assert_eq(v.cause, US_DROP_LOSS);
 	cr_assert_eq(us_pipe_counters(p)->ecn_marked, 1);
+	/* a duplicate of a CE-marked frame is CE, so its own loss drops it */
+	im.duplicate = UINT32_MAX;
+	cr_assert_eq(us_pipe_update(p, &im, NULL), 0);
+	cr_assert_eq(us_pipe_enqueue(p, T0, 100, US_IN_ECT, NULL, &v), 1);
+	cr_assert_eq(v.dropped, 1);
+	cr_assert_eq(v.cause, US_DROP_LOSS);
+	cr_assert_eq(v.copy[0].flags & (US_E_CE | US_E_DUP), US_E_CE);
+	im.duplicate = 0;
 	im.ecn = false;
 	cr_assert_eq(us_pipe_update(p, &im, NULL), 0);
 	cr_assert_eq(us_pipe_enqueue(p, T0, 100, US_IN_ECT, NULL, &v), 0);
