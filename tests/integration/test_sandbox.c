@@ -513,3 +513,219 @@ Test(sandbox, setuid_root_binary_gains_nothing, .init = make_suid_copy,
 		lk_sandbox_free(sb);
 	}
 }
+
+/* ---- the read-only view ------------------------------------------------- */
+
+static char fs_dir[] = "/var/tmp/lk-fs-XXXXXX";
+static char run_sock[64];
+static int listeners[2] = {-1, -1};
+
+static void path_in(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", fs_dir, name);
+}
+
+static int listen_unix(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "%s", path);
+	cr_assert_eq(listen(fd, 4), 0);
+	return fd;
+}
+
+static void make_fs_dir(void)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	make_suid_copy();
+	cr_assert_not_null(mkdtemp(fs_dir));
+	cr_assert_eq(chmod(fs_dir, 0755), 0);
+	path_in(p, sizeof(p), "sentinel");
+	fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "precious\n", 9), 9);
+	close(fd);
+	path_in(p, sizeof(p), "rw");
+	cr_assert_eq(mkdir(p, 0755), 0);
+	path_in(p, sizeof(p), "hidden");
+	cr_assert_eq(mkdir(p, 0755), 0);
+	path_in(p, sizeof(p), "hidden/sock");
+	listeners[0] = listen_unix(p);
+	snprintf(run_sock, sizeof(run_sock), "/run/lk-fs-%d.sock", getpid());
+	listeners[1] = listen_unix(run_sock);
+}
+
+static void rm_fs_dir(void)
+{
+	char cmd[PATH_MAX];
+
+	for (int i = 0; i < 2; i++)
+		if (listeners[i] >= 0)
+			close(listeners[i]);
+	unlink(run_sock);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fs_dir);
+	if (system(cmd) != 0)
+		cr_log_warn("could not remove %s", fs_dir);
+	rm_suid_copy();
+}
+
+static void must_fail(const char *what, long rc)
+{
+	if (rc >= 0)
+		fail("%s succeeded inside the read-only view", what);
+}
+
+static void must_work(const char *what, long rc)
+{
+	if (rc < 0)
+		fail("%s: %s", what, strerror(errno));
+}
+
+static void check_view(void)
+{
+	char p[PATH_MAX], q[PATH_MAX], b[16];
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd, m;
+
+	path_in(p, sizeof(p), "sentinel");
+	path_in(q, sizeof(q), "sentinel.new");
+	fd = open(p, O_WRONLY | O_CLOEXEC);
+	must_fail("open the sentinel for writing", fd);
+	must_fail("chmod the sentinel", chmod(p, 0666));
+	must_fail("rename the sentinel", rename(p, q));
+	must_fail("unlink the sentinel", unlink(p));
+	must_fail("create beside the sentinel",
+		  open(q, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	must_fail("open /proc/sys for writing",
+		  open("/proc/sys/kernel/domainname", O_WRONLY | O_CLOEXEC));
+	must_fail("open /proc/sysrq-trigger for writing",
+		  open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC));
+	must_fail("open /sys for writing",
+		  open("/sys/class/net/lo/mtu", O_WRONLY | O_CLOEXEC));
+	must_fail("see the host's disks", access("/dev/vda", F_OK));
+	must_fail("see the host's /run", access(run_sock, F_OK));
+	path_in(p, sizeof(p), "hidden/sock");
+	must_fail("see a hidden path", access(p, F_OK));
+
+	fd = open("/tmp/lk-scratch", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	must_work("write in /tmp", fd < 0 ? -1 : write(fd, "x", 1));
+	close(fd);
+	path_in(p, sizeof(p), "rw/written-inside");
+	fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	must_work("write in the --rw path", fd < 0 ? -1 : write(fd, "x", 1));
+	close(fd);
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	must_work("write /dev/null", fd < 0 ? -1 : write(fd, "x", 1));
+	close(fd);
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	must_work("read /dev/urandom", fd < 0 ? -1 : read(fd, b, sizeof(b)));
+	close(fd);
+	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	must_work("open /dev/ptmx", m);
+	must_work("unlockpt", unlockpt(m));
+	must_work("open the pty", fd = open(ptsname(m), O_RDWR | O_CLOEXEC));
+	close(fd);
+	close(m);
+	fd = open("/dev/shm/lk-x", O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+	must_work("create in /dev/shm", fd);
+	close(fd);
+	snprintf(a.sun_path, sizeof(a.sun_path), "/tmp/lk-own.sock");
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	must_work("bind a Unix socket in /tmp",
+		  bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	close(fd);
+}
+
+static struct lk_sandbox *fs_sb;
+
+/* PID 1 of new mount/PID/net namespaces, set up as the launcher does. */
+static void fs_pid1(pid_t host_pid)
+{
+	struct lk_error e = {0};
+	char sentinel[PATH_MAX], sock[PATH_MAX], hp[16];
+	char hostile[PATH_MAX];
+
+	must_work("mount /proc", mount("proc", "/proc", "proc",
+				       MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
+	must_work("mount /sys", mount("sysfs", "/sys", "sysfs",
+				      MS_RDONLY | MS_NOSUID | MS_NODEV |
+					      MS_NOEXEC,
+				      NULL));
+	must_work("mount /tmp", mount("tmpfs", "/tmp", "tmpfs",
+				      MS_NOSUID | MS_NODEV, "mode=1777"));
+	if (lk_sandbox_fs(fs_sb, &e) < 0)
+		fail("lk_sandbox_fs: %s", e.msg);
+	if (lk_sandbox_enter(fs_sb, &e) < 0)
+		fail("lk_sandbox_enter: %s", e.msg);
+	check_view();
+
+	/* Then the hostile workload, its report going to the parent. */
+	snprintf(hostile, sizeof(hostile), "%s/tests/progs/hostile",
+		 build_dir());
+	path_in(sentinel, sizeof(sentinel), "sentinel");
+	path_in(sock, sizeof(sock), "hidden/sock");
+	snprintf(hp, sizeof(hp), "%d", host_pid);
+	dup2(report_fd, 1);
+	execl(hostile, hostile, "--sentinel", sentinel, "--socket", sock,
+	      "--host-pid", hp, "--setuid-bin", suid_bin, (char *)NULL);
+	fail("exec %s: %s", hostile, strerror(errno));
+}
+
+static void fs_child(void *arg)
+{
+	pid_t host_pid = *(pid_t *)arg, pid;
+	int st;
+
+	must_work("unshare", unshare(CLONE_NEWNS | CLONE_NEWPID |
+				     CLONE_NEWNET | CLONE_NEWIPC));
+	must_work("make / private",
+		  mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	pid = fork();
+	if (pid == 0)
+		fs_pid1(host_pid);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		fail("fork PID 1: %s", strerror(errno));
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st));
+}
+
+Test(sandbox_fs, host_files_read_only, .init = make_fs_dir,
+     .fini = rm_fs_dir)
+{
+	char rw[PATH_MAX], hidden[PATH_MAX], p[PATH_MAX];
+	struct lk_error e = {0};
+	struct stat st;
+	pid_t self = getpid();
+	struct result r;
+	char buf[64] = "";
+	int fd;
+
+	path_in(rw, sizeof(rw), "rw");
+	path_in(hidden, sizeof(hidden), "hidden");
+	fs_sb = make_sandbox(&(struct opts){.rw = {rw}});
+	cr_assert_eq(lk_sandbox_hide(fs_sb, hidden, &e), 0);
+
+	r = run(NULL, fs_child, &self);
+	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
+		  "status 0x%x:\n%s", r.status, r.msg);
+	cr_log_info("hostile said:\n%s", r.msg);
+	cr_assert_null(strstr(r.msg, "ESCAPED"), "%s", r.msg);
+	cr_assert_not_null(strstr(r.msg, "hostile: all blocked"), "%s", r.msg);
+
+	/* Outside: the sentinel untouched, the --rw write really made. */
+	path_in(p, sizeof(p), "sentinel");
+	cr_assert_eq(stat(p, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0644);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	cr_assert_eq(read(fd, buf, sizeof(buf)), 9);
+	close(fd);
+	cr_assert_str_eq(buf, "precious\n");
+	path_in(p, sizeof(p), "rw/written-inside");
+	cr_assert_eq(access(p, F_OK), 0, "the --rw write did not reach the "
+					 "host");
+	lk_sandbox_free(fs_sb);
+}
