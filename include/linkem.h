@@ -151,6 +151,10 @@ struct lk_peer_result {
 LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 				    struct lk_peer_result *out);
 
+/* What went wrong in peer id before its COMMAND ran, or NULL. */
+LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
+					     unsigned id);
+
 LK_EXPORT const char *lk_version(void);
 
 /* ---- sandbox (policies/) ---------------------------------------------- */

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* launch_internal.h — the state of one launch, shared by the supervisor
+ * (supervisor.c, output.c) and PID 1 of each peer (peer_init.c). */
+#ifndef LK_LAUNCH_INTERNAL_H
+#define LK_LAUNCH_INTERNAL_H
+
+#include "linkem.h"
+#include "launcher/lines.h"
+#include "netsetup/hub.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Messages on the SOCK_SEQPACKET pair between supervisor and peer init. */
+enum lk_sync_type {
+	LK_SYNC_GO = 1,	      /* supervisor → init: the network is ready */
+	LK_SYNC_SETUP_ERROR,  /* init → supervisor: a step before exec failed */
+	LK_SYNC_EXEC_ERROR,   /* init → supervisor: COMMAND did not start */
+	LK_SYNC_STATUS,	      /* init → supervisor: the workload's wait status */
+};
+
+struct lk_sync_msg {
+	uint32_t type;
+	int32_t err;	/* errno for the error messages */
+	int32_t status; /* wait status for LK_SYNC_STATUS */
+	char text[244];
+};
+
+enum { LK_OUT = 0, LK_ERR = 1 };
+
+struct lk_peer {
+	unsigned id;
+	pid_t pid;
+	int pidfd;
+	int sync;   /* supervisor's end of the pair */
+	int out[2]; /* read ends of the peer's stdout and stderr */
+	struct lk_linebuf lb[2];
+	int log_fd;
+	bool reaped;
+	bool have_status; /* the workload's own status arrived */
+	bool signaled;
+	int status; /* exit status, or the signal */
+	int exec_errno;
+	int setup_errno;
+	char msg[244];
+};
+
+struct lk_outbuf {
+	char *buf;
+	size_t len, cap;
+	int fd;
+	bool color;
+};
+
+struct lk_launch {
+	struct lk_options opts; /* shallow: the strings are the caller's */
+	struct lk_plan plan;
+	struct lk_peer *peers; /* peers[id - 1] */
+	struct lk_hub hub;
+	char *hosts; /* /etc/hosts inside every peer */
+	size_t hosts_len;
+	char *peers_env; /* LINKEM_PEERS */
+	char *cmd_path;	 /* COMMAND resolved on the host */
+	int sigfd, epfd, timerfd;
+	unsigned running; /* peers not yet reaped */
+	unsigned open_streams;
+	bool stopping;
+	bool killed;
+	bool started;
+	struct lk_outbuf out[2];
+	/* Sorted (pid, index) pairs for reaping. */
+	struct lk_pid_index {
+		pid_t pid;
+		unsigned idx;
+	} *by_pid;
+};
+
+/* PID 1 of a peer: clone()'s entry point.  Never returns. */
+struct lk_peer_arg {
+	struct lk_launch *l;
+	unsigned idx;
+	int sync, out_w, err_w;
+};
+int lk_peer_init_main(void *arg);
+
+/* output.c */
+void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
+		    const char *line, size_t len);
+void lk_output_flush(struct lk_launch *l);
+/* Pure: "/etc/hosts" for a plan and the LINKEM_PEERS value. */
+char *lk_hosts_render(const struct lk_plan *p, size_t *len);
+char *lk_peers_env_render(const struct lk_plan *p);
+
+#endif

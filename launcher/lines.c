@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lines.c — cut a byte stream into whole lines. */
+#include "launcher/lines.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(struct lk_linebuf *lb, size_t extra)
+{
+	size_t want = lb->len + extra;
+	char *n;
+
+	if (want <= lb->cap)
+		return 0;
+	if (want < 256)
+		want = 256;
+	if (want < lb->cap * 2)
+		want = lb->cap * 2;
+	n = realloc(lb->buf, want);
+	if (!n)
+		return -ENOMEM;
+	lb->buf = n;
+	lb->cap = want;
+	return 0;
+}
+
+int lk_linebuf_feed(struct lk_linebuf *lb, const char *data, size_t n,
+		    lk_line_fn emit, void *ctx)
+{
+	while (n > 0) {
+		const char *nl = memchr(data, '\n', n);
+		size_t take = nl ? (size_t)(nl - data) : n;
+		size_t room = LK_LINE_MAX - lb->len;
+
+		if (take > room) {
+			/* Too long: emit a full piece and go on. */
+			take = room;
+			nl = NULL;
+		}
+		if (!nl && take < room) {
+			/* An unfinished line: keep it. */
+			if (reserve(lb, take) < 0)
+				return -ENOMEM;
+			memcpy(lb->buf + lb->len, data, take);
+			lb->len += take;
+			return 0;
+		}
+		if (lb->len == 0) {
+			emit(ctx, data, take);
+		} else {
+			if (reserve(lb, take) < 0)
+				return -ENOMEM;
+			memcpy(lb->buf + lb->len, data, take);
+			emit(ctx, lb->buf, lb->len + take);
+			lb->len = 0;
+		}
+		if (nl)
+			take++;
+		data += take;
+		n -= take;
+	}
+	return 0;
+}
+
+void lk_linebuf_finish(struct lk_linebuf *lb, lk_line_fn emit, void *ctx)
+{
+	if (lb->len > 0)
+		emit(ctx, lb->buf, lb->len);
+	lb->len = 0;
+}
+
+void lk_linebuf_free(struct lk_linebuf *lb)
+{
+	free(lb->buf);
+	lb->buf = NULL;
+	lb->len = lb->cap = 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lines.h — cut a byte stream into whole lines.  Pure. */
+#ifndef LK_LINES_H
+#define LK_LINES_H
+
+#include <stddef.h>
+
+/* A line longer than this is cut into pieces of this size. */
+#define LK_LINE_MAX (64 * 1024)
+
+struct lk_linebuf {
+	char *buf;
+	size_t len, cap;
+};
+
+/* Called with each whole line, without its '\n'. */
+typedef void (*lk_line_fn)(void *ctx, const char *line, size_t len);
+
+/* Feed bytes; emits every line they complete.  Returns 0 or -ENOMEM. */
+int lk_linebuf_feed(struct lk_linebuf *lb, const char *data, size_t n,
+		    lk_line_fn emit, void *ctx);
+/* At end of stream: emit what is left as a last line. */
+void lk_linebuf_finish(struct lk_linebuf *lb, lk_line_fn emit, void *ctx);
+void lk_linebuf_free(struct lk_linebuf *lb);
+
+#endif

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * peer_init.c — PID 1 of a peer.
+ *
+ * Runs in the peer's fresh namespaces right after clone(): makes "/"
+ * private, mounts a fresh /proc, /sys and /tmp, names the host, installs
+ * /etc/hosts, allows unprivileged ping, then waits for the supervisor's
+ * "go" (the network is complete), starts the workload as its only child,
+ * forwards signals to it, reaps every zombie, and reports the workload's
+ * status before it exits (which ends the namespace).
+ */
+#include "launcher/launch_internal.h"
+
+#include "common/cleanup.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SYNC_FD 3
+
+extern char **environ;
+
+static void send_msg(int type, int err, int status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void send_msg(int type, int err, int status, const char *fmt, ...)
+{
+	struct lk_sync_msg m = {.type = (uint32_t)type, .err = err,
+				.status = status};
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(m.text, sizeof(m.text), fmt, ap);
+		va_end(ap);
+	}
+	(void)!send(SYNC_FD, &m, sizeof(m), MSG_NOSIGNAL);
+}
+
+/* A step before exec failed: tell the supervisor and end. */
+static _Noreturn void fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static _Noreturn void fail(const char *fmt, ...)
+{
+	int err = errno;
+	char what[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	send_msg(LK_SYNC_SETUP_ERROR, err, 0, "%s: %s", what, strerror(err));
+	_exit(1);
+}
+
+static void write_file(const char *path, const char *data, size_t len,
+		       int flags)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0644);
+
+	if (fd < 0)
+		fail("open %s", path);
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("write %s", path);
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Put the descriptors this process keeps at 0..3 and close the rest. */
+static void arrange_fds(const struct lk_peer_arg *a)
+{
+	int sync = fcntl(a->sync, F_DUPFD_CLOEXEC, 10);
+	int out = fcntl(a->out_w, F_DUPFD_CLOEXEC, 10);
+	int err = fcntl(a->err_w, F_DUPFD_CLOEXEC, 10);
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (sync < 0 || out < 0 || err < 0 || null < 0)
+		_exit(1);
+	if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
+	    dup3(sync, SYNC_FD, O_CLOEXEC) < 0)
+		_exit(1);
+	/* Every other descriptor (other peers' pipes, the hub) goes. */
+	if (syscall(SYS_close_range, SYNC_FD + 1, ~0U, 0) < 0) {
+		for (int fd = SYNC_FD + 1; fd < 65536; fd++)
+			close(fd);
+	}
+}
+
+static void setup_mounts(const struct lk_launch *l, unsigned id)
+{
+	char tmp_hosts[64];
+	struct stat st;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		fail("make / private");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		fail("mount /proc");
+	if (mount("sysfs", "/sys", "sysfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+		fail("mount /sys");
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777") < 0)
+		fail("mount /tmp");
+	if (stat("/etc/hosts", &st) == 0) {
+		snprintf(tmp_hosts, sizeof(tmp_hosts), "/tmp/.linkem-hosts-%u",
+			 id);
+		write_file(tmp_hosts, l->hosts, l->hosts_len,
+			   O_CREAT | O_EXCL);
+		if (mount(tmp_hosts, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
+			fail("bind /etc/hosts");
+		if (mount(NULL, "/etc/hosts", NULL,
+			  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+				  MS_NODEV | MS_NOEXEC,
+			  NULL) < 0)
+			fail("make /etc/hosts read-only");
+		unlink(tmp_hosts);
+	}
+}
+
+static void setup_identity(unsigned id)
+{
+	char name[32];
+	static const char range[] = "0 2147483647";
+
+	snprintf(name, sizeof(name), "peer%u", id);
+	if (sethostname(name, strlen(name)) < 0)
+		fail("set hostname %s", name);
+	/* Unprivileged ICMP echo sockets for every group: ping works
+	 * without capabilities. */
+	write_file("/proc/sys/net/ipv4/ping_group_range", range,
+		   sizeof(range) - 1, 0);
+}
+
+static void set_env(const struct lk_launch *l, unsigned id)
+{
+	char buf[INET6_ADDRSTRLEN + 16];
+	struct in_addr a4 = lk_plan_addr4(&l->plan, id);
+	struct in6_addr a6 = lk_plan_addr6(&l->plan, id);
+
+	snprintf(buf, sizeof(buf), "%u", id);
+	setenv("LINKEM_ID", buf, 1);
+	snprintf(buf, sizeof(buf), "%u", l->plan.n);
+	setenv("LINKEM_N", buf, 1);
+	setenv("LINKEM_ADDR", inet_ntop(AF_INET, &a4, buf, sizeof(buf)), 1);
+	setenv("LINKEM_ADDR6", inet_ntop(AF_INET6, &a6, buf, sizeof(buf)), 1);
+	if (l->peers_env)
+		setenv("LINKEM_PEERS", l->peers_env, 1);
+}
+
+/* The workload: reset what init changed, then exec.  On failure, the
+ * errno goes back through errpipe. */
+static _Noreturn void exec_workload(const struct lk_launch *l, unsigned id,
+				    int errpipe)
+{
+	const struct lk_options *o = &l->opts;
+	char **argv = calloc((size_t)o->argc + 1, sizeof(char *));
+	sigset_t none;
+	int err;
+
+	if (!argv) {
+		err = ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < o->argc; i++) {
+		argv[i] = lk_template_expand(o->argv[i], &l->plan, id);
+		if (!argv[i]) {
+			err = ENOMEM;
+			goto out;
+		}
+	}
+	/* Its own process group, so that a forwarded signal reaches a
+	 * shell's children too. */
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL); /* the supervisor ignores it */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (l->cmd_path)
+		execve(l->cmd_path, argv, environ);
+	else
+		execvp(argv[0], argv); /* COMMAND differs per peer */
+	err = errno;
+out:
+	(void)!write(errpipe, &err, sizeof(err));
+	_exit(127);
+}
+
+static int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2,
+			  SIGQUIT};
+
+int lk_peer_init_main(void *arg)
+{
+	const struct lk_peer_arg *a = arg;
+	const struct lk_launch *l = a->l;
+	unsigned id = a->idx + 1;
+	struct lk_sync_msg go;
+	int errpipe[2], err = 0;
+	sigset_t set;
+	pid_t child;
+	ssize_t n;
+
+	/* Die with the supervisor.  If it is already gone, the read of
+	 * "go" below sees end-of-file. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "linkem-init");
+	arrange_fds(a);
+
+	setup_mounts(l, id);
+	setup_identity(id);
+
+	do {
+		n = recv(SYNC_FD, &go, sizeof(go), 0);
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(go) || go.type != LK_SYNC_GO)
+		_exit(1); /* the supervisor gave up or died */
+
+	set_env(l, id);
+	if (pipe2(errpipe, O_CLOEXEC) < 0)
+		fail("pipe");
+	child = fork();
+	if (child < 0)
+		fail("fork the workload");
+	if (child == 0) {
+		close(errpipe[0]);
+		close(SYNC_FD);
+		exec_workload(l, id, errpipe[1]);
+	}
+	close(errpipe[1]);
+	do {
+		n = read(errpipe[0], &err, sizeof(err));
+	} while (n < 0 && errno == EINTR);
+	close(errpipe[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		send_msg(LK_SYNC_EXEC_ERROR, err, 0, "cannot execute '%s': %s",
+			 l->opts.argv[0], strerror(err));
+		_exit(127);
+	}
+
+	/* The signals were blocked in the supervisor before clone(), so
+	 * none was lost on the way: wait for them here. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < LK_ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			if (kill(-child, sig) < 0)
+				kill(child, sig);
+			continue;
+		}
+		for (;;) {
+			int st;
+			pid_t p = waitpid(-1, &st, WNOHANG);
+
+			if (p <= 0)
+				break;
+			if (p != child)
+				continue; /* an orphan, reaped */
+			send_msg(LK_SYNC_STATUS, 0, st, NULL);
+			/* Our exit ends the namespace and whatever the
+			 * workload left running in it. */
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st)
+					    : 128 + WTERMSIG(st));
+		}
+	}
+}

@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * supervisor.c — one launch: check the input, clone every peer into its
+ * own namespaces, wire the hub, release the peers, then supervise them
+ * on one poll loop (output, signals, reaping) until every one has ended.
+ */
+#include "launcher/launch_internal.h"
+
+#include "common/cleanup.h"
+#include "common/error.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+
+/* Signals the supervisor takes through its signalfd. */
+static const int handled[] = {SIGCHLD, SIGINT, SIGTERM,
+			      SIGHUP,  SIGUSR1, SIGUSR2};
+
+LK_EXPORT const char *lk_version(void)
+{
+	return LK_VERSION;
+}
+
+/* ---- checks before anything is created ------------------------------- */
+
+static int resolve_command(const char *cmd, char **out, struct lk_error *e)
+{
+	const char *path = getenv("PATH");
+	struct stat st;
+
+	if (!*cmd)
+		return lk_error_set(e, EINVAL, "empty COMMAND");
+	if (strchr(cmd, '/')) {
+		if (stat(cmd, &st) < 0)
+			return lk_error_set(e, EINVAL, "cannot run '%s': %s",
+					    cmd, strerror(errno));
+		if (!S_ISREG(st.st_mode) || access(cmd, X_OK) < 0)
+			return lk_error_set(e, EINVAL,
+					    "cannot run '%s': not an "
+					    "executable file",
+					    cmd);
+		*out = realpath(cmd, NULL);
+		return *out ? 0 : lk_error_set(e, ENOMEM, "out of memory");
+	}
+	if (!path || !*path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		       "/sbin:/bin";
+	while (*path) {
+		const char *colon = strchrnul(path, ':');
+		char full[PATH_MAX];
+		int len = snprintf(full, sizeof(full), "%.*s/%s",
+				   (int)(colon - path),
+				   colon == path ? "." : path, cmd);
+
+		if (len > 0 && (size_t)len < sizeof(full) &&
+		    stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(full, X_OK) == 0) {
+			*out = strdup(full);
+			return *out ? 0
+				    : lk_error_set(e, ENOMEM, "out of memory");
+		}
+		path = *colon ? colon + 1 : colon;
+	}
+	return lk_error_set(e, EINVAL,
+			    "cannot run '%s': command not found in PATH", cmd);
+}
+
+static int check_privileges(struct lk_error *e)
+{
+	capng_get_caps_process();
+	if (!capng_have_capability(CAPNG_EFFECTIVE, CAP_SYS_ADMIN) ||
+	    !capng_have_capability(CAPNG_EFFECTIVE, CAP_NET_ADMIN))
+		return lk_error_set(e, EPERM,
+				    "linkem-launch needs root (CAP_SYS_ADMIN "
+				    "and CAP_NET_ADMIN) to create namespaces "
+				    "and networks: run it as root or with "
+				    "sudo");
+	return 0;
+}
+
+/* Features that other parts of linkem bring: refuse them clearly until
+ * they are there rather than ignore them. */
+static int check_supported(const struct lk_options *o, struct lk_error *e)
+{
+	const char *what = NULL;
+
+	if (o->links.n)
+		what = "--link";
+	else if (o->at.n)
+		what = "--at";
+	else if (o->scenario)
+		what = "--scenario";
+	else if (o->pcap_dir)
+		what = "--pcap";
+	else if (o->control)
+		what = "--control";
+	else if (o->engine != LK_ENGINE_AUTO)
+		what = "--engine";
+	else if (o->caps.n)
+		what = "--cap";
+	else if (o->user)
+		what = "--user";
+	else if (o->rw.n || o->ro.n || o->binds.n)
+		what = "--rw/--ro/--bind";
+	else if (strcmp(o->policy, "default") != 0 &&
+		 strcmp(o->policy, "none") != 0)
+		what = "--policy";
+	if (what)
+		return lk_error_set(e, ENOTSUP,
+				    "option %s is not supported by this build "
+				    "yet",
+				    what);
+	return 0;
+}
+
+LK_EXPORT int lk_launch_new(const struct lk_options *opts,
+			    struct lk_launch **out, struct lk_error *e)
+{
+	struct lk_launch *l = calloc(1, sizeof(*l));
+	int r;
+
+	if (!l)
+		return lk_error_set(e, ENOMEM, "out of memory");
+	l->opts = *opts;
+	l->sigfd = l->epfd = l->timerfd = -1;
+	lk_hub_init(&l->hub);
+	l->out[LK_OUT].fd = STDOUT_FILENO;
+	l->out[LK_ERR].fd = STDERR_FILENO;
+
+	r = lk_plan_init(&l->plan, opts->n, opts->subnet, e);
+	if (r < 0)
+		goto fail;
+	r = check_supported(opts, e);
+	if (r < 0)
+		goto fail;
+	if (opts->argc < 1 || !opts->argv) {
+		r = lk_error_set(e, EINVAL, "missing COMMAND");
+		goto fail;
+	}
+	if (strchr(opts->argv[0], '{')) {
+		/* COMMAND differs per peer: check each one. */
+		for (unsigned id = 1; id <= l->plan.n && r == 0; id++) {
+			_cleanup_free_ char *c =
+				lk_template_expand(opts->argv[0], &l->plan, id);
+			_cleanup_free_ char *resolved = NULL;
+			r = c ? resolve_command(c, &resolved, e)
+			      : lk_error_set(e, ENOMEM, "out of memory");
+		}
+		if (r < 0)
+			goto fail;
+	} else {
+		r = resolve_command(opts->argv[0], &l->cmd_path, e);
+		if (r < 0)
+			goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	lk_launch_free(l);
+	return r;
+}
+
+/* ---- start ------------------------------------------------------------ */
+
+static void raise_fd_limit(unsigned n)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)n * 8 + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int open_logs(struct lk_launch *l, struct lk_error *e)
+{
+	const char *dir = l->opts.log_dir;
+
+	if (!dir)
+		return 0;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return lk_error_errno(e, "create log directory '%s'", dir);
+	for (unsigned i = 0; i < l->plan.n; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/peer%u.log", dir, i + 1);
+		l->peers[i].log_fd = open(path,
+					  O_WRONLY | O_CREAT | O_TRUNC |
+						  O_CLOEXEC | O_APPEND,
+					  0644);
+		if (l->peers[i].log_fd < 0)
+			return lk_error_errno(e, "open log file '%s'", path);
+	}
+	return 0;
+}
+
+static int block_signals(struct lk_launch *l, struct lk_error *e)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < LK_ARRAY_SIZE(handled); i++)
+		sigaddset(&set, handled[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return lk_error_errno(e, "block signals");
+	l->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (l->sigfd < 0)
+		return lk_error_errno(e, "create signalfd");
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* The stack clone() runs PID 1 on.  Each child gets its own copy of the
+ * address space, so one buffer serves every clone. */
+static char child_stack[256 * 1024] __attribute__((aligned(64)));
+
+static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
+{
+	struct lk_peer *p = &l->peers[idx];
+	int sv[2], po[2], pe[2];
+	struct lk_peer_arg arg;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return lk_error_errno(e, "socketpair for peer%u", p->id);
+	if (pipe2(po, O_CLOEXEC) < 0) {
+		close(sv[0]), close(sv[1]);
+		return lk_error_errno(e, "pipe for peer%u", p->id);
+	}
+	if (pipe2(pe, O_CLOEXEC) < 0) {
+		close(sv[0]), close(sv[1]), close(po[0]), close(po[1]);
+		return lk_error_errno(e, "pipe for peer%u", p->id);
+	}
+	p->sync = sv[0];
+	p->out[LK_OUT] = po[0];
+	p->out[LK_ERR] = pe[0];
+	arg = (struct lk_peer_arg){.l = l, .idx = idx, .sync = sv[1],
+				   .out_w = po[1], .err_w = pe[1]};
+	pid = clone(lk_peer_init_main, child_stack + sizeof(child_stack),
+		    CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
+			    CLONE_NEWIPC | CLONE_PIDFD | SIGCHLD,
+		    &arg, &p->pidfd);
+	close(sv[1]);
+	close(po[1]);
+	close(pe[1]);
+	if (pid < 0) {
+		p->pidfd = -1;
+		return lk_error_errno(e, "clone peer%u", p->id);
+	}
+	p->pid = pid;
+	l->running++;
+	return 0;
+}
+
+/* When wiring a peer failed, the peer's own report says more. */
+static void prefer_peer_error(struct lk_peer *p, struct lk_error *e)
+{
+	struct lk_sync_msg m;
+
+	if (recv(p->sync, &m, sizeof(m), MSG_DONTWAIT) == (ssize_t)sizeof(m) &&
+	    m.type == LK_SYNC_SETUP_ERROR) {
+		m.text[sizeof(m.text) - 1] = '\0';
+		lk_error_set(e, m.err ? m.err : EIO, "peer%u: %s", p->id,
+			     m.text);
+	}
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const struct lk_pid_index *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static void kill_all(struct lk_launch *l, int sig)
+{
+	for (unsigned i = 0; i < l->plan.n; i++) {
+		struct lk_peer *p = &l->peers[i];
+
+		if (p->pid > 0 && !p->reaped && p->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0);
+	}
+}
+
+/* Wait for every peer still running (after SIGKILL). */
+static void wait_all(struct lk_launch *l)
+{
+	for (unsigned i = 0; i < l->plan.n; i++) {
+		struct lk_peer *p = &l->peers[i];
+		int st;
+
+		if (p->pid <= 0 || p->reaped)
+			continue;
+		while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		p->reaped = true;
+		l->running--;
+	}
+}
+
+static int epoll_add(struct lk_launch *l, int fd, uint64_t key,
+		     struct lk_error *e)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = key};
+
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return lk_error_errno(e, "epoll_ctl");
+	return 0;
+}
+
+/* epoll keys: 0 signalfd, 1 timerfd, else 2 + 2*idx + stream. */
+#define KEY_SIG 0
+#define KEY_TIMER 1
+#define KEY_STREAM(idx, s) (2 + 2 * (uint64_t)(idx) + (uint64_t)(s))
+
+static void reap(struct lk_launch *l);
+
+LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
+{
+	const unsigned n = l->plan.n;
+	struct lk_sync_msg go = {.type = LK_SYNC_GO};
+	int r;
+
+	if (l->started)
+		return lk_error_set(e, EALREADY, "launch already started");
+	l->started = true;
+	r = check_privileges(e);
+	if (r < 0)
+		return r;
+	raise_fd_limit(n);
+	l->peers = calloc(n, sizeof(*l->peers));
+	l->by_pid = calloc(n, sizeof(*l->by_pid));
+	l->hosts = lk_hosts_render(&l->plan, &l->hosts_len);
+	l->peers_env = lk_peers_env_render(&l->plan);
+	if (!l->peers || !l->by_pid || !l->hosts)
+		return lk_error_set(e, ENOMEM, "out of memory");
+	for (unsigned i = 0; i < n; i++) {
+		struct lk_peer *p = &l->peers[i];
+
+		p->id = i + 1;
+		p->pidfd = p->sync = p->log_fd = -1;
+		p->out[0] = p->out[1] = -1;
+	}
+	l->out[LK_OUT].color = isatty(STDOUT_FILENO) &&
+			       !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	l->out[LK_ERR].color = isatty(STDERR_FILENO) &&
+			       !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	r = open_logs(l, e);
+	if (r < 0)
+		return r;
+	r = block_signals(l, e);
+	if (r < 0)
+		return r;
+
+	r = lk_hub_create(&l->hub, e);
+	if (r < 0)
+		goto fail;
+	for (unsigned i = 0; i < n; i++) {
+		r = clone_peer(l, i, e);
+		if (r < 0)
+			goto fail;
+		r = lk_hub_add_peer(&l->hub, &l->plan, i + 1, l->peers[i].pid,
+				    e);
+		if (r < 0)
+			goto fail;
+	}
+	r = lk_hub_commit(&l->hub, e);
+	if (r < 0)
+		goto fail;
+	for (unsigned i = 0; i < n; i++) {
+		r = lk_peer_net_configure(&l->hub, &l->plan, i + 1,
+					  l->peers[i].pidfd, e);
+		if (r < 0) {
+			prefer_peer_error(&l->peers[i], e);
+			goto fail;
+		}
+	}
+	/* Everything is wired: let every peer go. */
+	for (unsigned i = 0; i < n; i++) {
+		if (send(l->peers[i].sync, &go, sizeof(go), MSG_NOSIGNAL) < 0) {
+			r = lk_error_errno(e, "release peer%u", i + 1);
+			prefer_peer_error(&l->peers[i], e);
+			goto fail;
+		}
+	}
+
+	for (unsigned i = 0; i < n; i++)
+		l->by_pid[i] = (struct lk_pid_index){l->peers[i].pid, i};
+	qsort(l->by_pid, n, sizeof(*l->by_pid), cmp_pid);
+
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
+							     TFD_NONBLOCK);
+	if (l->epfd < 0 || l->timerfd < 0) {
+		r = lk_error_errno(e, "create the event loop");
+		goto fail;
+	}
+	if ((r = epoll_add(l, l->sigfd, KEY_SIG, e)) < 0 ||
+	    (r = epoll_add(l, l->timerfd, KEY_TIMER, e)) < 0)
+		goto fail;
+	for (unsigned i = 0; i < n; i++) {
+		for (int s = 0; s < 2; s++) {
+			fcntl(l->peers[i].out[s], F_SETFL, O_NONBLOCK);
+			r = epoll_add(l, l->peers[i].out[s], KEY_STREAM(i, s),
+				      e);
+			if (r < 0)
+				goto fail;
+			l->open_streams++;
+		}
+	}
+	return 0;
+
+fail:
+	/* Nothing may outlive a failed start. */
+	kill_all(l, SIGKILL);
+	wait_all(l);
+	lk_hub_destroy(&l->hub);
+	return r;
+}
+
+/* ---- run -------------------------------------------------------------- */
+
+static struct lk_peer *peer_by_pid(struct lk_launch *l, pid_t pid)
+{
+	struct lk_pid_index key = {.pid = pid};
+	struct lk_pid_index *hit = bsearch(&key, l->by_pid, l->plan.n,
+					   sizeof(key), cmp_pid);
+
+	return hit ? &l->peers[hit->idx] : NULL;
+}
+
+static void record_end(struct lk_peer *p, int init_status)
+{
+	struct lk_sync_msg m;
+
+	p->reaped = true;
+	while (recv(p->sync, &m, sizeof(m), MSG_DONTWAIT) ==
+	       (ssize_t)sizeof(m)) {
+		m.text[sizeof(m.text) - 1] = '\0';
+		switch (m.type) {
+		case LK_SYNC_STATUS:
+			p->have_status = true;
+			init_status = m.status;
+			break;
+		case LK_SYNC_EXEC_ERROR:
+			p->exec_errno = m.err ? m.err : EIO;
+			memcpy(p->msg, m.text, sizeof(p->msg));
+			break;
+		case LK_SYNC_SETUP_ERROR:
+			p->setup_errno = m.err ? m.err : EIO;
+			memcpy(p->msg, m.text, sizeof(p->msg));
+			break;
+		default:
+			break;
+		}
+	}
+	if (WIFSIGNALED(init_status)) {
+		p->signaled = true;
+		p->status = WTERMSIG(init_status);
+	} else {
+		p->status = WEXITSTATUS(init_status);
+	}
+}
+
+static void reap(struct lk_launch *l)
+{
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
+		struct lk_peer *p;
+
+		if (pid <= 0)
+			return;
+		p = peer_by_pid(l, pid);
+		if (!p || p->reaped)
+			continue;
+		record_end(p, st);
+		l->running--;
+		if (p->exec_errno && !l->killed) {
+			/* COMMAND cannot run: no point going on. */
+			l->killed = true;
+			kill_all(l, SIGKILL);
+		}
+	}
+}
+
+static void emit_line(void *ctx, const char *line, size_t len);
+
+struct emit_ctx {
+	struct lk_launch *l;
+	struct lk_peer *p;
+	int stream;
+};
+
+static void emit_line(void *ctx, const char *line, size_t len)
+{
+	struct emit_ctx *c = ctx;
+
+	lk_output_line(c->l, c->p, c->stream, line, len);
+}
+
+static void close_stream(struct lk_launch *l, struct lk_peer *p, int s)
+{
+	struct emit_ctx c = {l, p, s};
+
+	lk_linebuf_finish(&p->lb[s], emit_line, &c);
+	epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->out[s], NULL);
+	close(p->out[s]);
+	p->out[s] = -1;
+	l->open_streams--;
+}
+
+static void drain_stream(struct lk_launch *l, struct lk_peer *p, int s)
+{
+	struct emit_ctx c = {l, p, s};
+	char buf[16384];
+
+	/* Bounded: one peer cannot starve the others. */
+	for (int round = 0; round < 4; round++) {
+		ssize_t n = read(p->out[s], buf, sizeof(buf));
+
+		if (n > 0) {
+			if (lk_linebuf_feed(&p->lb[s], buf, (size_t)n,
+					    emit_line, &c) < 0)
+				lk_output_line(l, p, s, buf, (size_t)n);
+			if ((size_t)n < sizeof(buf))
+				return;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		close_stream(l, p, s);
+		return;
+	}
+}
+
+static void on_signal(struct lk_launch *l)
+{
+	struct signalfd_siginfo si;
+
+	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+
+		if (sig == SIGCHLD) {
+			reap(l);
+		} else if (sig == SIGINT || sig == SIGTERM) {
+			if (l->stopping) {
+				/* Asked twice: no more grace. */
+				l->killed = true;
+				kill_all(l, SIGKILL);
+				continue;
+			}
+			l->stopping = true;
+			kill_all(l, sig);
+			struct itimerspec its = {
+				.it_value = {
+					.tv_sec = l->opts.grace_ms / 1000,
+					.tv_nsec = (long)(l->opts.grace_ms %
+							  1000) * 1000000L,
+				},
+			};
+			if (l->opts.grace_ms == 0)
+				its.it_value.tv_nsec = 1;
+			timerfd_settime(l->timerfd, 0, &its, NULL);
+		} else {
+			kill_all(l, sig); /* HUP, USR1, USR2 pass through */
+		}
+	}
+}
+
+LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
+{
+	struct epoll_event evs[64];
+
+	if (!l->started || l->epfd < 0)
+		return lk_error_set(e, EINVAL, "launch not started");
+	reap(l); /* a peer may have ended already */
+	while (l->running > 0 || l->open_streams > 0) {
+		int n = epoll_wait(l->epfd, evs, LK_ARRAY_SIZE(evs), -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return lk_error_errno(e, "epoll_wait");
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t key = evs[i].data.u64;
+
+			if (key == KEY_SIG) {
+				on_signal(l);
+			} else if (key == KEY_TIMER) {
+				uint64_t ticks;
+
+				(void)!read(l->timerfd, &ticks, sizeof(ticks));
+				l->killed = true;
+				kill_all(l, SIGKILL);
+			} else {
+				unsigned idx = (unsigned)((key - 2) / 2);
+				int s = (int)((key - 2) % 2);
+
+				if (l->peers[idx].out[s] >= 0)
+					drain_stream(l, &l->peers[idx], s);
+			}
+		}
+		lk_output_flush(l);
+	}
+	lk_output_flush(l);
+	return 0;
+}
+
+static bool peer_failed(const struct lk_peer *p)
+{
+	return p->signaled || p->status != 0 || p->exec_errno ||
+	       p->setup_errno;
+}
+
+LK_EXPORT int lk_launch_exit_status(const struct lk_launch *l)
+{
+	for (unsigned i = 0; i < l->plan.n && l->peers; i++) {
+		const struct lk_peer *p = &l->peers[i];
+
+		if (p->exec_errno)
+			return 2;
+	}
+	for (unsigned i = 0; i < l->plan.n && l->peers; i++) {
+		const struct lk_peer *p = &l->peers[i];
+
+		if (!peer_failed(p))
+			continue;
+		if (p->signaled)
+			return 128 + p->status;
+		return p->status ? p->status : 1;
+	}
+	return 0;
+}
+
+LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
+				    struct lk_peer_result *out)
+{
+	const struct lk_peer *p;
+
+	if (!l->peers || id < 1 || id > l->plan.n)
+		return -EINVAL;
+	p = &l->peers[id - 1];
+	*out = (struct lk_peer_result){
+		.id = id,
+		.pid = p->pid,
+		.ended = p->reaped,
+		.signaled = p->signaled,
+		.status = p->status,
+		.exec_errno = p->exec_errno,
+	};
+	return 0;
+}
+
+/* Used by linkem-launch for its summary. */
+LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
+					     unsigned id)
+{
+	if (!l->peers || id < 1 || id > l->plan.n)
+		return NULL;
+	return l->peers[id - 1].msg[0] ? l->peers[id - 1].msg : NULL;
+}
+
+LK_EXPORT void lk_launch_free(struct lk_launch *l)
+{
+	if (!l)
+		return;
+	if (l->peers) {
+		if (l->running > 0) {
+			kill_all(l, SIGKILL);
+			wait_all(l);
+		}
+		for (unsigned i = 0; i < l->plan.n; i++) {
+			struct lk_peer *p = &l->peers[i];
+
+			for (int s = 0; s < 2; s++) {
+				if (p->out[s] >= 0)
+					close(p->out[s]);
+				lk_linebuf_free(&p->lb[s]);
+			}
+			if (p->sync >= 0)
+				close(p->sync);
+			if (p->pidfd >= 0)
+				close(p->pidfd);
+			if (p->log_fd >= 0)
+				close(p->log_fd);
+		}
+	}
+	lk_hub_destroy(&l->hub);
+	if (l->sigfd >= 0)
+		close(l->sigfd);
+	if (l->epfd >= 0)
+		close(l->epfd);
+	if (l->timerfd >= 0)
+		close(l->timerfd);
+	for (int s = 0; s < 2; s++)
+		free(l->out[s].buf);
+	free(l->peers);
+	free(l->by_pid);
+	free(l->hosts);
+	free(l->peers_env);
+	free(l->cmd_path);
+	free(l);
+}

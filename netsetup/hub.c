@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* hub.c — the hub namespace, its bridge, and each peer's wiring. */
+#include "netsetup/hub.h"
+
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "netsetup/link.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void lk_hub_init(struct lk_hub *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->orig_netns = -1;
+	h->netns = -1;
+}
+
+static int write_sysctl(const char *path, const char *value)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(value);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, len) != (ssize_t)len)
+		return -errno;
+	return 0;
+}
+
+int lk_hub_create(struct lk_hub *h, struct lk_error *e)
+{
+	int r;
+
+	h->orig_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (h->orig_netns < 0)
+		return lk_error_errno(e, "open /proc/self/ns/net");
+	if (unshare(CLONE_NEWNET) < 0)
+		return lk_error_errno(e, "create the hub network namespace");
+	h->netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (h->netns < 0) {
+		r = lk_error_errno(e, "open the hub network namespace");
+		goto back;
+	}
+	/* The hub only switches frames: no IPv6 chatter from its ports. */
+	write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	write_sysctl("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	r = lk_nl_open(&h->nl, e);
+	if (r < 0) {
+		lk_error_wrap(e, "hub");
+		goto back;
+	}
+back:
+	if (setns(h->orig_netns, CLONE_NEWNET) < 0 && r == 0)
+		r = lk_error_errno(e, "return from the hub network namespace");
+	if (r < 0)
+		return r;
+	r = lk_nl_batch_init(&h->batch, &h->nl, e);
+	if (r < 0)
+		return r;
+	r = lk_req_bridge(&h->batch, LK_HUB_BRIDGE, LK_HUB_BRIDGE_IFINDEX, e);
+	if (r < 0)
+		return r;
+	return lk_nl_batch_flush(&h->batch, e);
+}
+
+int lk_hub_add_peer(struct lk_hub *h, const struct lk_plan *p, unsigned id,
+		    pid_t pid, struct lk_error *e)
+{
+	char name[16], desc[64];
+	uint8_t mac[6];
+	struct lk_veth v = {
+		.name = name,
+		.ifindex = LK_HUB_BRIDGE_IFINDEX + (int)id,
+		.master = LK_HUB_BRIDGE_IFINDEX,
+		.peer_name = "eth0",
+		.peer_ifindex = LK_PEER_ETH0_IFINDEX,
+		.peer_netns_pid = pid,
+		.peer_mac = mac,
+	};
+
+	lk_plan_mac(p, id, mac);
+	snprintf(name, sizeof(name), "p%u", id);
+	snprintf(desc, sizeof(desc), "create veth for peer%u", id);
+	return lk_req_veth(&h->batch, &v, e, desc);
+}
+
+int lk_hub_commit(struct lk_hub *h, struct lk_error *e)
+{
+	return lk_nl_batch_flush(&h->batch, e);
+}
+
+int lk_peer_net_configure(const struct lk_hub *h, const struct lk_plan *p,
+			  unsigned id, int nsfd, struct lk_error *e)
+{
+	struct lk_nl nl = {0};
+	struct lk_nl_batch b;
+	struct in6_addr a6 = lk_plan_addr6(p, id);
+	char desc[64];
+	int r;
+
+	r = lk_nl_open_in(&nl, nsfd, h->orig_netns, e);
+	if (r < 0)
+		return r;
+	r = lk_nl_batch_init(&b, &nl, e);
+	if (r < 0)
+		goto out;
+	snprintf(desc, sizeof(desc), "set lo up in peer%u", id);
+	r = lk_req_link_up(&b, 1, e, desc);
+	if (r < 0)
+		goto out;
+	snprintf(desc, sizeof(desc), "set eth0 up in peer%u", id);
+	r = lk_req_link_up(&b, LK_PEER_ETH0_IFINDEX, e, desc);
+	if (r < 0)
+		goto out;
+	snprintf(desc, sizeof(desc), "add IPv4 address to peer%u eth0", id);
+	r = lk_req_addr4(&b, LK_PEER_ETH0_IFINDEX, lk_plan_addr4(p, id),
+			 p->prefix4, e, desc);
+	if (r < 0)
+		goto out;
+	snprintf(desc, sizeof(desc), "add IPv6 address to peer%u eth0", id);
+	r = lk_req_addr6(&b, LK_PEER_ETH0_IFINDEX, &a6, 64, e, desc);
+	if (r < 0)
+		goto out;
+	r = lk_nl_batch_flush(&b, e);
+out:
+	lk_nl_batch_free(&b);
+	lk_nl_close(&nl);
+	return r;
+}
+
+void lk_hub_destroy(struct lk_hub *h)
+{
+	lk_nl_batch_free(&h->batch);
+	lk_nl_close(&h->nl);
+	if (h->netns >= 0)
+		close(h->netns);
+	if (h->orig_netns >= 0)
+		close(h->orig_netns);
+	h->netns = h->orig_netns = -1;
+}
