@@ -417,11 +417,12 @@ int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
 	/* 2. Root is not special any more, for good: an execve by uid 0 (or
 	 * of a setuid-root file) grants nothing; only the ambient set
 	 * carries --cap across execve.  KEEP_CAPS is set only when --cap
-	 * must survive the --user change below (execve clears it). */
+	 * must survive the --user change below (execve clears it); it is
+	 * not locked: ping and others call PR_SET_KEEPCAPS and fail hard
+	 * when refused. */
 	if (prctl(PR_SET_SECUREBITS,
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 			  SECBIT_NO_SETUID_FIXUP_LOCKED |
-			  SECBIT_KEEP_CAPS_LOCKED |
 			  (sb->keep && sb->user_set ? SECBIT_KEEP_CAPS : 0),
 		  0, 0, 0) < 0)
 		return lk_error_errno(e, "set securebits");
