@@ -82,10 +82,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (opts.policy_check) {
-		fprintf(stderr, PROG ": --policy-check is not supported by "
-				"this build yet\n");
+		r = lk_policy_check_file(opts.policy_check, &e);
+		if (r < 0)
+			fprintf(stderr, PROG ": %s\n", e.msg);
+		else if (!opts.quiet)
+			printf("%s: OK\n", opts.policy_check);
 		lk_options_free(&opts);
-		return EXIT_USAGE;
+		return r < 0 ? EXIT_USAGE : 0;
 	}
 	if (lk_launch_new(&opts, &l, &e) < 0) {
 		fprintf(stderr, PROG ": %s\n", e.msg);

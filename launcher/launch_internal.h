@@ -7,6 +7,7 @@
 #include "linkem.h"
 #include "launcher/lines.h"
 #include "netsetup/hub.h"
+#include "policies/sandbox.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -61,6 +62,7 @@ struct lk_launch {
 	size_t hosts_len;
 	char *peers_env; /* LINKEM_PEERS */
 	char *cmd_path;	 /* COMMAND resolved on the host */
+	struct lk_sandbox *sandbox; /* policies/: caps, seccomp, fs view */
 	int sigfd, epfd, timerfd;
 	unsigned running; /* peers not yet reaped */
 	unsigned open_streams;

@@ -194,6 +194,15 @@ static _Noreturn void exec_workload(const struct lk_launch *l, unsigned id,
 	signal(SIGPIPE, SIG_DFL); /* the supervisor ignores it */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	{
+		/* Capabilities, --user, no_new_privs, seccomp: last. */
+		struct lk_error e = {0};
+
+		if (lk_sandbox_enter(l->sandbox, &e) < 0) {
+			err = e.code;
+			goto out;
+		}
+	}
 	if (l->cmd_path)
 		execve(l->cmd_path, argv, environ);
 	else
@@ -226,6 +235,15 @@ int lk_peer_init_main(void *arg)
 
 	setup_mounts(l, id);
 	setup_identity(id);
+	/* After the last write to /proc/sys: the host read-only from here. */
+	{
+		struct lk_error e = {0};
+
+		if (lk_sandbox_fs(l->sandbox, &e) < 0) {
+			errno = e.code;
+			fail("%s", e.msg);
+		}
+	}
 
 	do {
 		n = recv(SYNC_FD, &go, sizeof(go), 0);

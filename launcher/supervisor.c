@@ -116,15 +116,6 @@ static int check_supported(const struct lk_options *o, struct lk_error *e)
 		what = "--control";
 	else if (o->engine != LK_ENGINE_AUTO)
 		what = "--engine";
-	else if (o->caps.n)
-		what = "--cap";
-	else if (o->user)
-		what = "--user";
-	else if (o->rw.n || o->ro.n || o->binds.n)
-		what = "--rw/--ro/--bind";
-	else if (strcmp(o->policy, "default") != 0 &&
-		 strcmp(o->policy, "none") != 0)
-		what = "--policy";
 	if (what)
 		return lk_error_set(e, ENOTSUP,
 				    "option %s is not supported by this build "
@@ -151,6 +142,11 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	if (r < 0)
 		goto fail;
 	r = check_supported(opts, e);
+	if (r < 0)
+		goto fail;
+	/* Policy, --cap, --user, --rw/--ro/--bind: checked and compiled
+	 * once, before anything is created. */
+	r = lk_sandbox_new(opts, &l->sandbox, e);
 	if (r < 0)
 		goto fail;
 	if (opts->argc < 1 || !opts->argv) {
@@ -722,5 +718,6 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	free(l->hosts);
 	free(l->peers_env);
 	free(l->cmd_path);
+	lk_sandbox_free(l->sandbox);
 	free(l);
 }
