@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -276,6 +277,9 @@ static void check_allowed(void *arg)
 		fail("fork/wait: %s", strerror(errno));
 	if (personality(0xffffffff) < 0)
 		fail("personality query: %s", strerror(errno));
+	/* ping (iputils) fails hard when this is refused. */
+	if (prctl(PR_SET_KEEPCAPS, 1) < 0 || prctl(PR_SET_KEEPCAPS, 0) < 0)
+		fail("PR_SET_KEEPCAPS: %s", strerror(errno));
 }
 
 static void expect_errno(const char *what, long rc, int err)
