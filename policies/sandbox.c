@@ -169,13 +169,40 @@ int lk_sandbox_parse_user(const char *text, uid_t *uid, gid_t *gid,
 	return 0;
 }
 
+/* Inside a peer these are fresh and private: the host's paths below
+ * them cannot be reached any more when lk_sandbox_fs runs. */
+static const char *private_top(const char *path)
+{
+	static const char *const tops[] = {"/tmp", "/run", "/dev", "/proc",
+					   "/sys"};
+
+	for (size_t i = 0; i < LK_ARRAY_SIZE(tops); i++) {
+		size_t n = strlen(tops[i]);
+
+		if (strncmp(path, tops[i], n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/'))
+			return tops[i];
+	}
+	return NULL;
+}
+
 static int resolve_path(const char *opt, const char *text, char **out,
 			struct stat *st, struct lk_error *e)
 {
 	char *r = realpath(text, NULL);
+	const char *top;
 
 	if (!r)
 		return lk_error_errno(e, "%s: '%s'", opt, text);
+	top = private_top(r);
+	if (top) {
+		free(r);
+		return lk_error_set(e, EINVAL,
+				    "%s: '%s': %s is private to each peer "
+				    "(use a directory elsewhere, e.g. "
+				    "/var/tmp)",
+				    opt, text, top);
+	}
 	if (stat(r, st) < 0) {
 		int code = errno;
 		free(r);

@@ -412,6 +412,10 @@ Test(sandbox_options, new_reports_bad_input)
 	cr_assert_eq(lk_sandbox_new(&o, &sb, &e), -ENOENT);
 	cr_assert_str_eq(e.msg, "--rw: '/nonexistent-lk-path': No such file "
 				"or directory");
+	rw[0] = "/tmp";
+	cr_assert_eq(lk_sandbox_new(&o, &sb, &e), -EINVAL);
+	cr_assert_str_eq(e.msg, "--rw: '/tmp': /tmp is private to each peer "
+				"(use a directory elsewhere, e.g. /var/tmp)");
 	o.rw = (struct lk_strv){0};
 	o.binds = (struct lk_strv){binds, 1};
 	cr_assert_eq(lk_sandbox_new(&o, &sb, &e), -EINVAL);
