@@ -152,6 +152,10 @@ LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 				    struct lk_peer_result *out);
 
 /* What went wrong in peer id before its COMMAND ran, or NULL. */
+/* Why a peer's workload died, when linkem knows ("killed by seccomp:
+ * syscall 165 (mount)"); NULL otherwise. */
+LK_EXPORT const char *lk_launch_peer_note(const struct lk_launch *l,
+					  unsigned id);
 LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
 					     unsigned id);
 

@@ -44,6 +44,9 @@ static void summarize(const struct lk_launch *l, unsigned n)
 		if (msg)
 			fprintf(stderr, PROG ": peer%u: setup failed: %s\n", id,
 				msg);
+		else if (r.signaled && lk_launch_peer_note(l, id))
+			fprintf(stderr, PROG ": peer%u: %s\n", id,
+				lk_launch_peer_note(l, id));
 		else if (r.signaled)
 			fprintf(stderr, PROG ": peer%u: killed by signal %d (SIG%s)\n",
 				id, r.status,

@@ -249,6 +249,8 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 		return lk_error_errno(e, "pipe for peer%u", p->id);
 	}
 	p->sync = sv[0];
+	/* The workload's pid arrives as SCM_CREDENTIALS. */
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
 	p->out[LK_OUT] = po[0];
 	p->out[LK_ERR] = pe[0];
 	arg = (struct lk_peer_arg){.l = l, .idx = idx, .sync = sv[1],
@@ -451,10 +453,33 @@ static void record_end(struct lk_peer *p, int init_status)
 	struct lk_sync_msg m;
 
 	p->reaped = true;
-	while (recv(p->sync, &m, sizeof(m), MSG_DONTWAIT) ==
-	       (ssize_t)sizeof(m)) {
+	for (;;) {
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+		} c;
+		struct iovec iov = {&m, sizeof(m)};
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = c.buf,
+				    .msg_controllen = sizeof(c.buf)};
+
+		if (recvmsg(p->sync, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) !=
+		    (ssize_t)sizeof(m))
+			break;
 		m.text[sizeof(m.text) - 1] = '\0';
 		switch (m.type) {
+		case LK_SYNC_WORKLOAD: {
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+			struct ucred cred;
+
+			if (cm && cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_CREDENTIALS) {
+				memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
+				p->workload_pid = cred.pid;
+			}
+			break;
+		}
 		case LK_SYNC_STATUS:
 			p->have_status = true;
 			init_status = m.status;
@@ -474,6 +499,16 @@ static void record_end(struct lk_peer *p, int init_status)
 	if (WIFSIGNALED(init_status)) {
 		p->signaled = true;
 		p->status = WTERMSIG(init_status);
+		/* A seccomp kill: which syscall, from the kernel's audit
+		 * record (it may lag behind the exit a little). */
+		if (p->status == SIGSYS && p->have_status && p->workload_pid)
+			for (int i = 0; i < 10; i++) {
+				if (lk_seccomp_describe_kill(p->workload_pid,
+							     p->note,
+							     sizeof(p->note)) == 0)
+					break;
+				usleep(10000);
+			}
 	} else {
 		p->status = WEXITSTATUS(init_status);
 	}
@@ -671,6 +706,14 @@ LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 }
 
 /* Used by linkem-launch for its summary. */
+LK_EXPORT const char *lk_launch_peer_note(const struct lk_launch *l,
+					  unsigned id)
+{
+	if (!l->peers || id < 1 || id > l->plan.n)
+		return NULL;
+	return l->peers[id - 1].note[0] ? l->peers[id - 1].note : NULL;
+}
+
 LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
 					     unsigned id)
 {
