@@ -40,7 +40,7 @@ struct lk_cond {
 };
 
 struct lk_rule {
-	int nr;	/* syscall number, native ABI (may be a libseccomp
+	int nr; /* syscall number, native ABI (may be a libseccomp
 		 * pseudo-number for a syscall absent on this arch) */
 	enum lk_action act;
 	int err; /* LK_ACT_ERRNO */
@@ -74,8 +74,8 @@ extern const char *const lk_policy_builtin_names[];
  * "/etc/x.policy"); dir is where relative includes are looked up (NULL:
  * the current directory).  Errors: -EINVAL with "NAME:LINE: ..." naming
  * the offending word. */
-int lk_policy_parse_text(struct lk_policy *p, const char *name,
-			 const char *dir, const char *text, struct lk_error *e);
+int lk_policy_parse_text(struct lk_policy *p, const char *name, const char *dir,
+			 const char *text, struct lk_error *e);
 /* Parse a built-in profile name, or else a file. */
 int lk_policy_load(struct lk_policy *p, const char *name_or_file,
 		   struct lk_error *e);

@@ -64,8 +64,8 @@ static const char *sysname(int nr, char *buf, size_t size)
 }
 
 /* Reduce the rules to the ones that take effect, in order. */
-static int resolve(const struct lk_policy *p, struct lk_rule *out,
-		   size_t *nout, struct lk_error *e)
+static int resolve(const struct lk_policy *p, struct lk_rule *out, size_t *nout,
+		   struct lk_error *e)
 {
 	size_t n = 0;
 	char name[64];
@@ -88,15 +88,14 @@ static int resolve(const struct lk_policy *p, struct lk_rule *out,
 				    (o->act == LK_ACT_ERRNO &&
 				     o->err != p->def_err))
 					return lk_error_set(
-						e, EINVAL,
-						"%s:%u: conditions on '%s' "
-						"below the rule without "
-						"condition at %s:%u are not "
-						"supported",
-						r->file, r->line,
-						sysname(r->nr, name,
-							sizeof(name)),
-						o->file, o->line);
+					    e, EINVAL,
+					    "%s:%u: conditions on '%s' "
+					    "below the rule without "
+					    "condition at %s:%u are not "
+					    "supported",
+					    r->file, r->line,
+					    sysname(r->nr, name, sizeof(name)),
+					    o->file, o->line);
 				drop = true;
 			}
 			if (!drop)
@@ -115,8 +114,7 @@ void lk_policy_filter_free(void *filter)
 		seccomp_release(filter);
 }
 
-int lk_policy_compile(const struct lk_policy *p, void **out,
-		      struct lk_error *e)
+int lk_policy_compile(const struct lk_policy *p, void **out, struct lk_error *e)
 {
 	struct lk_rule *rules = NULL;
 	scmp_filter_ctx ctx = NULL;
@@ -155,8 +153,7 @@ int lk_policy_compile(const struct lk_policy *p, void **out,
 	if (r == 0)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (r < 0) {
-		r = lk_error_set(e, -r, "seccomp attributes: %s",
-				 strerror(-r));
+		r = lk_error_set(e, -r, "seccomp attributes: %s", strerror(-r));
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -170,20 +167,19 @@ int lk_policy_compile(const struct lk_policy *p, void **out,
 			const struct lk_cond *c = &ru->cond[k];
 
 			a[k] = (struct scmp_arg_cmp){
-				.arg = c->arg,
-				.op = scmp_cmp(c->cmp),
-				.datum_a = c->cmp == LK_CMP_MASKED_EQ
-						   ? c->mask
-						   : c->value,
-				.datum_b = c->cmp == LK_CMP_MASKED_EQ
-						   ? c->value
-						   : 0,
+			    .arg = c->arg,
+			    .op = scmp_cmp(c->cmp),
+			    .datum_a =
+				c->cmp == LK_CMP_MASKED_EQ ? c->mask : c->value,
+			    .datum_b =
+				c->cmp == LK_CMP_MASKED_EQ ? c->value : 0,
 			};
 		}
 		r = seccomp_rule_add_array(ctx, act, ru->nr, ru->ncond, a);
 		if (r < 0) {
-			r = lk_error_set(e, -r, "%s:%u: cannot add a rule for "
-						"'%s': %s",
+			r = lk_error_set(e, -r,
+					 "%s:%u: cannot add a rule for "
+					 "'%s': %s",
 					 ru->file, ru->line,
 					 sysname(ru->nr, name, sizeof(name)),
 					 strerror(-r));

@@ -33,9 +33,8 @@ struct ctx {
 	struct lk_error *e;
 };
 
-static int parse_text(struct lk_policy *p, const char *name,
-		      const char *dir, const char *text, int depth,
-		      struct lk_error *e);
+static int parse_text(struct lk_policy *p, const char *name, const char *dir,
+		      const char *text, int depth, struct lk_error *e);
 
 void lk_policy_init(struct lk_policy *p)
 {
@@ -65,7 +64,7 @@ bool lk_policy_is_empty(const struct lk_policy *p)
 }
 
 static int bad(struct ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static int bad(struct ctx *c, const char *fmt, ...)
 {
 	char what[512];
@@ -129,8 +128,8 @@ static int parse_cmp(const char *w, enum lk_cmp *cmp)
 		const char *s;
 		enum lk_cmp c;
 	} ops[] = {
-		{"==", LK_CMP_EQ}, {"!=", LK_CMP_NE}, {"<", LK_CMP_LT},
-		{"<=", LK_CMP_LE}, {">", LK_CMP_GT},  {">=", LK_CMP_GE},
+	    {"==", LK_CMP_EQ}, {"!=", LK_CMP_NE}, {"<", LK_CMP_LT},
+	    {"<=", LK_CMP_LE}, {">", LK_CMP_GT},  {">=", LK_CMP_GE},
 	};
 	for (size_t i = 0; i < LK_ARRAY_SIZE(ops); i++)
 		if (strcmp(ops[i].s, w) == 0) {
@@ -223,8 +222,9 @@ static int parse_rule(struct ctx *c, enum lk_action act, char **tok,
 		i++;
 		for (;;) {
 			if (i >= ntok)
-				return bad(c, "expected a condition after "
-					      "'%s'",
+				return bad(c,
+					   "expected a condition after "
+					   "'%s'",
 					   tok[i - 1]);
 			if (rule.ncond == LK_POLICY_MAX_CONDS)
 				return bad(c, "too many conditions at '%s'",
@@ -297,15 +297,13 @@ static int read_file(const char *path, char **out, struct lk_error *e)
 			cap = cap ? cap * 2 : 8192;
 			if (cap > (1u << 24)) {
 				fclose(f);
-				return lk_error_set(e, EFBIG,
-						    "policy '%s' is too large",
-						    path);
+				return lk_error_set(
+				    e, EFBIG, "policy '%s' is too large", path);
 			}
 			nb = realloc(buf, cap);
 			if (!nb) {
 				fclose(f);
-				return lk_error_set(e, ENOMEM,
-						    "out of memory");
+				return lk_error_set(e, ENOMEM, "out of memory");
 			}
 			buf = nb;
 		}
@@ -320,8 +318,8 @@ static int read_file(const char *path, char **out, struct lk_error *e)
 	}
 	fclose(f);
 	if (memchr(buf, '\0', len))
-		return lk_error_set(e, EINVAL,
-				    "policy '%s' is not a text file", path);
+		return lk_error_set(e, EINVAL, "policy '%s' is not a text file",
+				    path);
 	buf[len] = '\0';
 	*out = lk_steal_ptr(buf);
 	return 0;
@@ -358,9 +356,10 @@ static int parse_include(struct ctx *c, char **tok, size_t ntok)
 	int r;
 
 	if (ntok != 2)
-		return bad(c, ntok < 2 ? "expected a profile name or file "
-					 "after 'include'"
-				       : "unexpected '%s' after include",
+		return bad(c,
+			   ntok < 2 ? "expected a profile name or file "
+				      "after 'include'"
+				    : "unexpected '%s' after include",
 			   ntok < 2 ? "" : tok[2]);
 	if (c->depth + 1 >= MAX_INCLUDE_DEPTH)
 		return bad(c, "includes nested too deeply at '%s'", tok[1]);
@@ -369,8 +368,9 @@ static int parse_include(struct ctx *c, char **tok, size_t ntok)
 		return parse_text(c->p, tok[1], NULL, builtin, c->depth + 1,
 				  c->e);
 	if (!looks_like_path(tok[1]))
-		return bad(c, "unknown profile '%s' (a file needs a '/' or "
-			      "'.': ./%s)",
+		return bad(c,
+			   "unknown profile '%s' (a file needs a '/' or "
+			   "'.': ./%s)",
 			   tok[1], tok[1]);
 	if (tok[1][0] == '/' || !c->dir)
 		path = strdup(tok[1]);
@@ -409,8 +409,10 @@ static int parse_line(struct ctx *c, char *s)
 		int err = EPERM;
 
 		if (ntok < 2)
-			return bad(c, "expected allow, deny, errno or log "
-				      "after '%s'", tok[0]);
+			return bad(c,
+				   "expected allow, deny, errno or log "
+				   "after '%s'",
+				   tok[0]);
 		if (parse_action(tok[1], &act) < 0)
 			return bad(c, "unknown action '%s'", tok[1]);
 		if (ntok > 2 && act == LK_ACT_ERRNO) {
@@ -436,9 +438,8 @@ static int parse_line(struct ctx *c, char *s)
 	return parse_rule(c, act, tok, ntok);
 }
 
-static int parse_text(struct lk_policy *p, const char *name,
-		      const char *dir, const char *text, int depth,
-		      struct lk_error *e)
+static int parse_text(struct lk_policy *p, const char *name, const char *dir,
+		      const char *text, int depth, struct lk_error *e)
 {
 	_cleanup_free_ char *copy = strdup(text);
 	char **nf;
@@ -469,8 +470,8 @@ static int parse_text(struct lk_policy *p, const char *name,
 	return 0;
 }
 
-int lk_policy_parse_text(struct lk_policy *p, const char *name,
-			 const char *dir, const char *text, struct lk_error *e)
+int lk_policy_parse_text(struct lk_policy *p, const char *name, const char *dir,
+			 const char *text, struct lk_error *e)
 {
 	return parse_text(p, name, dir, text, 0, e);
 }

@@ -290,8 +290,8 @@ static int prepare_filter(struct lk_sandbox *sb, const char *policy,
 	r = lk_policy_load(&p, policy, e);
 	if (r == 0)
 		r = lk_policy_compile(&p, &filter, e);
-	sb->may_kill = p.def == LK_ACT_KILL ||
-		       (p.foreign_set && p.foreign == LK_ACT_KILL);
+	sb->may_kill =
+	    p.def == LK_ACT_KILL || (p.foreign_set && p.foreign == LK_ACT_KILL);
 	for (size_t i = 0; i < p.n; i++)
 		if (p.rules[i].act == LK_ACT_KILL)
 			sb->may_kill = true;
@@ -369,12 +369,10 @@ fail:
 	return r;
 }
 
-int lk_sandbox_hide(struct lk_sandbox *sb, const char *path,
-		    struct lk_error *e)
+int lk_sandbox_hide(struct lk_sandbox *sb, const char *path, struct lk_error *e)
 {
 	if (path[0] != '/')
-		return lk_error_set(e, EINVAL, "hide '%s': not absolute",
-				    path);
+		return lk_error_set(e, EINVAL, "hide '%s': not absolute", path);
 	return push(&sb->hide, &sb->nhide, strdup(path), e);
 }
 
@@ -406,21 +404,20 @@ static int set_caps(const struct lk_sandbox *sb, capng_select_t which,
 			continue;
 		r = capng_update(CAPNG_ADD,
 				 CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-					 CAPNG_INHERITABLE |
-					 CAPNG_BOUNDING_SET | CAPNG_AMBIENT,
+				     CAPNG_INHERITABLE | CAPNG_BOUNDING_SET |
+				     CAPNG_AMBIENT,
 				 (unsigned)c);
 		if (r < 0)
-			return lk_error_set(e, EINVAL,
-					    "capng_update(%s) failed",
-					    capng_capability_to_name(
-						    (unsigned)c));
+			return lk_error_set(
+			    e, EINVAL, "capng_update(%s) failed",
+			    capng_capability_to_name((unsigned)c));
 	}
 	r = capng_apply(which);
 	if (r < 0)
 		return lk_error_set(e, EPERM,
 				    "capng_apply(%s) failed (libcap-ng code "
 				    "%d)",
-				    which == CAPNG_SELECT_BOUNDS	? "bounding"
+				    which == CAPNG_SELECT_BOUNDS    ? "bounding"
 				    : which == CAPNG_SELECT_AMBIENT ? "ambient"
 								    : "caps",
 				    r);
@@ -449,8 +446,8 @@ int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
 	 * when refused. */
 	if (prctl(PR_SET_SECUREBITS,
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-			  SECBIT_NO_SETUID_FIXUP_LOCKED |
-			  (sb->keep && sb->user_set ? SECBIT_KEEP_CAPS : 0),
+		      SECBIT_NO_SETUID_FIXUP_LOCKED |
+		      (sb->keep && sb->user_set ? SECBIT_KEEP_CAPS : 0),
 		  0, 0, 0) < 0)
 		return lk_error_errno(e, "set securebits");
 
@@ -490,14 +487,14 @@ int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
 	/* 7. The filter, last. */
 	if (sb->prog_len) {
 		struct sock_fprog prog = {
-			.len = (unsigned short)sb->prog_len,
-			.filter = sb->prog,
+		    .len = (unsigned short)sb->prog_len,
+		    .filter = sb->prog,
 		};
 
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) <
-		    0)
-			return lk_error_errno(e, "load the seccomp filter "
-						 "'%s'",
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+			return lk_error_errno(e,
+					      "load the seccomp filter "
+					      "'%s'",
 					      sb->policy_name);
 	}
 	return 0;

@@ -32,8 +32,8 @@
 
 #define RO_FLAGS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 
-static int setattr(const char *path, bool recursive, uint64_t set,
-		   uint64_t clr, struct lk_error *e)
+static int setattr(const char *path, bool recursive, uint64_t set, uint64_t clr,
+		   struct lk_error *e)
 {
 	struct mount_attr a = {.attr_set = set, .attr_clr = clr};
 
@@ -87,8 +87,7 @@ static int cover(const char *path, struct lk_error *e)
 
 static int touch(const char *path, struct lk_error *e)
 {
-	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-		      0666);
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666);
 
 	if (fd < 0)
 		return lk_error_errno(e, "create %s", path);
@@ -101,12 +100,12 @@ static int setup_dev(struct lk_error *e)
 	static const char *const nodes[] = {"null",   "zero",	 "full",
 					    "random", "urandom", "tty"};
 	static const char *const links[][2] = {
-		{"fd", "/proc/self/fd"},	 {"stdin", "/proc/self/fd/0"},
-		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
-		{"ptmx", "pts/ptmx"},
+	    {"fd", "/proc/self/fd"},	   {"stdin", "/proc/self/fd/0"},
+	    {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+	    {"ptmx", "pts/ptmx"},
 	};
-	_cleanup_close_ int host = open("/dev", O_PATH | O_DIRECTORY |
-							O_CLOEXEC);
+	_cleanup_close_ int host =
+	    open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	char src[64], dst[64];
 	struct stat st;
 	int r;
@@ -117,8 +116,7 @@ static int setup_dev(struct lk_error *e)
 		  "mode=0755,size=64k,nr_inodes=64") < 0)
 		return lk_error_errno(e, "mount a tmpfs on /dev");
 	for (size_t i = 0; i < LK_ARRAY_SIZE(nodes); i++) {
-		if (fstatat(host, nodes[i], &st, 0) < 0 ||
-		    !S_ISCHR(st.st_mode))
+		if (fstatat(host, nodes[i], &st, 0) < 0 || !S_ISCHR(st.st_mode))
 			continue;
 		snprintf(dst, sizeof(dst), "/dev/%s", nodes[i]);
 		snprintf(src, sizeof(src), "/proc/self/fd/%d/%s", host,
@@ -161,13 +159,13 @@ int lk_sandbox_fs(const struct lk_sandbox *sb, struct lk_error *e)
 {
 	/* Read-only inside a writable /proc: what changes the host. */
 	static const char *const proc_ro[] = {
-		"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
-		"/proc/bus", "/proc/fs",
+	    "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus",
+	    "/proc/fs",
 	};
 	static const char *const proc_hide[] = {
-		"/proc/kcore",	     "/proc/keys",	"/proc/key-users",
-		"/proc/timer_list",  "/proc/sched_debug", "/proc/latency_stats",
-		"/proc/scsi",	     "/proc/acpi",	"/proc/kmsg",
+	    "/proc/kcore",	"/proc/keys",	     "/proc/key-users",
+	    "/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats",
+	    "/proc/scsi",	"/proc/acpi",	     "/proc/kmsg",
 	};
 	int r;
 
@@ -209,12 +207,11 @@ int lk_sandbox_fs(const struct lk_sandbox *sb, struct lk_error *e)
 	    (r = setattr("/tmp", true, 0, MOUNT_ATTR_RDONLY, e)) < 0)
 		return lk_error_wrap(e, "sandbox");
 	for (size_t i = 0; i < sb->nrw; i++)
-		if ((r = setattr(sb->rw[i], true, 0, MOUNT_ATTR_RDONLY, e)) <
-		    0)
+		if ((r = setattr(sb->rw[i], true, 0, MOUNT_ATTR_RDONLY, e)) < 0)
 			return lk_error_wrap(e, "--rw");
 	for (size_t i = 0; i < sb->nbinds; i++)
-		if ((r = setattr(sb->binds[i].dst, true, 0,
-				 MOUNT_ATTR_RDONLY, e)) < 0)
+		if ((r = setattr(sb->binds[i].dst, true, 0, MOUNT_ATTR_RDONLY,
+				 e)) < 0)
 			return lk_error_wrap(e, "--bind");
 
 	/* 5. /proc: the host's knobs read-only, its secrets hidden. */

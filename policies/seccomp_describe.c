@@ -49,8 +49,9 @@ LK_EXPORT int lk_seccomp_describe_kill(int host_pid, char *buf, size_t size)
 	int found = -1;
 	ssize_t n;
 
-	snprintf(buf, size, "killed by seccomp (SIGSYS): a syscall the "
-			    "policy does not allow");
+	snprintf(buf, size,
+		 "killed by seccomp (SIGSYS): a syscall the "
+		 "policy does not allow");
 	if (fd < 0)
 		return -ENOENT;
 	/* Reads return one record each, oldest first; EAGAIN at the end.

@@ -20,41 +20,39 @@ struct group {
 };
 
 static const struct group groups[] = {
-	{"@mount", "mount umount umount2 pivot_root move_mount open_tree "
-		   "fsopen fsconfig fsmount fspick mount_setattr"},
-	{"@module", "init_module finit_module delete_module create_module "
-		    "query_module get_kernel_syms"},
-	{"@reboot", "reboot kexec_load kexec_file_load"},
-	{"@swap", "swapon swapoff"},
-	{"@clock", "adjtimex clock_adjtime clock_adjtime64 clock_settime "
-		   "clock_settime64 settimeofday stime"},
-	{"@ptrace", "ptrace process_vm_readv process_vm_writev kcmp "
-		    "pidfd_getfd"},
-	{"@keyring", "add_key keyctl request_key"},
-	/* Unconditional: the default profile filters clone() by flags. */
-	{"@namespaces", "setns unshare"},
-	{"@bpf", "bpf"},
-	{"@perf", "perf_event_open"},
-	{"@io_uring", "io_uring_setup io_uring_enter io_uring_register"},
-	{"@raw_io", "iopl ioperm pciconfig_iobase pciconfig_read "
-		    "pciconfig_write"},
-	{"@privileged",
-	 "acct quotactl quotactl_fd open_by_handle_at userfaultfd "
-	 "nfsservctl lookup_dcookie vhangup syslog uselib _sysctl "
-	 "vm86 vm86old"},
-	/* Harmless, always needed by a dynamically linked program. */
-	{"@default",
-	 "execve exit exit_group brk mmap munmap mprotect arch_prctl "
-	 "set_tid_address set_robust_list rseq prlimit64 getrandom "
-	 "rt_sigreturn rt_sigprocmask rt_sigaction futex read write "
-	 "close openat newfstatat fstat pread64 access faccessat "
-	 "faccessat2 readlink readlinkat getpid gettid uname"},
+    {"@mount", "mount umount umount2 pivot_root move_mount open_tree "
+	       "fsopen fsconfig fsmount fspick mount_setattr"},
+    {"@module", "init_module finit_module delete_module create_module "
+		"query_module get_kernel_syms"},
+    {"@reboot", "reboot kexec_load kexec_file_load"},
+    {"@swap", "swapon swapoff"},
+    {"@clock", "adjtimex clock_adjtime clock_adjtime64 clock_settime "
+	       "clock_settime64 settimeofday stime"},
+    {"@ptrace", "ptrace process_vm_readv process_vm_writev kcmp "
+		"pidfd_getfd"},
+    {"@keyring", "add_key keyctl request_key"},
+    /* Unconditional: the default profile filters clone() by flags. */
+    {"@namespaces", "setns unshare"},
+    {"@bpf", "bpf"},
+    {"@perf", "perf_event_open"},
+    {"@io_uring", "io_uring_setup io_uring_enter io_uring_register"},
+    {"@raw_io", "iopl ioperm pciconfig_iobase pciconfig_read "
+		"pciconfig_write"},
+    {"@privileged", "acct quotactl quotactl_fd open_by_handle_at userfaultfd "
+		    "nfsservctl lookup_dcookie vhangup syslog uselib _sysctl "
+		    "vm86 vm86old"},
+    /* Harmless, always needed by a dynamically linked program. */
+    {"@default", "execve exit exit_group brk mmap munmap mprotect arch_prctl "
+		 "set_tid_address set_robust_list rseq prlimit64 getrandom "
+		 "rt_sigreturn rt_sigprocmask rt_sigaction futex read write "
+		 "close openat newfstatat fstat pread64 access faccessat "
+		 "faccessat2 readlink readlinkat getpid gettid uname"},
 };
 
 const char *const lk_syscall_group_names[] = {
-	"@mount",   "@module", "@reboot",   "@swap",     "@clock",
-	"@ptrace",  "@keyring", "@namespaces", "@bpf",   "@perf",
-	"@io_uring", "@raw_io", "@privileged", "@default", NULL,
+    "@mount",	 "@module",  "@reboot",	    "@swap",	"@clock",
+    "@ptrace",	 "@keyring", "@namespaces", "@bpf",	"@perf",
+    "@io_uring", "@raw_io",  "@privileged", "@default", NULL,
 };
 
 int lk_syscall_group(const char *name, int *nrs, size_t max)
@@ -90,32 +88,41 @@ struct named {
 	uint64_t value;
 };
 
-#define E(x) {#x, x}
+#define E(x)                                                                   \
+	{                                                                      \
+#x, x                                                          \
+	}
 static const struct named errnos[] = {
-	E(EPERM),	E(ENOENT),	E(EIO),		E(E2BIG),
-	E(EBADF),	E(EAGAIN),	E(ENOMEM),	E(EACCES),
-	E(EFAULT),	E(EBUSY),	E(EEXIST),	E(ENODEV),
-	E(EINVAL),	E(ENOSPC),	E(EROFS),	E(ENOSYS),
-	E(ENOTSUP),	E(EOPNOTSUPP),	E(EAFNOSUPPORT),
-	E(EPROTONOSUPPORT),		E(ESOCKTNOSUPPORT),
-	E(ENOTTY),	E(ENXIO),	E(ECONNREFUSED),
+    E(EPERM),		E(ENOENT),     E(EIO),		E(E2BIG),
+    E(EBADF),		E(EAGAIN),     E(ENOMEM),	E(EACCES),
+    E(EFAULT),		E(EBUSY),      E(EEXIST),	E(ENODEV),
+    E(EINVAL),		E(ENOSPC),     E(EROFS),	E(ENOSYS),
+    E(ENOTSUP),		E(EOPNOTSUPP), E(EAFNOSUPPORT), E(EPROTONOSUPPORT),
+    E(ESOCKTNOSUPPORT), E(ENOTTY),     E(ENXIO),	E(ECONNREFUSED),
 };
 
 static const struct named constants[] = {
-	E(CLONE_NEWNS),	     E(CLONE_NEWUTS),
-	E(CLONE_NEWIPC),     E(CLONE_NEWUSER),
-	E(CLONE_NEWPID),     E(CLONE_NEWNET),
-	E(CLONE_NEWCGROUP),  E(CLONE_NEWTIME),
-	E(CLONE_THREAD),     E(CLONE_VM),
-	/* personality(2) flags that weaken a process's protections. */
-	E(ADDR_NO_RANDOMIZE), E(MMAP_PAGE_ZERO),
-	E(ADDR_COMPAT_LAYOUT), E(READ_IMPLIES_EXEC),
-	E(ADDR_LIMIT_32BIT), E(ADDR_LIMIT_3GB),
+    E(CLONE_NEWNS),
+    E(CLONE_NEWUTS),
+    E(CLONE_NEWIPC),
+    E(CLONE_NEWUSER),
+    E(CLONE_NEWPID),
+    E(CLONE_NEWNET),
+    E(CLONE_NEWCGROUP),
+    E(CLONE_NEWTIME),
+    E(CLONE_THREAD),
+    E(CLONE_VM),
+    /* personality(2) flags that weaken a process's protections. */
+    E(ADDR_NO_RANDOMIZE),
+    E(MMAP_PAGE_ZERO),
+    E(ADDR_COMPAT_LAYOUT),
+    E(READ_IMPLIES_EXEC),
+    E(ADDR_LIMIT_32BIT),
+    E(ADDR_LIMIT_3GB),
 };
 #undef E
 
-static int lookup(const struct named *t, size_t n, const char *s,
-		  uint64_t *out)
+static int lookup(const struct named *t, size_t n, const char *s, uint64_t *out)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(t[i].name, s) == 0) {

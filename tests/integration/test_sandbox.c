@@ -187,7 +187,7 @@ Test(sandbox, every_capability_set_cleared, .init = need_root)
 
 	for (size_t i = 0; i < 4; i++) {
 		struct lk_sandbox *sb =
-			make_sandbox(&(struct opts){.policy = profiles[i]});
+		    make_sandbox(&(struct opts){.policy = profiles[i]});
 		struct creds_want w = {0, i == 3 ? 0 : 2, 0};
 
 		expect_ok(run(sb, check_creds, &w));
@@ -197,15 +197,15 @@ Test(sandbox, every_capability_set_cleared, .init = need_root)
 
 Test(sandbox, cap_and_user_keep_exactly_the_named_caps, .init = need_root)
 {
-	struct lk_sandbox *sb = make_sandbox(
-		&(struct opts){.caps = {"NET_ADMIN", "cap_net_raw"}});
+	struct lk_sandbox *sb =
+	    make_sandbox(&(struct opts){.caps = {"NET_ADMIN", "cap_net_raw"}});
 	struct creds_want w = {(1ULL << 12) | (1ULL << 13), 2, 0};
 
 	expect_ok(run(sb, check_creds, &w));
 	lk_sandbox_free(sb);
 
-	sb = make_sandbox(&(struct opts){.user = "65534:65534",
-					 .caps = {"NET_RAW"}});
+	sb = make_sandbox(
+	    &(struct opts){.user = "65534:65534", .caps = {"NET_RAW"}});
 	w = (struct creds_want){1ULL << 13, 2, 65534};
 	expect_ok(run(sb, check_creds, &w));
 	lk_sandbox_free(sb);
@@ -308,19 +308,19 @@ static void check_default_refuses(void *arg)
 	expect_errno("unshare(NEWUSER)", unshare(CLONE_NEWUSER), EPERM);
 	expect_errno("setns", setns(0, 0), EPERM);
 	expect_errno("clone3", syscall(SYS_clone3, NULL, 0), ENOSYS);
-	expect_errno("clone(NEWPID)",
-		     syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
-			     NULL, NULL),
-		     EPERM);
+	expect_errno(
+	    "clone(NEWPID)",
+	    syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL),
+	    EPERM);
 	expect_errno("ptrace", ptrace(PTRACE_ATTACH, 1, NULL, NULL), EPERM);
 	expect_errno("bpf", syscall(SYS_bpf, 0, NULL, 0), EPERM);
 	expect_errno("keyctl", syscall(SYS_keyctl, 0, 0), EPERM);
-	expect_errno("add_key",
-		     syscall(SYS_add_key, "user", "x", "y", 1, -3), EPERM);
+	expect_errno("add_key", syscall(SYS_add_key, "user", "x", "y", 1, -3),
+		     EPERM);
 	expect_errno("perf_event_open",
 		     syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0), EPERM);
-	expect_errno("io_uring_setup",
-		     syscall(SYS_io_uring_setup, 1, NULL), EPERM);
+	expect_errno("io_uring_setup", syscall(SYS_io_uring_setup, 1, NULL),
+		     EPERM);
 	expect_errno("userfaultfd", syscall(SYS_userfaultfd, 0), EPERM);
 	expect_errno("kexec_load", syscall(SYS_kexec_load, 0, 0, NULL, 0),
 		     EPERM);
@@ -388,7 +388,8 @@ static void exec_argv(void *arg)
 
 Test(sandbox, strict_kills_and_allows, .init = need_root)
 {
-	struct lk_sandbox *sb = make_sandbox(&(struct opts){.policy = "strict"});
+	struct lk_sandbox *sb =
+	    make_sandbox(&(struct opts){.policy = "strict"});
 	struct result r;
 	char *sh[] = {"/bin/sh", "-c",
 		      "ls / >/dev/null && cat /proc/self/status | grep -q "
@@ -432,7 +433,8 @@ static void do_mount_report(void *arg)
  * 5 s): a burst of earlier records can swallow one, so try twice. */
 Test(sandbox, seccomp_kill_is_described, .init = need_root)
 {
-	struct lk_sandbox *sb = make_sandbox(&(struct opts){.policy = "strict"});
+	struct lk_sandbox *sb =
+	    make_sandbox(&(struct opts){.policy = "strict"});
 	struct lk_error e = {0};
 	char buf[256];
 	int st, r = -1;
@@ -504,10 +506,10 @@ Test(sandbox, setuid_root_binary_gains_nothing, .init = make_suid_copy,
 		const char *policy, *user;
 		const char *want;
 	} cases[] = {
-		{"default", "65534", "creds uid=65534 euid=65534 capeff=0\n"},
-		{"strict", "65534", "creds uid=65534 euid=65534 capeff=0\n"},
-		{"none", "65534", "creds uid=65534 euid=65534 capeff=0\n"},
-		{"default", NULL, "creds uid=0 euid=0 capeff=0\n"},
+	    {"default", "65534", "creds uid=65534 euid=65534 capeff=0\n"},
+	    {"strict", "65534", "creds uid=65534 euid=65534 capeff=0\n"},
+	    {"none", "65534", "creds uid=65534 euid=65534 capeff=0\n"},
+	    {"default", NULL, "creds uid=0 euid=0 capeff=0\n"},
 	};
 	struct result r;
 
@@ -517,12 +519,11 @@ Test(sandbox, setuid_root_binary_gains_nothing, .init = make_suid_copy,
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct lk_sandbox *sb = make_sandbox(&(struct opts){
-			.policy = cases[i].policy, .user = cases[i].user});
+		    .policy = cases[i].policy, .user = cases[i].user});
 
 		r = run(sb, exec_creds, NULL);
 		expect_ok(r);
-		cr_assert_str_eq(r.msg, cases[i].want, "%s %s",
-				 cases[i].policy,
+		cr_assert_str_eq(r.msg, cases[i].want, "%s %s", cases[i].policy,
 				 cases[i].user ? cases[i].user : "root");
 		lk_sandbox_free(sb);
 	}
@@ -666,10 +667,9 @@ static void fs_pid1(pid_t host_pid)
 
 	must_work("mount /proc", mount("proc", "/proc", "proc",
 				       MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
-	must_work("mount /sys", mount("sysfs", "/sys", "sysfs",
-				      MS_RDONLY | MS_NOSUID | MS_NODEV |
-					      MS_NOEXEC,
-				      NULL));
+	must_work("mount /sys",
+		  mount("sysfs", "/sys", "sysfs",
+			MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
 	must_work("mount /tmp", mount("tmpfs", "/tmp", "tmpfs",
 				      MS_NOSUID | MS_NODEV, "mode=1777"));
 	if (lk_sandbox_fs(fs_sb, &e) < 0)
@@ -696,8 +696,8 @@ static void fs_child(void *arg)
 	pid_t host_pid = *(pid_t *)arg, pid;
 	int st;
 
-	must_work("unshare", unshare(CLONE_NEWNS | CLONE_NEWPID |
-				     CLONE_NEWNET | CLONE_NEWIPC));
+	must_work("unshare", unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
+				     CLONE_NEWIPC));
 	must_work("make / private",
 		  mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	pid = fork();
@@ -708,8 +708,7 @@ static void fs_child(void *arg)
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st));
 }
 
-Test(sandbox_fs, host_files_read_only, .init = make_fs_dir,
-     .fini = rm_fs_dir)
+Test(sandbox_fs, host_files_read_only, .init = make_fs_dir, .fini = rm_fs_dir)
 {
 	char rw[PATH_MAX], hidden[PATH_MAX], p[PATH_MAX];
 	struct lk_error e = {0};
@@ -740,7 +739,8 @@ Test(sandbox_fs, host_files_read_only, .init = make_fs_dir,
 	close(fd);
 	cr_assert_str_eq(buf, "precious\n");
 	path_in(p, sizeof(p), "rw/written-inside");
-	cr_assert_eq(access(p, F_OK), 0, "the --rw write did not reach the "
-					 "host");
+	cr_assert_eq(access(p, F_OK), 0,
+		     "the --rw write did not reach the "
+		     "host");
 	lk_sandbox_free(fs_sb);
 }

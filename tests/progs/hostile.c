@@ -47,7 +47,7 @@ static bool want(const char *name)
 }
 
 static void report(bool esc, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void report(bool esc, const char *name, const char *fmt, ...)
 {
 	va_list ap;
@@ -178,7 +178,8 @@ static void namespaces(void)
 	if (want("unshare-net"))
 		verdict("unshare-net", unshare(CLONE_NEWNET));
 	if (want("unshare-user-net"))
-		verdict("unshare-user-net", unshare(CLONE_NEWUSER | CLONE_NEWNET));
+		verdict("unshare-user-net",
+			unshare(CLONE_NEWUSER | CLONE_NEWNET));
 	if (want("unshare-mount"))
 		verdict("unshare-mount", unshare(CLONE_NEWNS));
 }
@@ -362,7 +363,7 @@ static void add_rta(struct nlmsghdr *h, unsigned short type, const void *d,
 		    size_t len)
 {
 	struct rtattr *a =
-		(struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
+	    (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
 
 	a->rta_type = type;
 	a->rta_len = (unsigned short)RTA_LENGTH(len);
@@ -405,8 +406,8 @@ static void netlink(void)
 		memset(&u, 0, sizeof(u));
 		u.h.nlmsg_len = NLMSG_LENGTH(sizeof(*rt));
 		u.h.nlmsg_type = RTM_NEWROUTE;
-		u.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-				  NLM_F_EXCL;
+		u.h.nlmsg_flags =
+		    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 		rt = NLMSG_DATA(&u.h);
 		rt->rtm_family = AF_INET;
 		rt->rtm_dst_len = 24;
@@ -600,9 +601,8 @@ static void setuid_exec(const char *bin)
 	n = read(p[0], out, sizeof(out) - 1);
 	close(p[0]);
 	waitpid(pid, NULL, 0);
-	if (n <= 0 ||
-	    sscanf(out, "creds uid=%u euid=%u capeff=%llx", &uid, &euid,
-		   &eff) != 3) {
+	if (n <= 0 || sscanf(out, "creds uid=%u euid=%u capeff=%llx", &uid,
+			     &euid, &eff) != 3) {
 		report(false, "setuid-exec", "could not run %s", bin);
 		return;
 	}

@@ -92,8 +92,8 @@ Test(policy_parse, groups_expand)
 	struct lk_policy p;
 	struct lk_error e;
 
-	cr_assert_eq(parse(&p, "errno @mount\nerrno @module ENOSYS\n", &e),
-		     0, "%s", e.msg);
+	cr_assert_eq(parse(&p, "errno @mount\nerrno @module ENOSYS\n", &e), 0,
+		     "%s", e.msg);
 	cr_assert_not_null(find(&p, "mount"));
 	cr_assert_not_null(find(&p, "umount2"));
 	cr_assert_not_null(find(&p, "pivot_root"));
@@ -264,18 +264,38 @@ Test(policy_parse, builtin_profiles_say_what_they_claim)
 	lk_policy_init(&p);
 	cr_assert_eq(lk_policy_load(&p, "default", &e), 0, "%s", e.msg);
 	cr_assert_eq(p.def, LK_ACT_ALLOW);
-	for (const char *const *s = (const char *const[]){
-		     "mount", "umount2", "pivot_root", "setns", "init_module",
-		     "finit_module", "kexec_load", "reboot", "swapon",
-		     "settimeofday", "clock_settime", "bpf", "perf_event_open",
-		     "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
-		     "keyctl", "add_key", "request_key", "open_by_handle_at",
-		     "userfaultfd", "iopl", "ioperm", "acct", "quotactl",
-		     "io_uring_setup", NULL};
+	for (const char *const *s = (const char *const[]){"mount",
+							  "umount2",
+							  "pivot_root",
+							  "setns",
+							  "init_module",
+							  "finit_module",
+							  "kexec_load",
+							  "reboot",
+							  "swapon",
+							  "settimeofday",
+							  "clock_settime",
+							  "bpf",
+							  "perf_event_open",
+							  "ptrace",
+							  "process_vm_readv",
+							  "process_vm_writev",
+							  "kcmp",
+							  "keyctl",
+							  "add_key",
+							  "request_key",
+							  "open_by_handle_at",
+							  "userfaultfd",
+							  "iopl",
+							  "ioperm",
+							  "acct",
+							  "quotactl",
+							  "io_uring_setup",
+							  NULL};
 	     *s; s++) {
 		r = find(&p, *s);
 		cr_assert(r && r->act == LK_ACT_ERRNO && r->err == EPERM &&
-				  r->ncond == 0,
+			      r->ncond == 0,
 			  "default must refuse %s with EPERM", *s);
 	}
 	r = find(&p, "clone3");
@@ -427,16 +447,16 @@ Test(seccomp_describe, audit_line)
 	int pid, nr;
 	long sig;
 	const char *line =
-		"6,1234,5678,-;audit: type=1326 audit(1700000000.123:42): "
-		"auid=4294967295 uid=0 gid=0 ses=4294967295 subj=unconfined "
-		"pid=4321 comm=\"hostile\" exe=\"/x/hostile\" sig=31 "
-		"arch=c000003e syscall=165 compat=0 ip=0x7f code=0x80000000";
+	    "6,1234,5678,-;audit: type=1326 audit(1700000000.123:42): "
+	    "auid=4294967295 uid=0 gid=0 ses=4294967295 subj=unconfined "
+	    "pid=4321 comm=\"hostile\" exe=\"/x/hostile\" sig=31 "
+	    "arch=c000003e syscall=165 compat=0 ip=0x7f code=0x80000000";
 
 	cr_assert_eq(lk_seccomp_parse_audit_line(line, &pid, &nr, &sig), 0);
 	cr_assert_eq(pid, 4321);
 	cr_assert_eq(nr, 165);
 	cr_assert_eq(sig, 31);
-	cr_assert_eq(lk_seccomp_parse_audit_line("audit: type=1400 pid=3",
-						 &pid, &nr, &sig),
+	cr_assert_eq(lk_seccomp_parse_audit_line("audit: type=1400 pid=3", &pid,
+						 &nr, &sig),
 		     -ENOENT);
 }
