@@ -42,11 +42,12 @@ static const struct group groups[] = {
 		    "nfsservctl lookup_dcookie vhangup syslog uselib _sysctl "
 		    "vm86 vm86old"},
     /* Harmless, always needed by a dynamically linked program. */
-    {"@default", "execve exit exit_group brk mmap munmap mprotect arch_prctl "
-		 "set_tid_address set_robust_list rseq prlimit64 getrandom "
-		 "rt_sigreturn rt_sigprocmask rt_sigaction futex read write "
-		 "close openat newfstatat fstat pread64 access faccessat "
-		 "faccessat2 readlink readlinkat getpid gettid uname"},
+    {"@default",
+     "execve exit exit_group restart_syscall brk mmap munmap mprotect "
+     "arch_prctl set_tid_address set_robust_list rseq prlimit64 "
+     "getrandom rt_sigreturn rt_sigprocmask rt_sigaction futex read "
+     "write close openat newfstatat fstat pread64 access faccessat "
+     "faccessat2 readlink readlinkat getpid gettid uname"},
 };
 
 const char *const lk_syscall_group_names[] = {

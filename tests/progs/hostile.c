@@ -5,6 +5,9 @@
  *           [--setuid-bin PATH] [--only NAME]
  *   hostile --creds        (print "creds uid=U euid=E capeff=HEX"; used
  *                           when run as the setuid binary)
+ *   hostile --ping ADDR    (what must keep working: an unprivileged ICMP
+ *                           echo to ADDR (IPv4), "WORKS ping ADDR" or
+ *                           "BROKEN ping ADDR: why", exit 1 when broken)
  *
  * One line per attempt: "BLOCKED name: how" or "ESCAPED name: what",
  * "SKIPPED name: why" when an argument is missing.  Exit status 1 when
@@ -17,7 +20,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -615,6 +620,41 @@ static void setuid_exec(const char *bin)
 		report(false, "setuid-exec", "euid %u capeff %llx", euid, eff);
 }
 
+/* An ICMP echo through an unprivileged datagram socket (the launcher
+ * opens ping_group_range), with a 2 s deadline. */
+static int ping4(const char *addr)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	struct icmphdr h = {.type = ICMP_ECHO, .un.echo.sequence = htons(1)};
+	struct timeval tv = {2, 0};
+	char buf[256];
+	int fd;
+	ssize_t n;
+
+	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+		printf("BROKEN ping %s: not an IPv4 address\n", addr);
+		return 1;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    sendto(fd, &h, sizeof(h), 0, (struct sockaddr *)&a, sizeof(a)) <
+		0) {
+		printf("BROKEN ping %s: %s\n", addr, strerror(errno));
+		return 1;
+	}
+	n = recv(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n < (ssize_t)sizeof(h) ||
+	    ((struct icmphdr *)buf)->type != ICMP_ECHOREPLY) {
+		printf("BROKEN ping %s: %s\n", addr,
+		       n < 0 ? strerror(errno) : "no echo reply");
+		return 1;
+	}
+	printf("WORKS ping %s\n", addr);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *sentinel_path = NULL, *sock = NULL, *suid = NULL;
@@ -624,6 +664,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (strcmp(a, "--ping") == 0 && v)
+			return ping4(v);
 		if (strcmp(a, "--creds") == 0) {
 			printf("creds uid=%u euid=%u capeff=%llx\n", getuid(),
 			       geteuid(), capeff());
