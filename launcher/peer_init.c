@@ -66,6 +66,33 @@ static _Noreturn void fail(const char *fmt, ...)
 	_exit(1);
 }
 
+/* The workload's pid, as SCM_CREDENTIALS: the kernel translates it into
+ * the supervisor's PID namespace (sending another process's pid needs
+ * CAP_SYS_ADMIN, which init still has).  The supervisor needs it to find
+ * the kernel's record of a seccomp kill. */
+static void send_workload_pid(pid_t child)
+{
+	struct lk_sync_msg m = {.type = LK_SYNC_WORKLOAD};
+	struct ucred cred = {.pid = child, .uid = getuid(), .gid = getgid()};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+	} c;
+	struct iovec iov = {&m, sizeof(m)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = c.buf,
+			    .msg_controllen = sizeof(c.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	memset(&c, 0, sizeof(c));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = CMSG_LEN(sizeof(cred));
+	memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
+	(void)!sendmsg(SYNC_FD, &mh, MSG_NOSIGNAL);
+}
+
 static void write_file(const char *path, const char *data, size_t len,
 		       int flags)
 {
@@ -194,6 +221,16 @@ static _Noreturn void exec_workload(const struct lk_launch *l, unsigned id,
 	signal(SIGPIPE, SIG_DFL); /* the supervisor ignores it */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	{
+		/* Capabilities, --user, no_new_privs, seccomp: last. */
+		struct lk_error e = {0};
+
+		if (lk_sandbox_enter(l->sandbox, &e) < 0) {
+			dprintf(2, "linkem: sandbox: %s\n", e.msg);
+			err = e.code;
+			goto out;
+		}
+	}
 	if (l->cmd_path)
 		execve(l->cmd_path, argv, environ);
 	else
@@ -226,6 +263,15 @@ int lk_peer_init_main(void *arg)
 
 	setup_mounts(l, id);
 	setup_identity(id);
+	/* After the last write to /proc/sys: the host read-only from here. */
+	{
+		struct lk_error e = {0};
+
+		if (lk_sandbox_fs(l->sandbox, &e) < 0) {
+			errno = e.code;
+			fail("%s", e.msg);
+		}
+	}
 
 	do {
 		n = recv(SYNC_FD, &go, sizeof(go), 0);
@@ -254,6 +300,7 @@ int lk_peer_init_main(void *arg)
 			 l->opts.argv[0], strerror(err));
 		_exit(127);
 	}
+	send_workload_pid(child);
 
 	/* The signals were blocked in the supervisor before clone(), so
 	 * none was lost on the way: wait for them here. */

@@ -116,15 +116,6 @@ static int check_supported(const struct lk_options *o, struct lk_error *e)
 		what = "--control";
 	else if (o->engine != LK_ENGINE_AUTO)
 		what = "--engine";
-	else if (o->caps.n)
-		what = "--cap";
-	else if (o->user)
-		what = "--user";
-	else if (o->rw.n || o->ro.n || o->binds.n)
-		what = "--rw/--ro/--bind";
-	else if (strcmp(o->policy, "default") != 0 &&
-		 strcmp(o->policy, "none") != 0)
-		what = "--policy";
 	if (what)
 		return lk_error_set(e, ENOTSUP,
 				    "option %s is not supported by this build "
@@ -151,6 +142,11 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	if (r < 0)
 		goto fail;
 	r = check_supported(opts, e);
+	if (r < 0)
+		goto fail;
+	/* Policy, --cap, --user, --rw/--ro/--bind: checked and compiled
+	 * once, before anything is created. */
+	r = lk_sandbox_new(opts, &l->sandbox, e);
 	if (r < 0)
 		goto fail;
 	if (opts->argc < 1 || !opts->argv) {
@@ -253,6 +249,8 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 		return lk_error_errno(e, "pipe for peer%u", p->id);
 	}
 	p->sync = sv[0];
+	/* The workload's pid arrives as SCM_CREDENTIALS. */
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
 	p->out[LK_OUT] = po[0];
 	p->out[LK_ERR] = pe[0];
 	arg = (struct lk_peer_arg){.l = l, .idx = idx, .sync = sv[1],
@@ -458,10 +456,33 @@ static void record_end(struct lk_peer *p, int init_status)
 	struct lk_sync_msg m;
 
 	p->reaped = true;
-	while (recv(p->sync, &m, sizeof(m), MSG_DONTWAIT) ==
-	       (ssize_t)sizeof(m)) {
+	for (;;) {
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+		} c;
+		struct iovec iov = {&m, sizeof(m)};
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = c.buf,
+				    .msg_controllen = sizeof(c.buf)};
+
+		if (recvmsg(p->sync, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) !=
+		    (ssize_t)sizeof(m))
+			break;
 		m.text[sizeof(m.text) - 1] = '\0';
 		switch (m.type) {
+		case LK_SYNC_WORKLOAD: {
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+			struct ucred cred;
+
+			if (cm && cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_CREDENTIALS) {
+				memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
+				p->workload_pid = cred.pid;
+			}
+			break;
+		}
 		case LK_SYNC_STATUS:
 			p->have_status = true;
 			init_status = m.status;
@@ -481,6 +502,16 @@ static void record_end(struct lk_peer *p, int init_status)
 	if (WIFSIGNALED(init_status)) {
 		p->signaled = true;
 		p->status = WTERMSIG(init_status);
+		/* A seccomp kill: which syscall, from the kernel's audit
+		 * record (it may lag behind the exit a little). */
+		if (p->status == SIGSYS && p->have_status && p->workload_pid)
+			for (int i = 0; i < 10; i++) {
+				if (lk_seccomp_describe_kill(p->workload_pid,
+							     p->note,
+							     sizeof(p->note)) == 0)
+					break;
+				usleep(10000);
+			}
 	} else {
 		p->status = WEXITSTATUS(init_status);
 	}
@@ -678,6 +709,14 @@ LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 }
 
 /* Used by linkem-launch for its summary. */
+LK_EXPORT const char *lk_launch_peer_note(const struct lk_launch *l,
+					  unsigned id)
+{
+	if (!l->peers || id < 1 || id > l->plan.n)
+		return NULL;
+	return l->peers[id - 1].note[0] ? l->peers[id - 1].note : NULL;
+}
+
 LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
 					     unsigned id)
 {
@@ -725,5 +764,6 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	free(l->hosts);
 	free(l->peers_env);
 	free(l->cmd_path);
+	lk_sandbox_free(l->sandbox);
 	free(l);
 }
