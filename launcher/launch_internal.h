@@ -8,6 +8,8 @@
 #include "launcher/lines.h"
 #include "netsetup/hub.h"
 #include "policies/sandbox.h"
+#include "engine/engine.h"
+#include "engine/linkspec.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -68,6 +70,9 @@ struct lk_launch {
 	char *peers_env; /* LINKEM_PEERS */
 	char *cmd_path;	 /* COMMAND resolved on the host */
 	struct lk_sandbox *sandbox; /* policies/: caps, seccomp, fs view */
+	struct lk_links links;	    /* --link specs, in order */
+	const struct lk_engine_ops *engine;
+	void *engine_priv;	    /* the engine's own state */
 	int sigfd, epfd, timerfd;
 	unsigned running; /* peers not yet reaped */
 	unsigned open_streams;

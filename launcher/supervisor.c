@@ -104,9 +104,7 @@ static int check_supported(const struct lk_options *o, struct lk_error *e)
 {
 	const char *what = NULL;
 
-	if (o->links.n)
-		what = "--link";
-	else if (o->at.n)
+	if (o->at.n)
 		what = "--at";
 	else if (o->scenario)
 		what = "--scenario";
@@ -114,8 +112,6 @@ static int check_supported(const struct lk_options *o, struct lk_error *e)
 		what = "--pcap";
 	else if (o->control)
 		what = "--control";
-	else if (o->engine != LK_ENGINE_AUTO)
-		what = "--engine";
 	if (what)
 		return lk_error_set(e, ENOTSUP,
 				    "option %s is not supported by this build "
@@ -144,6 +140,12 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	r = check_supported(opts, e);
 	if (r < 0)
 		goto fail;
+	lk_links_init(&l->links, l->plan.n);
+	for (size_t i = 0; i < opts->links.n; i++) {
+		r = lk_links_add(&l->links, opts->links.v[i], e);
+		if (r < 0)
+			goto fail;
+	}
 	/* Policy, --cap, --user, --rw/--ro/--bind: checked and compiled
 	 * once, before anything is created. */
 	r = lk_sandbox_new(opts, &l->sandbox, e);
@@ -327,12 +329,99 @@ static int epoll_add(struct lk_launch *l, int fd, uint64_t key,
 	return 0;
 }
 
-/* epoll keys: 0 signalfd, 1 timerfd, else 2 + 2*idx + stream. */
+/* epoll keys: 0 signalfd, 1 timerfd, 2 + 2*idx + stream for output,
+ * KEY_ENGINE | tag for an engine's descriptors. */
 #define KEY_SIG 0
 #define KEY_TIMER 1
 #define KEY_STREAM(idx, s) (2 + 2 * (uint64_t)(idx) + (uint64_t)(s))
+#define KEY_ENGINE ((uint64_t)1 << 62)
+
+int lk_launch_watch(struct lk_launch *l, int fd, uint32_t events,
+		    uint32_t tag, struct lk_error *e)
+{
+	struct epoll_event ev = {.events = events,
+				 .data.u64 = KEY_ENGINE | tag};
+
+	if (l->epfd < 0) {
+		l->epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (l->epfd < 0)
+			return lk_error_errno(e, "create the event loop");
+	}
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return lk_error_errno(e, "watch engine descriptor");
+	return 0;
+}
 
 static void reap(struct lk_launch *l);
+
+struct peer_more {
+	struct lk_launch *l;
+	unsigned idx;
+};
+
+static int peer_more(void *ctx, struct lk_nl_batch *b, struct lk_error *e)
+{
+	struct peer_more *m = ctx;
+
+	return m->l->engine->configure_peer(m->l, m->idx, b, e);
+}
+
+/* The engines this build has, in the order --engine auto tries them. */
+static const struct lk_engine_ops *find_engine(const char *name)
+{
+	static const struct lk_engine_ops *const all[] = {&lk_engine_bridge};
+
+	for (size_t i = 0; i < LK_ARRAY_SIZE(all); i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
+	return NULL;
+}
+
+static int choose_engine(struct lk_launch *l, struct lk_error *e)
+{
+	static const char *const names[] = {
+		[LK_ENGINE_KERNEL] = "kernel",
+		[LK_ENGINE_USERSPACE] = "userspace",
+	};
+	const struct lk_engine_ops *k = find_engine("kernel");
+	const struct lk_engine_ops *u = find_engine("userspace");
+	char why[160] = "";
+
+	switch (l->opts.engine) {
+	case LK_ENGINE_KERNEL:
+	case LK_ENGINE_USERSPACE:
+		l->engine = find_engine(names[l->opts.engine]);
+		if (!l->engine)
+			return lk_error_set(e, ENOTSUP,
+					    "the %s engine is not in this "
+					    "build yet",
+					    names[l->opts.engine]);
+		if (l->engine->usable && !l->engine->usable(l, why, sizeof(why)))
+			return lk_error_set(e, ENOTSUP,
+					    "the %s engine cannot work here: %s",
+					    l->engine->name, why);
+		return 0;
+	case LK_ENGINE_AUTO:
+	default:
+		break;
+	}
+	if (k && (!k->usable || k->usable(l, why, sizeof(why)))) {
+		l->engine = k;
+	} else if (u) {
+		l->engine = u;
+		if (!l->opts.quiet && l->links.len)
+			fprintf(stderr,
+				"linkem-launch: using the userspace engine: %s\n",
+				why[0] ? why : "the kernel engine is missing");
+	} else if (l->links.len == 0) {
+		l->engine = &lk_engine_bridge;
+	} else {
+		return lk_error_set(e, ENOTSUP,
+				    "no engine can apply --link here%s%s",
+				    why[0] ? ": " : "", why);
+	}
+	return 0;
+}
 
 LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 {
@@ -374,27 +463,36 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = lk_hub_create(&l->hub, e);
 	if (r < 0)
 		goto fail;
+	r = choose_engine(l, e);
+	if (r < 0)
+		goto fail;
+	if (l->engine->init && (r = l->engine->init(l, e)) < 0)
+		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		r = clone_peer(l, i, e);
 		if (r < 0)
 			goto fail;
-		r = lk_hub_add_peer(&l->hub, &l->plan, i + 1, l->peers[i].pid,
-				    e);
+		r = l->engine->add_peer(l, i, e);
 		if (r < 0)
 			goto fail;
 	}
-	r = lk_hub_commit(&l->hub, e);
+	r = l->engine->commit(l, e);
 	if (r < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
+		struct peer_more ctx = {l, i};
+
 		r = lk_peer_net_configure(&l->hub, &l->plan, i + 1,
-					  l->peers[i].pidfd, e);
+					  l->peers[i].pidfd,
+					  l->engine->configure_peer ? peer_more
+								    : NULL,
+					  &ctx, e);
 		if (r < 0) {
 			prefer_peer_error(&l->peers[i], e);
 			goto fail;
 		}
 	}
-	r = lk_hub_wait_forwarding(&l->hub, n, 5000, e);
+	r = l->engine->ready(l, e);
 	if (r < 0)
 		goto fail;
 	/* Everything is wired: let every peer go. */
@@ -410,7 +508,8 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 		l->by_pid[i] = (struct lk_pid_index){l->peers[i].pid, i};
 	qsort(l->by_pid, n, sizeof(*l->by_pid), cmp_pid);
 
-	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0)
+		l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
 							     TFD_NONBLOCK);
 	if (l->epfd < 0 || l->timerfd < 0) {
@@ -436,6 +535,9 @@ fail:
 	/* Nothing may outlive a failed start. */
 	kill_all(l, SIGKILL);
 	wait_all(l);
+	if (l->engine && l->engine->destroy)
+		l->engine->destroy(l);
+	l->engine = NULL;
 	lk_hub_destroy(&l->hub);
 	return r;
 }
@@ -641,7 +743,12 @@ LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
 		for (int i = 0; i < n; i++) {
 			uint64_t key = evs[i].data.u64;
 
-			if (key == KEY_SIG) {
+			if (key & KEY_ENGINE) {
+				int r = l->engine->on_event(
+					l, (uint32_t)key, evs[i].events, e);
+				if (r < 0)
+					return r;
+			} else if (key == KEY_SIG) {
 				on_signal(l);
 			} else if (key == KEY_TIMER) {
 				uint64_t ticks;
@@ -750,6 +857,8 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 				close(p->log_fd);
 		}
 	}
+	if (l->engine && l->engine->destroy)
+		l->engine->destroy(l);
 	lk_hub_destroy(&l->hub);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
@@ -765,5 +874,6 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	free(l->peers_env);
 	free(l->cmd_path);
 	lk_sandbox_free(l->sandbox);
+	lk_links_free(&l->links);
 	free(l);
 }

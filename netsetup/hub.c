@@ -99,7 +99,8 @@ int lk_hub_commit(struct lk_hub *h, struct lk_error *e)
 }
 
 int lk_peer_net_configure(const struct lk_hub *h, const struct lk_plan *p,
-			  unsigned id, int nsfd, struct lk_error *e)
+			  unsigned id, int nsfd, lk_peer_more_fn more,
+			  void *ctx, struct lk_error *e)
 {
 	struct lk_nl nl = {0};
 	struct lk_nl_batch b;
@@ -129,6 +130,8 @@ int lk_peer_net_configure(const struct lk_hub *h, const struct lk_plan *p,
 	snprintf(desc, sizeof(desc), "add IPv6 address to peer%u eth0", id);
 	r = lk_req_addr6(&b, LK_PEER_ETH0_IFINDEX, &a6, 64, e, desc);
 	if (r < 0)
+		goto out;
+	if (more && (r = more(ctx, &b, e)) < 0)
 		goto out;
 	r = lk_nl_batch_flush(&b, e);
 out:
