@@ -161,6 +161,32 @@ LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
 
 LK_EXPORT const char *lk_version(void);
 
+/* ---- changing the network while it runs (launcher/control.c) ---------- */
+
+/* The same operations linkem-ctl drives over the control socket
+ * (docs/control-protocol.md), for a started launch.  On an engine that
+ * cannot change links (bridge) they fail with -ENOTSUP. */
+
+/* Apply one link SPEC (the --link syntax) to every pair it names. */
+LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
+				 struct lk_error *e);
+/* Reset the links LINKS names ("1-2", "3>*") to unimpaired. */
+LK_EXPORT int lk_launch_clear_links(struct lk_launch *l, const char *links,
+				    struct lk_error *e);
+/* "1,2/3,4": only peers of one group reach each other (peers not named
+ * form one more group); heal restores the links as they were. */
+LK_EXPORT int lk_launch_partition(struct lk_launch *l, const char *groups,
+				  struct lk_error *e);
+LK_EXPORT int lk_launch_heal(struct lk_launch *l, struct lk_error *e);
+/* Cut (up = false) or restore every link from and to peer id. */
+LK_EXPORT int lk_launch_peer_links(struct lk_launch *l, unsigned id, bool up,
+				   struct lk_error *e);
+/* Send sig to peer id's PID 1 (which forwards it to the workload). */
+LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
+				  struct lk_error *e);
+/* The control socket's path, once the launch was created. */
+LK_EXPORT const char *lk_launch_control_path(const struct lk_launch *l);
+
 /* ---- sandbox (policies/) ---------------------------------------------- */
 
 /* --policy-check FILE: parse and compile a seccomp policy file (or a

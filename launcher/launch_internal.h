@@ -73,6 +73,7 @@ struct lk_launch {
 	struct lk_links links;	    /* --link specs, in order */
 	const struct lk_engine_ops *engine;
 	void *engine_priv;	    /* the engine's own state */
+	struct lk_control *control; /* control.c: socket, timeline */
 	int sigfd, epfd, timerfd;
 	unsigned running; /* peers not yet reaped */
 	unsigned open_streams;

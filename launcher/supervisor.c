@@ -5,6 +5,7 @@
  * on one poll loop (output, signals, reaping) until every one has ended.
  */
 #include "launcher/launch_internal.h"
+#include "launcher/control.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"
@@ -104,14 +105,8 @@ static int check_supported(const struct lk_options *o, struct lk_error *e)
 {
 	const char *what = NULL;
 
-	if (o->at.n)
-		what = "--at";
-	else if (o->scenario)
-		what = "--scenario";
-	else if (o->pcap_dir)
+	if (o->pcap_dir)
 		what = "--pcap";
-	else if (o->control)
-		what = "--control";
 	if (what)
 		return lk_error_set(e, ENOTSUP,
 				    "option %s is not supported by this build "
@@ -149,6 +144,9 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	/* Policy, --cap, --user, --rw/--ro/--bind: checked and compiled
 	 * once, before anything is created. */
 	r = lk_sandbox_new(opts, &l->sandbox, e);
+	if (r < 0)
+		goto fail;
+	r = lk_control_prepare(l, e); /* --at, --scenario, --control */
 	if (r < 0)
 		goto fail;
 	if (opts->argc < 1 || !opts->argv) {
@@ -460,6 +458,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	if (r < 0)
 		return r;
 
+	r = lk_control_open(l, e);
+	if (r < 0)
+		goto fail;
 	r = lk_hub_create(&l->hub, e);
 	if (r < 0)
 		goto fail;
@@ -529,6 +530,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 			l->open_streams++;
 		}
 	}
+	r = lk_control_arm(l, e);
+	if (r < 0)
+		goto fail;
 	return 0;
 
 fail:
@@ -748,6 +752,8 @@ LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
 					l, (uint32_t)key, evs[i].events, e);
 				if (r < 0)
 					return r;
+			} else if (key & LK_KEY_CONTROL) {
+				lk_control_on_event(l, key, evs[i].events);
 			} else if (key == KEY_SIG) {
 				on_signal(l);
 			} else if (key == KEY_TIMER) {
@@ -860,6 +866,7 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	if (l->engine && l->engine->destroy)
 		l->engine->destroy(l);
 	lk_hub_destroy(&l->hub);
+	lk_control_free(l);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
 	if (l->epfd >= 0)

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * linkem-ctl — change a running launch's network, look at its peers, run
+ * a command inside one.  A thin client of the control socket
+ * (docs/control-protocol.md).
+ */
+#include "linkem.h"
+
+#include "launcher/control.h"
+#include "launcher/control_proto.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROG "linkem-ctl"
+#define EXIT_USAGE 2
+
+static const char usage[] =
+	"Usage: " PROG " [--control PATH] [--json] COMMAND [ARG...]\n"
+	"\n"
+	"Commands:\n"
+	"  set SPEC...            change links (the --link syntax)\n"
+	"  clear LINKS...         make links unimpaired again (1-2, 3>*)\n"
+	"  partition G/G...       only peers of one group reach each other\n"
+	"                         (1,2/3..5; peers not named form one group)\n"
+	"  heal                   undo the partition\n"
+	"  down PEER, up PEER     cut / restore every link of a peer\n"
+	"  show                   the impaired links, as SPECs\n"
+	"  stats [--watch]        per-link counters\n"
+	"  peers                  id, name, addresses, pid, state\n"
+	"  exec PEER -- CMD...    run CMD inside the peer (its namespaces\n"
+	"                         and sandbox), with this terminal's I/O\n"
+	"  kill PEER [SIGNAL]     signal a peer (default TERM)\n"
+	"  list                   the running launches\n"
+	"\n"
+	"Options:\n"
+	"  --control PATH         the launch's control socket; by default\n"
+	"                         the only running launch is found\n"
+	"  --json                 print the reply's data as JSON\n";
+
+static int try_connect(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* The sockets of running launches in the default directories. */
+static size_t find_launches(char found[][PATH_MAX], size_t max,
+			    char dirs[2][3000], size_t *ndirs)
+{
+	size_t n = 0;
+
+	lk_control_default_dir(dirs[0], sizeof(dirs[0]));
+	snprintf(dirs[1], sizeof(dirs[1]), "/run/linkem");
+	*ndirs = strcmp(dirs[0], dirs[1]) ? 2 : 1;
+	for (size_t d = 0; d < *ndirs; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+
+		if (!dir)
+			continue;
+		while ((de = readdir(dir)) != NULL && n < max) {
+			size_t len = strlen(de->d_name);
+			int fd;
+
+			if (len < 6 || strncmp(de->d_name, "launch-", 7) ||
+			    strcmp(de->d_name + len - 5, ".sock"))
+				continue;
+			if (snprintf(found[n], PATH_MAX, "%.*s/%s", 3000,
+				     dirs[d], de->d_name) >= PATH_MAX)
+				continue;
+			fd = try_connect(found[n]);
+			if (fd < 0)
+				continue; /* stale: its launch is gone */
+			close(fd);
+			n++;
+		}
+		closedir(dir);
+	}
+	return n;
+}
+
+static int choose(const char *given, char *out, bool list)
+{
+	char found[16][PATH_MAX], dirs[2][3000];
+	size_t ndirs, n;
+
+	if (given) {
+		snprintf(out, PATH_MAX, "%s", given);
+		return 0;
+	}
+	if (getenv("LINKEM_CONTROL") && *getenv("LINKEM_CONTROL")) {
+		snprintf(out, PATH_MAX, "%s", getenv("LINKEM_CONTROL"));
+		return 0;
+	}
+	n = find_launches(found, 16, dirs, &ndirs);
+	if (list) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", found[i]);
+		return 1;
+	}
+	if (n == 1) {
+		snprintf(out, PATH_MAX, "%s", found[0]);
+		return 0;
+	}
+	if (n == 0) {
+		fprintf(stderr, PROG ": no running launch found in %s%s%s\n",
+			dirs[0], ndirs > 1 ? " or " : "",
+			ndirs > 1 ? dirs[1] : "");
+		return -1;
+	}
+	fprintf(stderr, PROG ": %zu launches are running, choose one with "
+			"--control PATH:",
+		n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %s", found[i]);
+	fprintf(stderr, "\n");
+	return -1;
+}
+
+static int send_request(int fd, const struct lk_buf *req, bool with_fds)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+	} c;
+	struct iovec iov = {req->p, req->len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n;
+
+	if (with_fds) {
+		struct cmsghdr *cm;
+		int fds[3] = {0, 1, 2};
+
+		memset(&c, 0, sizeof(c));
+		mh.msg_control = c.buf;
+		mh.msg_controllen = sizeof(c.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	}
+	n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	if (n < 0)
+		return -errno;
+	/* The rest, if the socket took only part (requests are small). */
+	for (size_t off = (size_t)n; off < req->len;) {
+		ssize_t w = send(fd, req->p + off, req->len - off,
+				 MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* One reply line; timeout_ms < 0 waits forever. */
+static int read_reply(int fd, struct lk_buf *line, int timeout_ms)
+{
+	line->len = 0;
+	for (;;) {
+		char buf[65536];
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+		char *nl;
+
+		if (poll(&pf, 1, timeout_ms) == 0)
+			return -ETIMEDOUT;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ECONNRESET;
+		lk_buf_put(line, buf, (size_t)n);
+		if (line->oom)
+			return -ENOMEM;
+		nl = memchr(line->p, '\n', line->len);
+		if (nl) {
+			line->len = (size_t)(nl - line->p);
+			return 0;
+		}
+	}
+}
+
+struct call {
+	const char *path;
+	const char *cmd;
+	char **args;
+	size_t nargs;
+	bool json;
+	bool exec;
+};
+
+/* Send one request and print its reply.  Returns the exit status. */
+static int call_once(const struct call *c)
+{
+	struct lk_buf req = {0}, line = {0};
+	struct lk_ctl_reply rep;
+	struct lk_error e = {0};
+	int fd, r, status = 0;
+
+	fd = try_connect(c->path);
+	if (fd < 0) {
+		fprintf(stderr, PROG ": connect to '%s': %s\n", c->path,
+			strerror(errno));
+		return 1;
+	}
+	if (lk_ctl_request_format(&req, c->cmd, c->args, c->nargs) < 0 ||
+	    (r = send_request(fd, &req, c->exec)) < 0) {
+		fprintf(stderr, PROG ": send to '%s': %s\n", c->path,
+			strerror(errno));
+		close(fd);
+		lk_buf_free(&req);
+		return 1;
+	}
+	r = read_reply(fd, &line, c->exec ? -1 : 30000);
+	close(fd);
+	lk_buf_free(&req);
+	if (r < 0) {
+		fprintf(stderr, PROG ": no reply from '%s': %s\n", c->path,
+			strerror(-r));
+		lk_buf_free(&line);
+		return 1;
+	}
+	if (lk_ctl_reply_parse(line.p, line.len, &rep, &e) < 0) {
+		fprintf(stderr, PROG ": %s\n", e.msg);
+		lk_buf_free(&line);
+		return 1;
+	}
+	if (!rep.ok) {
+		fprintf(stderr, PROG ": %s: %s\n", c->cmd,
+			rep.error ? rep.error : "failed");
+		status = 1;
+	} else if (rep.has_status) {
+		status = rep.status;
+	} else if (c->json && rep.data) {
+		printf("%s\n", rep.data);
+	} else if (rep.text) {
+		fputs(rep.text, stdout);
+	}
+	fflush(stdout);
+	lk_ctl_reply_free(&rep);
+	lk_buf_free(&line);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"control", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *control = NULL;
+	char path[PATH_MAX];
+	struct call c = {0};
+	bool watch = false;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "+hc:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			control = optarg;
+			break;
+		case 'j':
+			c.json = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'V':
+			printf(PROG " %s\n", lk_version());
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, PROG ": no COMMAND (try --help)\n");
+		return EXIT_USAGE;
+	}
+	c.cmd = argv[optind++];
+	c.args = argv + optind;
+	c.nargs = (size_t)(argc - optind);
+	if (strcmp(c.cmd, "stats") == 0 || strcmp(c.cmd, "peers") == 0 ||
+	    strcmp(c.cmd, "show") == 0) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < c.nargs; i++) {
+			if (strcmp(c.args[i], "--json") == 0)
+				c.json = true;
+			else if (strcmp(c.args[i], "--watch") == 0 &&
+				 c.cmd[1] == 't')
+				watch = true;
+			else
+				c.args[k++] = c.args[i];
+		}
+		c.nargs = k;
+	} else if (strcmp(c.cmd, "exec") == 0) {
+		if (c.nargs >= 2 && strcmp(c.args[1], "--") == 0) {
+			memmove(&c.args[1], &c.args[2],
+				(c.nargs - 2 + 1) * sizeof(char *));
+			c.nargs--;
+		}
+		if (c.nargs < 2) {
+			fprintf(stderr,
+				PROG ": usage: exec PEER -- COMMAND [ARG...]\n");
+			return EXIT_USAGE;
+		}
+		c.exec = true;
+	}
+	r = choose(control, path, strcmp(c.cmd, "list") == 0);
+	if (r > 0)
+		return 0;
+	if (r < 0)
+		return 1;
+	c.path = path;
+	if (!watch)
+		return call_once(&c);
+	for (;;) {
+		struct timespec ts = {1, 0};
+
+		if (!c.json)
+			printf("\033[H\033[2J");
+		r = call_once(&c);
+		if (r)
+			return r;
+		nanosleep(&ts, NULL);
+	}
+}
