@@ -394,7 +394,7 @@ int lk_ctl_request_parse(const char *line, size_t len,
 {
 	struct jp j = {line, line, line + len, e, "request"};
 	struct lk_ctl_request r = {0};
-	bool have_v = false;
+	bool have_v = false, have_args = false;
 	int rc;
 
 	*out = r;
@@ -432,11 +432,12 @@ int lk_ctl_request_parse(const char *line, size_t len,
 					goto fail;
 				}
 			} else if (strcmp(key, "args") == 0) {
-				if (r.args) {
+				if (have_args) {
 					free(key);
 					rc = jerr(&j, "\"args\" given twice");
 					goto fail;
 				}
+				have_args = true;
 				if ((rc = parse_args(&j, &r)) < 0) {
 					free(key);
 					goto fail;

@@ -125,6 +125,24 @@ int lk_timeline_add_at(struct lk_timeline *t, const char *text,
 	if (make_step(&s, cmd, arg, origin) < 0)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	s.at_ns = at;
+	if (strcmp(cmd, "kill") == 0 && strchr(s.args[0], ':')) {
+		/* kill=PEER:SIGNAL */
+		char **v = realloc(s.args, 3 * sizeof(char *));
+
+		if (!v) {
+			step_free(&s);
+			return lk_error_set(e, ENOMEM, "out of memory");
+		}
+		s.args = v;
+		*strchr(s.args[0], ':') = '\0';
+		s.args[1] = strdup(s.args[0] + strlen(s.args[0]) + 1);
+		s.args[2] = NULL;
+		s.nargs = 2;
+		if (!s.args[1]) {
+			step_free(&s);
+			return lk_error_set(e, ENOMEM, "out of memory");
+		}
+	}
 	return push(t, &s, e);
 }
 

@@ -1,0 +1,196 @@
+/* test_control_overlay.c — which links a partition, heal, down/up, set and
+ * clear hand to the engine, and with what.  The engine here only records
+ * the calls it gets (the engine table is the boundary under test). */
+#include "launcher/control.h"
+#include "launcher/launch_internal.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N 6
+
+/* state[src][dst]: 0 never set, 1 unimpaired, 2 down, 3 impaired. */
+static int state[N + 1][N + 1];
+static unsigned calls;
+static uint64_t delay[N + 1][N + 1];
+
+static int rec_set_link(struct lk_launch *l, unsigned src, unsigned dst,
+			const struct lk_impair *imp, struct lk_error *e)
+{
+	(void)l;
+	(void)e;
+	calls++;
+	state[src][dst] = !imp ? 1 : imp->down ? 2 : 3;
+	delay[src][dst] = imp ? imp->delay_ns : 0;
+	return 0;
+}
+
+static const struct lk_engine_ops rec = {.name = "rec",
+					 .set_link = rec_set_link};
+
+static struct lk_launch *fake(void)
+{
+	struct lk_launch *l = calloc(1, sizeof(*l));
+	struct lk_error e = {0};
+
+	cr_assert_eq(lk_plan_init(&l->plan, N, NULL, &e), 0, "%s", e.msg);
+	lk_links_init(&l->links, N);
+	l->engine = &rec;
+	l->started = true;
+	cr_assert_eq(lk_control_prepare(l, &e), 0, "%s", e.msg);
+	memset(state, 0, sizeof(state));
+	calls = 0;
+	return l;
+}
+
+static void unfake(struct lk_launch *l)
+{
+	lk_control_free(l);
+	lk_links_free(&l->links);
+	free(l);
+}
+
+Test(control_overlay, partition_cuts_exactly_the_cross_group_pairs)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+	unsigned g[N + 1] = {0, 1, 1, 2, 2, 3, 3}; /* 1,2/3,4/5,6 */
+
+	cr_assert_eq(lk_launch_partition(l, "1,2/3..4", &e), 0, "%s", e.msg);
+	for (unsigned s = 1; s <= N; s++)
+		for (unsigned d = 1; d <= N; d++) {
+			if (s == d)
+				continue;
+			cr_assert_eq(state[s][d], g[s] == g[d] ? 0 : 2,
+				     "%u>%u: %d", s, d, state[s][d]);
+			cr_assert_eq(lk_control_link_cut(l, s, d),
+				     g[s] != g[d]);
+		}
+	cr_assert_eq(calls, 24); /* 30 ordered pairs, 6 within groups */
+	calls = 0;
+	cr_assert_eq(lk_launch_heal(l, &e), 0);
+	cr_assert_eq(calls, 24);
+	for (unsigned s = 1; s <= N; s++)
+		for (unsigned d = 1; d <= N; d++)
+			if (s != d)
+				cr_assert_eq(state[s][d], g[s] == g[d] ? 0 : 1);
+	unfake(l);
+}
+
+Test(control_overlay, heal_restores_what_was_set_before_and_during)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+
+	cr_assert_eq(lk_launch_set_link(l, "1-3:delay=10ms", &e), 0, "%s",
+		     e.msg);
+	cr_assert_eq(state[1][3], 3);
+	cr_assert_eq(delay[3][1], 10000000);
+	cr_assert_eq(lk_launch_partition(l, "1/3", &e), 0);
+	cr_assert_eq(state[1][3], 2);
+	/* A change during the partition stays cut... */
+	cr_assert_eq(lk_launch_set_link(l, "1>3:delay=20ms", &e), 0);
+	cr_assert_eq(state[1][3], 2);
+	/* ...and shows after heal, beside the older one. */
+	cr_assert_eq(lk_launch_heal(l, &e), 0);
+	cr_assert_eq(state[1][3], 3);
+	cr_assert_eq(delay[1][3], 20000000);
+	cr_assert_eq(delay[3][1], 10000000);
+	cr_assert_eq(state[1][2], 1); /* cut by "1/3" (2 was with 3) */
+	unfake(l);
+}
+
+Test(control_overlay, repartition_touches_only_changed_pairs)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+
+	cr_assert_eq(lk_launch_partition(l, "1..3/4..6", &e), 0);
+	cr_assert_eq(calls, 18);
+	calls = 0;
+	/* Move peer 3 across: only its 2*5 links change. */
+	cr_assert_eq(lk_launch_partition(l, "1,2/3..6", &e), 0);
+	cr_assert_eq(calls, 10);
+	cr_assert_eq(state[3][4], 1);
+	cr_assert_eq(state[3][1], 2);
+	unfake(l);
+}
+
+Test(control_overlay, down_and_up_a_peer)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+
+	cr_assert_eq(lk_launch_peer_links(l, 2, false, &e), 0);
+	cr_assert_eq(calls, 10);
+	for (unsigned p = 1; p <= N; p++)
+		if (p != 2) {
+			cr_assert_eq(state[2][p], 2);
+			cr_assert_eq(state[p][2], 2);
+		}
+	cr_assert_eq(state[1][3], 0);
+	/* Down twice: nothing more. */
+	calls = 0;
+	cr_assert_eq(lk_launch_peer_links(l, 2, false, &e), 0);
+	cr_assert_eq(calls, 0);
+	/* A partition that also cuts 2: up leaves the partition's cut. */
+	cr_assert_eq(lk_launch_partition(l, "1,2/3..6", &e), 0);
+	cr_assert_eq(lk_launch_peer_links(l, 2, true, &e), 0);
+	cr_assert_eq(state[2][1], 1);
+	cr_assert_eq(state[2][3], 2);
+	cr_assert_lt(lk_launch_peer_links(l, 7, true, &e), 0);
+	cr_assert(strstr(e.msg, "no peer 7"), "%s", e.msg);
+	unfake(l);
+}
+
+Test(control_overlay, clear_resets_the_named_links_only)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+	struct lk_impair imp;
+
+	cr_assert_eq(lk_launch_set_link(l, "*-*:delay=5ms", &e), 0);
+	cr_assert_eq(lk_launch_clear_links(l, "1-2", &e), 0, "%s", e.msg);
+	cr_assert_eq(state[1][2], 1);
+	cr_assert_eq(state[2][1], 1);
+	cr_assert_eq(state[1][3], 3);
+	cr_assert_not(lk_launch_link_effective(l, 1, 2, &imp));
+	/* Set after clear applies again. */
+	cr_assert_eq(lk_launch_set_link(l, "1>2:loss=1%", &e), 0);
+	cr_assert(lk_launch_link_effective(l, 1, 2, &imp));
+	cr_assert_eq(imp.delay_ns, 0);
+	cr_assert_lt(lk_launch_clear_links(l, "1-2:delay=1ms", &e), 0);
+	cr_assert(strstr(e.msg, "expected LINKS only"), "%s", e.msg);
+	unfake(l);
+}
+
+Test(control_overlay, bad_input_changes_nothing)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+
+	cr_assert_lt(lk_launch_set_link(l, "1-9:delay=5ms", &e), 0);
+	cr_assert_lt(lk_launch_partition(l, "1/1", &e), 0);
+	cr_assert(strstr(e.msg, "two groups"), "%s", e.msg);
+	cr_assert_eq(calls, 0);
+	cr_assert_eq(l->links.len, 0);
+	cr_assert_not(lk_control_link_cut(l, 1, 2));
+	unfake(l);
+}
+
+Test(control_overlay, engines_without_set_link_refuse_cleanly)
+{
+	static const struct lk_engine_ops plain = {.name = "bridge"};
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+
+	l->engine = &plain;
+	cr_assert_eq(lk_launch_set_link(l, "1-2:delay=5ms", &e), -ENOTSUP);
+	cr_assert(strstr(e.msg, "bridge engine cannot change links"), "%s",
+		  e.msg);
+	cr_assert_eq(lk_launch_partition(l, "1/2", &e), -ENOTSUP);
+	cr_assert_eq(l->links.len, 0);
+	unfake(l);
+}
