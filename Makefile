@@ -145,7 +145,8 @@ install: all
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf liblinkem.so.0 $(DESTDIR)$(LIBDIR)/liblinkem.so
 	install -m 0644 include/linkem.h $(DESTDIR)$(INCDIR)/
-	install -m 0644 $(BUILD)/linkem.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
+		linkem.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/linkem.pc
 	install -m 0644 $(wildcard docs/*.1) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:

@@ -533,3 +533,29 @@ Test(launch, help_and_version_answer_at_once)
 	cr_assert(has(r.out, "linkem-launch "), "%s", r.out);
 	run_result_free(&r);
 }
+
+Test(launch, colour_on_a_terminal_unless_no_color)
+{
+	struct run_result r;
+	char cmd[512];
+	char *argv[] = {"script", "-qfec", cmd, "/dev/null", NULL};
+	char *no_color[] = {"NO_COLOR=1", NULL};
+
+	NEED_ROOT();
+	if (access("/usr/bin/script", X_OK) != 0)
+		cr_skip_test("script (bsdutils) not installed");
+	/* script gives the launcher a pseudo-terminal. */
+	snprintf(cmd, sizeof(cmd), "%s -n 2 -- echo hi",
+		 build_path("linkem-launch"));
+	cr_assert_eq(run_cmd(argv, NULL, 20000, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(has(r.out, "\033[31m[peer1]\033[0m hi"), "%s", r.out);
+	cr_assert(has(r.out, "\033[32m[peer2]\033[0m hi"), "%s", r.out);
+	run_result_free(&r);
+
+	cr_assert_eq(run_cmd(argv, no_color, 20000, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(has(r.out, "[peer1] hi"), "%s", r.out);
+	cr_assert_not(has(r.out, "\033["), "%s", r.out);
+	run_result_free(&r);
+}
