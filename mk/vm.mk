@@ -6,7 +6,7 @@
 VM_TIMEOUT ?= 300
 VM_ARGS ?=
 
-.PHONY: check-vm check-vm-run vm-prepare
+.PHONY: check-vm check-vm-run check-vm-selftest vm-prepare
 
 check-vm: deps
 	$(MAKE) --no-print-directory check-vm-run
@@ -20,3 +20,7 @@ check-vm-run: all $(BUILD)/tests/vm-tests $(TEST_PROGS)
 # Download and unpack the kernel, build the initramfs (cached).
 vm-prepare:
 	tests/vm/prepare.sh
+
+# Checks run.sh itself (exit status, cwd, env, --share, panic, timeout).
+check-vm-selftest:
+	tests/vm/selftest.sh

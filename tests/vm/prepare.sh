@@ -62,13 +62,12 @@ if [ -z "$KVER" ]; then
 	# Remove the cache (or set LINKEM_VM_KVER) to move to a newer kernel.
 	cached=$(newest_cached)
 	if [ -n "$cached" ]; then echo "$CACHE/$cached"; exit 0; fi
+	# Cold: apt's lists may be missing or old (naming a kernel the
+	# mirror no longer has), so refresh them first.
+	log "no cached kernel: running apt-get update"
+	apt-get update -q >&2 || log "apt-get update failed; trying the lists as they are"
 	KVER=$(kver_from_apt || true)
-	if [ -z "$KVER" ]; then
-		log "apt knows no linux-image-amd64: running apt-get update"
-		apt-get update -q >&2 || die "apt-get update failed"
-		KVER=$(kver_from_apt || true)
-		[ -n "$KVER" ] || die "cannot tell which linux-image-*-amd64 Debian has"
-	fi
+	[ -n "$KVER" ] || die "cannot tell which linux-image-*-amd64 Debian has"
 fi
 case $KVER in *-cloud-*) die "$KVER: the cloud flavour has no 9p; use the generic one";; esac
 

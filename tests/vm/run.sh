@@ -120,8 +120,15 @@ show_console() {
 	if [ "${LINKEM_VM_CONSOLE:-0}" = 1 ]; then
 		cat "$CONSOLE" >&2
 	else
-		echo "vm: --- last lines of the guest kernel console ---" >&2
-		tail -n 40 "$CONSOLE" >&2
+		# From a little before the first oops/panic, else the end.
+		first=$(grep -n -m1 -E 'BUG:|Oops|Kernel panic|WARNING:|Call Trace' \
+			"$CONSOLE" 2>/dev/null | cut -d: -f1 || true)
+		echo "vm: --- guest kernel console (LINKEM_VM_CONSOLE=1: all) ---" >&2
+		if [ -n "$first" ]; then
+			tail -n +"$((first > 5 ? first - 5 : 1))" "$CONSOLE" | head -n 80 >&2
+		else
+			tail -n 40 "$CONSOLE" >&2
+		fi
 		echo "vm: --- end of console ---" >&2
 	fi
 }
