@@ -46,6 +46,7 @@ fi
 # Read-write shares: "TAG PATH" lines, mounted over the read-only view.
 while read -r tag path; do
 	[ -n "$tag" ] || continue
+	mkdir -p "$R$path" 2>/dev/null # under /tmp or /run: on the tmpfs
 	mount -t 9p -o "$P9,cache=none" "$tag" "$R$path" ||
 		say "cannot mount share $tag on $path"
 done <$C/shares

@@ -41,7 +41,7 @@ die() { log "error: $*"; exit 1; }
 for tool in busybox xz dpkg-deb gzip flock apt-get; do
 	command -v "$tool" >/dev/null || die "$tool not found (scripts/deps.sh installs it)"
 done
-busybox --list | grep -qx depmod || die "this busybox has no depmod (install busybox-static)"
+busybox --list | grep -x depmod >/dev/null || die "this busybox has no depmod (install busybox-static)"
 
 # Which kernel.  The meta-package's dependency names it.
 kver_from_apt() {
@@ -91,14 +91,18 @@ mkdir -p "$DEBS"
 deb=$(ls "$DEBS/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
 if [ -z "$deb" ]; then
 	log "downloading $pkg"
-	if ! (cd "$WORK" && apt-get download -q "$pkg" >&2); then
+	DL=$WORK/dl # writable by apt's sandbox user, when there is one
+	mkdir -p "$DL"
+	chmod 0755 "$WORK"
+	chown _apt "$DL" 2>/dev/null || true
+	if ! (cd "$DL" && apt-get download -q "$pkg" >&2); then
 		log "download failed: running apt-get update and retrying"
 		apt-get update -q >&2 || die "apt-get update failed"
-		(cd "$WORK" && apt-get download -q "$pkg" >&2) ||
+		(cd "$DL" && apt-get download -q "$pkg" >&2) ||
 			die "cannot download $pkg"
 	fi
 	rm -f "$DEBS/linux-image-"*.deb # keep one kernel only
-	mv "$WORK/${pkg}_"*.deb "$DEBS/"
+	mv "$DL/${pkg}_"*.deb "$DEBS/"
 	deb=$(ls "$DEBS/${pkg}_"*.deb | head -n1)
 fi
 log "unpacking $(basename "$deb")"

@@ -125,7 +125,7 @@ show_console() {
 			"$CONSOLE" 2>/dev/null | cut -d: -f1 || true)
 		echo "vm: --- guest kernel console (LINKEM_VM_CONSOLE=1: all) ---" >&2
 		if [ -n "$first" ]; then
-			tail -n +"$((first > 5 ? first - 5 : 1))" "$CONSOLE" | head -n 80 >&2
+			tail -n +"$((first > 5 ? first - 5 : 1))" "$CONSOLE" | head -n 80 >&2 || true
 		else
 			tail -n 40 "$CONSOLE" >&2
 		fi
