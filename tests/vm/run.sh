@@ -50,7 +50,12 @@ command -v qemu-system-x86_64 >/dev/null ||
 KDIR=$("$HERE/prepare.sh") || die "tests/vm/prepare.sh failed"
 
 CTL=$(mktemp -d /tmp/linkem-vm.XXXXXX)
-cleanup() { rm -rf "$CTL"; }
+TPID=
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+	if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; wait "$TPID" 2>/dev/null; fi
+	rm -rf "$CTL"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -110,8 +115,11 @@ timeout --kill-after=10 "$TIMEOUT" \
 	-kernel "$KDIR/vmlinux" -initrd "$KDIR/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet panic=-1 oops=panic rdinit=/init" \
 	-serial "file:$CONSOLE" -chardev stdio,id=out,signal=off \
-	-serial chardev:out "${FSDEV[@]}" </dev/null
+	-serial chardev:out "${FSDEV[@]}" </dev/null &
+TPID=$! # in the background, so that a signal to run.sh stops the VM at once
+wait "$TPID"
 qrc=$?
+TPID=
 set -e
 ms=$((($(date +%s%N) - start) / 1000000))
 elapsed=$((ms / 1000)).$(printf '%03d' $((ms % 1000)))

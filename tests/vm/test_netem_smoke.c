@@ -56,7 +56,7 @@ __attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)
 }
 
 /* Like sh() but asserts success. */
-#define must(...) \
+#define must(...)                                                              \
 	cr_assert_eq(sh(__VA_ARGS__), 0, "command failed: " __VA_ARGS__)
 
 /* Runs a shell command and returns its stdout and stderr (malloc'd);
@@ -156,8 +156,8 @@ Test(vm_netem, runs_in_the_vm_kernel)
 {
 	const char *host = getenv("LINKEM_VM_HOST_KERNEL");
 	static const char *const mods[] = {
-		"sch_netem", "sch_prio", "sch_tbf", "sch_htb", "cls_u32",
-		"act_mirred", "ifb", "veth", "bridge", "9p",
+	    "sch_netem",  "sch_prio", "sch_tbf", "sch_htb", "cls_u32",
+	    "act_mirred", "ifb",      "veth",	 "bridge",  "9p",
 	};
 	struct utsname u;
 	char path[64];
@@ -187,8 +187,9 @@ Test(vm_netem, delay_20ms_median_rtt)
 	require_netem();
 	pair_setup();
 	must("tc -n %s qdisc add dev va root netem delay 20ms", ns_a);
-	out = capture(&st, "ip netns exec %s ping -n -c %d -i 0.05 -W 2 " ADDR_B,
-		      ns_a, COUNT);
+	out =
+	    capture(&st, "ip netns exec %s ping -n -c %d -i 0.05 -W 2 " ADDR_B,
+		    ns_a, COUNT);
 	cr_assert_eq(st, 0, "ping failed:\n%s", out);
 	for (p = strstr(out, "icmp_seq="); p; p = strstr(p + 1, "icmp_seq=")) {
 		char *t = strstr(p, "time="), *nl = strchr(p, '\n');
@@ -223,7 +224,8 @@ Test(vm_netem, loss_50pct_binomial)
 	require_netem();
 	pair_setup();
 	must("tc -n %s qdisc add dev va root netem loss 50%%", ns_a);
-	out = capture(&st, "ip netns exec %s ping -n -q -c %d -i 0.01 -W 1 " ADDR_B,
+	out = capture(&st,
+		      "ip netns exec %s ping -n -q -c %d -i 0.01 -W 1 " ADDR_B,
 		      ns_a, COUNT);
 	/* ping exits 1 when some replies are missing: that is the point. */
 	cr_assert(st == 0 || st == 1, "ping failed (%d):\n%s", st, out);
@@ -231,9 +233,9 @@ Test(vm_netem, loss_50pct_binomial)
 	cr_assert_not_null(p, "no summary in:\n%s", out);
 	while (p > out && p[-1] != '\n')
 		p--;
-	cr_assert_eq(sscanf(p, "%d packets transmitted, %d received", &sent,
-			    &recvd),
-		     2, "cannot parse: %s", p);
+	cr_assert_eq(
+	    sscanf(p, "%d packets transmitted, %d received", &sent, &recvd), 2,
+	    "cannot parse: %s", p);
 	cr_log_info("loss 50%%: %d of %d answered", recvd, sent);
 	cr_assert_eq(sent, COUNT);
 	cr_expect(recvd >= LO && recvd <= HI,
@@ -266,8 +268,9 @@ Test(vm_netem, duplicating_netem_cannot_mix)
 		      "tc -n %s qdisc add dev va parent 1:2 handle 20: "
 		      "netem delay 5ms",
 		      ns_a);
-	cr_expect_neq(st, 0, "a second netem beside a duplicating one "
-			     "was accepted");
+	cr_expect_neq(st, 0,
+		      "a second netem beside a duplicating one "
+		      "was accepted");
 	cr_expect_not_null(strstr(out, "cannot mix duplicating netems"),
 			   "unexpected error text: %s", out);
 	free(out);
@@ -280,8 +283,9 @@ Test(vm_netem, duplicating_netem_cannot_mix)
 		      "tc -n %s qdisc add dev vb parent 1:2 handle 20: "
 		      "netem duplicate 50%%",
 		      ns_b);
-	cr_expect_neq(st, 0, "a duplicating netem beside another netem "
-			     "was accepted");
+	cr_expect_neq(st, 0,
+		      "a duplicating netem beside another netem "
+		      "was accepted");
 	cr_expect_not_null(strstr(out, "cannot mix duplicating netems"),
 			   "unexpected error text: %s", out);
 	free(out);
