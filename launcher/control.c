@@ -1112,9 +1112,10 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 		return lk_error_errno(e, "bind control socket '%s'", c->path);
 	if (chmod(c->path, 0600) < 0 || listen(c->lfd, 64) < 0)
 		return lk_error_errno(e, "control socket '%s'", c->path);
-	/* The peers have their own /run and /tmp; elsewhere, cover the
+	/* The peers have their own empty /run; elsewhere (even /tmp, which
+	 * shows the host's files in the peers), cover the
 	 * socket and its lock inside them. */
-	if (!under(c->path, "/run") && !under(c->path, "/tmp") &&
+	if (!under(c->path, "/run") &&
 	    ((r = lk_sandbox_hide(l->sandbox, c->path, e)) < 0 ||
 	     (r = lk_sandbox_hide(l->sandbox, c->lock_path, e)) < 0))
 		return r;

@@ -1,0 +1,719 @@
+/* test_control.c — the control socket and linkem-ctl against real launches
+ * (bridge engine: no link changes here; see test_control_links.c). */
+#include "tests/support/run.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NEED_ROOT()                                                            \
+	do {                                                                   \
+		if (geteuid() != 0)                                            \
+			cr_skip_test("needs root (namespaces, rtnetlink)");    \
+	} while (0)
+
+struct launch {
+	pid_t pid;
+	int out, err;
+	char *obuf, *ebuf;
+	size_t olen, elen;
+	char sock[256];
+	int status;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void add(char **b, size_t *len, const char *d, size_t n)
+{
+	*b = realloc(*b, *len + n + 1);
+	memcpy(*b + *len, d, n);
+	*len += n;
+	(*b)[*len] = '\0';
+}
+
+/* Read what the launch printed for up to ms. */
+static void pump(struct launch *L, int ms)
+{
+	double end = now_s() + ms / 1000.0;
+
+	for (;;) {
+		struct pollfd pf[2] = {{.fd = L->out, .events = POLLIN},
+				       {.fd = L->err, .events = POLLIN}};
+		int left = (int)((end - now_s()) * 1000);
+		char buf[65536];
+
+		if (left < 0)
+			left = 0;
+		if (poll(pf, 2, left) <= 0)
+			return;
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (!(pf[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			n = read(pf[i].fd, buf, sizeof(buf));
+			if (n > 0) {
+				if (i == 0)
+					add(&L->obuf, &L->olen, buf, (size_t)n);
+				else
+					add(&L->ebuf, &L->elen, buf, (size_t)n);
+			} else if (i == 0) {
+				L->out = -1;
+			} else {
+				L->err = -1;
+			}
+		}
+		if (L->out < 0 && L->err < 0)
+			return;
+	}
+}
+
+/* A private directory for the sockets of this test's launches. */
+static void private_runtime_dir(void)
+{
+	static char dir[64];
+
+	snprintf(dir, sizeof(dir), "/run/lk-ctl-test-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("XDG_RUNTIME_DIR", dir, 1);
+	unsetenv("LINKEM_CONTROL");
+}
+
+/* Remove what private_runtime_dir made (and stale sockets in it). */
+static void drop_runtime_dir(void)
+{
+	const char *dir = getenv("XDG_RUNTIME_DIR");
+	char cmd[300];
+
+	if (!dir || strncmp(dir, "/run/lk-ctl-test-", 17) != 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)!system(cmd);
+}
+
+/* Start linkem-launch with args (NULL-terminated, before "--") and a
+ * shell script per peer; wait until it prints its control socket. */
+static void start(struct launch *L, const char *n, const char *const *args,
+		  const char *script)
+{
+	char *argv[32];
+	int k = 0;
+	double end = now_s() + 15;
+
+	memset(L, 0, sizeof(*L));
+	L->obuf = calloc(1, 1);
+	L->ebuf = calloc(1, 1);
+	argv[k++] = (char *)build_path("linkem-launch");
+	argv[k++] = "-n";
+	argv[k++] = (char *)n;
+	for (int i = 0; args && args[i]; i++)
+		argv[k++] = (char *)args[i];
+	argv[k++] = "--";
+	argv[k++] = "sh";
+	argv[k++] = "-c";
+	argv[k++] = (char *)script;
+	argv[k] = NULL;
+	L->pid = spawn_cmd(argv, &L->out, &L->err);
+	cr_assert_gt(L->pid, 0);
+	while (now_s() < end) {
+		const char *p;
+
+		pump(L, 50);
+		p = strstr(L->ebuf, "control socket ");
+		if (p && strchr(p, '\n')) {
+			sscanf(p, "control socket %255s", L->sock);
+			return;
+		}
+		if (L->err < 0)
+			break;
+	}
+	cr_assert_fail("no control socket printed; stderr: %s", L->ebuf);
+}
+
+static int finish(struct launch *L, int sig)
+{
+	int st;
+	double end = now_s() + 15;
+
+	if (sig)
+		kill(L->pid, sig);
+	while (waitpid(L->pid, &st, WNOHANG) == 0) {
+		pump(L, 20);
+		if (now_s() > end) {
+			kill(L->pid, SIGKILL);
+			waitpid(L->pid, &st, 0);
+			break;
+		}
+	}
+	pump(L, 0);
+	L->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return L->status;
+}
+
+static void launch_free(struct launch *L)
+{
+	if (L->out >= 0)
+		close(L->out);
+	if (L->err >= 0)
+		close(L->err);
+	free(L->obuf);
+	free(L->ebuf);
+}
+
+#define CTL(r, ...)                                                            \
+	do {                                                                   \
+		char *argv_[] = {(char *)build_path("linkem-ctl"),             \
+				 __VA_ARGS__, NULL};                           \
+		cr_assert_eq(run_cmd(argv_, NULL, 15000, r), 0);               \
+	} while (0)
+
+static int raw_connect(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0,
+		     "connect %s: %s", path, strerror(errno));
+	return fd;
+}
+
+/* Send text, read one reply line (within ms). */
+static char *raw_call(int fd, const char *text, int ms)
+{
+	static char line[65536];
+	size_t len = 0;
+
+	if (text)
+		cr_assert_eq(send(fd, text, strlen(text), MSG_NOSIGNAL),
+			     (ssize_t)strlen(text));
+	while (len < sizeof(line) - 1) {
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&pf, 1, ms) <= 0)
+			return NULL;
+		n = read(fd, line + len, 1);
+		if (n <= 0)
+			return NULL;
+		if (line[len++] == '\n')
+			break;
+	}
+	line[len] = '\0';
+	return line;
+}
+
+Test(control, socket_mode_path_and_removal_at_exit)
+{
+	struct launch L;
+	struct run_result r;
+	struct stat st;
+	char lock[300], dir[256];
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "2", NULL, "sleep 30");
+	snprintf(dir, sizeof(dir), "%s/linkem/", getenv("XDG_RUNTIME_DIR"));
+	cr_assert_eq(strncmp(L.sock, dir, strlen(dir)), 0, "%s", L.sock);
+	cr_assert_eq(stat(L.sock, &st), 0);
+	cr_assert(S_ISSOCK(st.st_mode));
+	cr_assert_eq(st.st_mode & 07777, 0600, "%o", st.st_mode);
+	cr_assert_eq(st.st_uid, geteuid());
+	snprintf(lock, sizeof(lock), "%s.lock", L.sock);
+	cr_assert_eq(access(lock, F_OK), 0);
+	cr_assert_eq(stat(dir, &st), 0);
+	cr_assert_eq(st.st_mode & 0077, 0, "%o", st.st_mode);
+
+	CTL(&r, "peers");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(has(r.out, "peer1     10.0.0.1"), "%s", r.out);
+	cr_assert(has(r.out, "peer2     10.0.0.2"), "%s", r.out);
+	cr_assert_eq(count_lines(r.out), 3, "%s", r.out);
+	cr_assert(has(r.out, "running"), "%s", r.out);
+	run_result_free(&r);
+	CTL(&r, "--json", "peers");
+	cr_assert(has(r.out, "[{\"id\":1,\"name\":\"peer1\",\"addr\":"
+			     "\"10.0.0.1\",\"addr6\":\"fd00:6c6b::1\""),
+		  "%s", r.out);
+	run_result_free(&r);
+
+	finish(&L, SIGTERM);
+	cr_assert_neq(access(L.sock, F_OK), 0, "socket left behind");
+	cr_assert_neq(access(lock, F_OK), 0, "lock left behind");
+	launch_free(&L);
+	drop_runtime_dir();
+}
+
+Test(control, quiet_prints_nothing_and_control_path_is_honoured)
+{
+	char path[] = "/tmp/lk-ctl-XXXXXX", sock[64];
+	const char *args[] = {"-q", "--control", sock, NULL};
+	struct run_result r;
+	char *argv[] = {(char *)build_path("linkem-launch"), "-n", "1", "-q",
+			"--control", sock, "--", "sh", "-c", "sleep 0.5", NULL};
+
+	NEED_ROOT();
+	(void)args;
+	cr_assert_not_null(mkdtemp(path));
+	snprintf(sock, sizeof(sock), "%s/c.sock", path);
+	cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(r.err_len, 0, "%s", r.err);
+	cr_assert_neq(access(sock, F_OK), 0);
+	run_result_free(&r);
+	rmdir(path);
+}
+
+Test(control, finds_the_only_launch_and_names_candidates_when_two_run)
+{
+	struct launch A, B;
+	struct run_result r;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	CTL(&r, "peers");
+	cr_assert_eq(r.status, 1);
+	cr_assert(has(r.err, "no running launch found in"), "%s", r.err);
+	run_result_free(&r);
+
+	start(&A, "1", NULL, "sleep 30");
+	CTL(&r, "hello");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(has(r.out, "1 peers, engine bridge"), "%s", r.out);
+	run_result_free(&r);
+
+	start(&B, "2", NULL, "sleep 30");
+	CTL(&r, "peers");
+	cr_assert_eq(r.status, 1);
+	cr_assert(has(r.err, "2 launches are running"), "%s", r.err);
+	cr_assert(has(r.err, A.sock), "%s", r.err);
+	cr_assert(has(r.err, B.sock), "%s", r.err);
+	run_result_free(&r);
+	CTL(&r, "list");
+	cr_assert_eq(count_lines(r.out), 2, "%s", r.out);
+	run_result_free(&r);
+	/* --control picks one. */
+	CTL(&r, "--control", B.sock, "hello");
+	cr_assert(has(r.out, "2 peers"), "%s", r.out);
+	run_result_free(&r);
+	finish(&A, SIGTERM);
+	finish(&B, SIGTERM);
+	launch_free(&A);
+	launch_free(&B);
+	drop_runtime_dir();
+}
+
+Test(control, exec_runs_inside_the_peer)
+{
+	struct launch L;
+	struct run_result r;
+	char want[128];
+	const char *p;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "3", NULL,
+	      "echo net=$(readlink /proc/self/ns/net); exec sleep 30");
+	pump(&L, 300);
+	CTL(&r, "--control", L.sock, "exec", "2", "--", "hostname");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "peer2\n");
+	run_result_free(&r);
+
+	CTL(&r, "--control", L.sock, "exec", "peer3", "--", "sh", "-c",
+	    "echo net=$(readlink /proc/self/ns/net); "
+	    "echo init=$(cat /proc/1/comm); ip -o -4 addr show dev eth0; "
+	    "grep CapEff /proc/self/status; echo id=$LINKEM_ID; "
+	    "echo err >&2; exit 7");
+	cr_assert_eq(r.status, 7, "%s", r.err);
+	p = strstr(L.obuf, "[peer3] net=");
+	cr_assert_not_null(p, "%s", L.obuf);
+	snprintf(want, sizeof(want), "net=%.*s", (int)strcspn(p + 12, "\n"),
+		 p + 12);
+	cr_assert(has(r.out, want), "%s vs %s", r.out, want);
+	cr_assert(has(r.out, "init=linkem-init"), "%s", r.out);
+	cr_assert(has(r.out, "10.0.0.3/16"), "%s", r.out);
+	cr_assert(has(r.out, "CapEff:\t0000000000000000"), "%s", r.out);
+	cr_assert(has(r.out, "id=3"), "%s", r.out);
+	cr_assert_str_eq(r.err, "err\n");
+	run_result_free(&r);
+
+	CTL(&r, "--control", L.sock, "exec", "2", "--", "/no/such/program");
+	cr_assert_eq(r.status, 1);
+	cr_assert(has(r.err, "exec in peer2: cannot execute '/no/such/program'"),
+		  "%s", r.err);
+	run_result_free(&r);
+	CTL(&r, "--control", L.sock, "exec", "9", "--", "true");
+	cr_assert(has(r.err, "unknown peer '9' (expected 1..3)"), "%s", r.err);
+	run_result_free(&r);
+	finish(&L, SIGTERM);
+	launch_free(&L);
+	drop_runtime_dir();
+}
+
+Test(control, kill_and_peer_states)
+{
+	struct launch L;
+	struct run_result r;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "3", NULL, "exec sleep 30");
+	CTL(&r, "--control", L.sock, "kill", "2", "KILL");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	for (int i = 0; i < 50; i++) {
+		CTL(&r, "--control", L.sock, "peers");
+		if (has(r.out, "killed by SIGKILL"))
+			break;
+		run_result_free(&r);
+		usleep(20000);
+	}
+	cr_assert(has(r.out, "killed by SIGKILL"), "%s", r.out);
+	cr_assert_eq(count_lines(r.out) - 1, 3);
+	run_result_free(&r);
+	CTL(&r, "--control", L.sock, "kill", "3", "TERM");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	CTL(&r, "--control", L.sock, "kill", "2");
+	cr_assert_eq(r.status, 1);
+	cr_assert(has(r.err, "peer2 has already ended"), "%s", r.err);
+	run_result_free(&r);
+	CTL(&r, "--control", L.sock, "kill", "1", "NOPE");
+	cr_assert(has(r.err, "'NOPE' is not a signal"), "%s", r.err);
+	run_result_free(&r);
+	CTL(&r, "--control", L.sock, "kill", "1");
+	run_result_free(&r);
+	/* The lowest-numbered failed peer: 1, by TERM. */
+	cr_assert_eq(finish(&L, 0), 128 + SIGTERM, "%s", L.ebuf);
+	launch_free(&L);
+	drop_runtime_dir();
+}
+
+Test(control, changes_on_the_bridge_engine_are_refused_cleanly)
+{
+	struct launch L;
+	struct run_result r;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "2", NULL, "sleep 30");
+	CTL(&r, "set", "1-2:delay=5ms");
+	cr_assert_eq(r.status, 1);
+	cr_assert(has(r.err, "bridge engine cannot change links"), "%s",
+		  r.err);
+	run_result_free(&r);
+	CTL(&r, "partition", "1/2");
+	cr_assert(has(r.err, "bridge engine cannot change links"), "%s",
+		  r.err);
+	run_result_free(&r);
+	CTL(&r, "stats");
+	cr_assert(has(r.err, "stats unavailable on this engine (bridge)"),
+		  "%s", r.err);
+	run_result_free(&r);
+	CTL(&r, "show");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(r.out_len, 0, "%s", r.out);
+	run_result_free(&r);
+	/* The supervisor is unharmed. */
+	CTL(&r, "peers");
+	cr_assert_eq(r.status, 0);
+	run_result_free(&r);
+	finish(&L, SIGTERM);
+	launch_free(&L);
+	drop_runtime_dir();
+}
+
+Test(control, bad_requests_get_errors_and_the_supervisor_goes_on)
+{
+	static const struct {
+		const char *req, *want;
+	} cases[] = {
+		{"garbage\n", "expected a JSON object at byte 1"},
+		{"{\"v\":1}\n", "no \\\"cmd\\\""},
+		{"{\"v\":9,\"cmd\":\"peers\"}\n", "protocol version 9"},
+		{"{\"v\":1,\"cmd\":\"fly\"}\n", "unknown command 'fly'"},
+		{"{\"v\":1,\"cmd\":\"kill\",\"args\":[\"7\"]}\n",
+		 "unknown peer '7'"},
+		{"{\"v\":1,\"cmd\":\"set\",\"args\":[\"1-2:dealy=5ms\"]}\n",
+		 "\"ok\":false"},
+		{"{\"v\":1,\"cmd\":\"exec\",\"args\":[\"1\",\"true\"]}\n",
+		 "exec needs the caller's stdin"},
+		{"{\"v\":1,\"cmd\":\"peers\",\"args\":[\"x\"]}\n",
+		 "usage: peers"},
+	};
+	struct launch L;
+	int fd;
+	char *rep;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "2", NULL, "sleep 30");
+	fd = raw_connect(L.sock);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		rep = raw_call(fd, cases[i].req, 5000);
+		cr_assert_not_null(rep, "%s", cases[i].req);
+		cr_assert(has(rep, cases[i].want), "%s -> %s", cases[i].req,
+			  rep);
+		cr_assert(has(rep, "\"ok\":false"), "%s", rep);
+	}
+	/* Same connection, still served; the id comes back. */
+	rep = raw_call(fd, "{\"v\":1,\"id\":\"x1\",\"cmd\":\"hello\"}\n", 5000);
+	cr_assert(has(rep, "{\"v\":1,\"id\":\"x1\",\"ok\":true"), "%s", rep);
+	/* Two requests in one write: two replies, in order. */
+	rep = raw_call(fd, "{\"v\":1,\"id\":1,\"cmd\":\"hello\"}\n"
+			   "{\"v\":1,\"id\":2,\"cmd\":\"hello\"}\n",
+		       5000);
+	cr_assert(has(rep, "\"id\":1,"), "%s", rep);
+	rep = raw_call(fd, NULL, 5000);
+	cr_assert(has(rep, "\"id\":2,"), "%s", rep);
+	close(fd);
+	finish(&L, SIGTERM);
+	cr_assert_eq(L.status, 128 + SIGTERM, "%s", L.ebuf);
+	launch_free(&L);
+}
+
+static unsigned count(const char *text, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+	drop_runtime_dir();
+}
+
+Test(control, misbehaving_clients_stall_nothing)
+{
+	struct launch L;
+	struct run_result r;
+	int hang, half, flood, big, idle[40];
+	unsigned before, after;
+	char *rep, chunk[4096];
+	size_t sent = 0;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "2", NULL,
+	      "while :; do echo tick; sleep 0.05; done");
+	/* One that connects and says nothing; one that sends half a
+	 * request and waits; one that floods requests and never reads. */
+	hang = raw_connect(L.sock);
+	half = raw_connect(L.sock);
+	cr_assert_eq(send(half, "{\"v\":1,\"cm", 10, 0), 10);
+	flood = raw_connect(L.sock);
+	fcntl(flood, F_SETFL, O_NONBLOCK);
+	for (size_t i = 0; i + 30 < sizeof(chunk); i += 30)
+		memcpy(chunk + i, "{\"v\":1,\"cmd\":\"peers\"}\n       ", 30);
+	pump(&L, 200);
+	before = count(L.obuf, "tick");
+	for (double end = now_s() + 1.5; now_s() < end;) {
+		ssize_t n = send(flood, chunk, sizeof(chunk) - 30,
+				 MSG_NOSIGNAL);
+
+		if (n > 0)
+			sent += (size_t)n;
+		pump(&L, 1);
+	}
+	after = count(L.obuf, "tick");
+	/* 2 peers x ~20 ticks/s x 1.5 s: output kept flowing. */
+	cr_assert_gt(after - before, 30, "%u ticks during the flood",
+		     after - before);
+	cr_assert_gt(sent, 100000, "the flood sent only %zu bytes", sent);
+	/* Others still get answers, quickly. */
+	CTL(&r, "--control", L.sock, "hello");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_lt(r.seconds, 1.0);
+	run_result_free(&r);
+	/* Too long a request: an error, then the connection is closed. */
+	big = raw_connect(L.sock);
+	{
+		char *huge = malloc(70000);
+
+		memset(huge, 'x', 70000);
+		(void)!send(big, huge, 70000, MSG_NOSIGNAL);
+		free(huge);
+	}
+	rep = raw_call(big, NULL, 5000);
+	cr_assert_not_null(rep);
+	cr_assert(has(rep, "request longer than 65536 bytes"), "%s", rep);
+	close(big);
+	/* More idle clients than slots: the oldest idle ones make room. */
+	for (int i = 0; i < 40; i++)
+		idle[i] = raw_connect(L.sock);
+	CTL(&r, "--control", L.sock, "hello");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	/* Hang up mid-request, every way. */
+	close(half);
+	close(hang);
+	close(flood);
+	for (int i = 0; i < 40; i++)
+		close(idle[i]);
+	CTL(&r, "--control", L.sock, "peers");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	finish(&L, SIGTERM);
+	launch_free(&L);
+	drop_runtime_dir();
+}
+
+Test(control, peers_cannot_reach_the_socket)
+{
+	struct launch L, T;
+	struct run_result r;
+	char path[] = "/tmp/lk-ctl-XXXXXX", sock[64], script[512];
+	const char *args[] = {"--control", sock, NULL};
+
+	NEED_ROOT();
+	private_runtime_dir();
+	/* The default place: under /run, which the peers do not see. */
+	start(&L, "1", NULL, "sleep 30");
+	CTL(&r, "--control", L.sock, "exec", "1", "--",
+	    (char *)build_path("linkem-ctl"), "--control", L.sock, "hello");
+	cr_assert_neq(r.status, 0, "a peer reached %s: %s", L.sock, r.out);
+	cr_assert(has(r.err, "connect to"), "%s", r.err);
+	run_result_free(&r);
+	finish(&L, SIGTERM);
+	launch_free(&L);
+
+	/* A chosen path the peers would otherwise see (/tmp shows the
+	 * host's files in the peers). */
+	cr_assert_not_null(mkdtemp(path));
+	snprintf(sock, sizeof(sock), "%s/c.sock", path);
+	snprintf(script, sizeof(script),
+		 "%s --control %s hello; echo rc=$?; ls -l %s; sleep 30",
+		 build_path("linkem-ctl"), sock, path);
+	start(&T, "1", args, script);
+	pump(&T, 1000);
+	cr_assert(has(T.obuf, "[peer1] rc=1"), "%s\n%s", T.obuf, T.ebuf);
+	CTL(&r, "--control", sock, "hello");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	finish(&T, SIGTERM);
+	launch_free(&T);
+	rmdir(path);
+	drop_runtime_dir();
+}
+
+Test(control, stale_sockets_after_sigkill_are_replaced)
+{
+	struct launch A, B, C;
+	struct run_result r;
+	char path[] = "/tmp/lk-ctl-XXXXXX", sock[64];
+	const char *args[] = {"--control", sock, NULL};
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&A, "1", NULL, "sleep 30");
+	finish(&A, SIGKILL);
+	cr_assert_eq(access(A.sock, F_OK), 0, "expected a stale socket");
+	/* linkem-ctl ignores it... */
+	CTL(&r, "peers");
+	cr_assert(has(r.err, "no running launch found"), "%s", r.err);
+	run_result_free(&r);
+	/* ...and the next launch removes it. */
+	start(&B, "1", NULL, "sleep 30");
+	cr_assert_neq(access(A.sock, F_OK), 0, "stale socket kept");
+	CTL(&r, "peers");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	finish(&B, SIGTERM);
+	launch_free(&A);
+	launch_free(&B);
+
+	/* The same with a chosen path; a live one is not taken over. */
+	cr_assert_not_null(mkdtemp(path));
+	snprintf(sock, sizeof(sock), "%s/c.sock", path);
+	start(&A, "1", args, "sleep 30");
+	{
+		char *argv[] = {(char *)build_path("linkem-launch"), "-n", "1",
+				"--control", sock, "--", "true", NULL};
+
+		cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
+		cr_assert_neq(r.status, 0);
+		cr_assert(has(r.err, "belongs to a running launch"), "%s",
+			  r.err);
+		run_result_free(&r);
+	}
+	finish(&A, SIGKILL);
+	cr_assert_eq(access(sock, F_OK), 0);
+	start(&C, "1", args, "sleep 30");
+	CTL(&r, "--control", sock, "hello");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_result_free(&r);
+	finish(&C, SIGTERM);
+	cr_assert_neq(access(sock, F_OK), 0);
+	launch_free(&A);
+	launch_free(&C);
+	rmdir(path);
+	drop_runtime_dir();
+}
+
+Test(control, timeline_steps_apply_on_time_and_are_logged)
+{
+	struct launch L;
+	const char *args[] = {"--at", "400ms:kill=2:KILL", "--at",
+			      "200ms:heal", NULL};
+	const char *p;
+	double t;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "2", args, "exec sleep 30");
+	pump(&L, 1200);
+	/* heal fails on the bridge engine, and says so. */
+	p = strstr(L.ebuf, "--at 200ms:heal: heal failed: the bridge engine");
+	cr_assert_not_null(p, "%s", L.ebuf);
+	p = strstr(L.ebuf, "linkem-launch: +");
+	cr_assert_not_null(p);
+	p = strstr(L.ebuf, "--at 400ms:kill=2:KILL: kill 2 KILL");
+	cr_assert_not_null(p, "%s", L.ebuf);
+	/* "+0.40Xs": applied within 5 ms of its time. */
+	while (p > L.ebuf && p[-1] != '+')
+		p--;
+	t = strtod(p, NULL);
+	cr_assert(t >= 0.4 && t < 0.405, "applied at %.4f s", t);
+	cr_assert_eq(finish(&L, SIGTERM), 128 + SIGTERM, "%s", L.ebuf);
+	launch_free(&L);
+	drop_runtime_dir();
+}
+
+Test(control, scenario_errors_name_file_and_line)
+{
+	char path[] = "/tmp/lk-scn-XXXXXX";
+	int fd = mkstemp(path);
+	struct run_result r;
+	char *argv[] = {(char *)build_path("linkem-launch"), "-n", "2",
+			"--scenario", path, "--", "true", NULL};
+
+	NEED_ROOT();
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "# x\n1s heal\n2s partition 1/5\n", 29), 29);
+	close(fd);
+	cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
+	cr_assert_eq(r.status, 2);
+	cr_assert(has(r.err, ":3: 'partition 1/5'") ||
+			  has(r.err, ":3:"),
+		  "%s", r.err);
+	cr_assert(has(r.err, "'5' is not a peer"), "%s", r.err);
+	run_result_free(&r);
+	unlink(path);
+}
