@@ -26,27 +26,27 @@
 #define EXIT_USAGE 2
 
 static const char usage[] =
-	"Usage: " PROG " [--control PATH] [--json] COMMAND [ARG...]\n"
-	"\n"
-	"Commands:\n"
-	"  set SPEC...            change links (the --link syntax)\n"
-	"  clear LINKS...         make links unimpaired again (1-2, 3>*)\n"
-	"  partition G/G...       only peers of one group reach each other\n"
-	"                         (1,2/3..5; peers not named form one group)\n"
-	"  heal                   undo the partition\n"
-	"  down PEER, up PEER     cut / restore every link of a peer\n"
-	"  show                   the impaired links, as SPECs\n"
-	"  stats [--watch]        per-link counters\n"
-	"  peers                  id, name, addresses, pid, state\n"
-	"  exec PEER -- CMD...    run CMD inside the peer (its namespaces\n"
-	"                         and sandbox), with this terminal's I/O\n"
-	"  kill PEER [SIGNAL]     signal a peer (default TERM)\n"
-	"  list                   the running launches\n"
-	"\n"
-	"Options:\n"
-	"  --control PATH         the launch's control socket; by default\n"
-	"                         the only running launch is found\n"
-	"  --json                 print the reply's data as JSON\n";
+    "Usage: " PROG " [--control PATH] [--json] COMMAND [ARG...]\n"
+    "\n"
+    "Commands:\n"
+    "  set SPEC...            change links (the --link syntax)\n"
+    "  clear LINKS...         make links unimpaired again (1-2, 3>*)\n"
+    "  partition G/G...       only peers of one group reach each other\n"
+    "                         (1,2/3..5; peers not named form one group)\n"
+    "  heal                   undo the partition\n"
+    "  down PEER, up PEER     cut / restore every link of a peer\n"
+    "  show                   the impaired links, as SPECs\n"
+    "  stats [--watch]        per-link counters\n"
+    "  peers                  id, name, addresses, pid, state\n"
+    "  exec PEER -- CMD...    run CMD inside the peer (its namespaces\n"
+    "                         and sandbox), with this terminal's I/O\n"
+    "  kill PEER [SIGNAL]     signal a peer (default TERM)\n"
+    "  list                   the running launches\n"
+    "\n"
+    "Options:\n"
+    "  --control PATH         the launch's control socket; by default\n"
+    "                         the only running launch is found\n"
+    "  --json                 print the reply's data as JSON\n";
 
 static int try_connect(const char *path)
 {
@@ -136,8 +136,9 @@ static int choose(const char *given, char *out, bool list)
 			ndirs > 1 ? dirs[1] : "");
 		return -1;
 	}
-	fprintf(stderr, PROG ": %zu launches are running, choose one with "
-			"--control PATH:",
+	fprintf(stderr,
+		PROG ": %zu launches are running, choose one with "
+		     "--control PATH:",
 		n);
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, " %s", found[i]);
@@ -173,8 +174,8 @@ static int send_request(int fd, const struct lk_buf *req, bool with_fds)
 		return -errno;
 	/* The rest, if the socket took only part (requests are small). */
 	for (size_t off = (size_t)n; off < req->len;) {
-		ssize_t w = send(fd, req->p + off, req->len - off,
-				 MSG_NOSIGNAL);
+		ssize_t w =
+		    send(fd, req->p + off, req->len - off, MSG_NOSIGNAL);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -280,11 +281,11 @@ static int call_once(const struct call *c)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"control", required_argument, NULL, 'c'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"control", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *control = NULL;
 	char path[PATH_MAX];
@@ -339,8 +340,8 @@ int main(int argc, char **argv)
 			c.nargs--;
 		}
 		if (c.nargs < 2) {
-			fprintf(stderr,
-				PROG ": usage: exec PEER -- COMMAND [ARG...]\n");
+			fprintf(stderr, PROG
+				": usage: exec PEER -- COMMAND [ARG...]\n");
 			return EXIT_USAGE;
 		}
 		c.exec = true;

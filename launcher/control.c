@@ -68,7 +68,7 @@ struct lk_control {
 	uint64_t t0_ns;
 	unsigned *group; /* partition: group[id], NULL when none */
 	char *partition_text;
-	bool *down;	 /* down[id]: the peer's links are cut */
+	bool *down; /* down[id]: the peer's links are cut */
 };
 
 static uint64_t now_ns(void)
@@ -81,8 +81,7 @@ static uint64_t now_ns(void)
 
 /* ---- overlays ---------------------------------------------------------- */
 
-bool lk_control_link_cut(const struct lk_launch *l, unsigned src,
-			 unsigned dst)
+bool lk_control_link_cut(const struct lk_launch *l, unsigned src, unsigned dst)
 {
 	const struct lk_control *c = l->control;
 
@@ -298,8 +297,8 @@ static void peers(const struct lk_launch *l, struct lk_buf *text,
 	lk_buf_puts(data, "]");
 }
 
-static int parse_peer(const struct lk_launch *l, const char *text,
-		      unsigned *id, struct lk_error *e)
+static int parse_peer(const struct lk_launch *l, const char *text, unsigned *id,
+		      struct lk_error *e)
 {
 	char *end;
 	unsigned long v;
@@ -363,9 +362,8 @@ static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
 		    (r = parse_peer(l, args[0], &id, e)) < 0)
 			return r;
 		if (nargs == 2 && lk_signal_parse(args[1], &sig) < 0)
-			return lk_error_set(e, EINVAL,
-					    "kill: '%s' is not a signal",
-					    args[1]);
+			return lk_error_set(
+			    e, EINVAL, "kill: '%s' is not a signal", args[1]);
 		r = lk_launch_kill_peer(l, id, sig, e);
 	} else if (strcmp(cmd, "show") == 0) {
 		if ((r = need_args(cmd, nargs, 0, 0, "", e)) < 0)
@@ -386,8 +384,9 @@ static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
 		lk_buf_printf(text, "linkem %s, %u peers, engine %s\n",
 			      lk_version(), l->plan.n,
 			      l->engine ? l->engine->name : "none");
-		lk_buf_printf(data, "{\"version\":\"%s\",\"peers\":%u,"
-				    "\"engine\":\"%s\",\"pid\":%d}",
+		lk_buf_printf(data,
+			      "{\"version\":\"%s\",\"peers\":%u,"
+			      "\"engine\":\"%s\",\"pid\":%d}",
 			      lk_version(), l->plan.n,
 			      l->engine ? l->engine->name : "none",
 			      (int)getpid());
@@ -518,8 +517,10 @@ static void set_env(const struct lk_launch *l, unsigned id)
 	struct in6_addr a6 = lk_plan_addr6(&l->plan, id);
 
 	clearenv();
-	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
-		       "/sbin:/bin", 1);
+	setenv("PATH",
+	       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+	       "/sbin:/bin",
+	       1);
 	setenv("HOME", "/", 1);
 	snprintf(buf, sizeof(buf), "%u", id);
 	setenv("LINKEM_ID", buf, 1);
@@ -532,7 +533,7 @@ static void set_env(const struct lk_launch *l, unsigned id)
 }
 
 static _Noreturn void exec_fail(int conn, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static _Noreturn void exec_fail(int conn, const char *fmt, ...)
 {
 	struct lk_buf b = {0};
@@ -553,9 +554,8 @@ static _Noreturn void exec_fail(int conn, const char *fmt, ...)
 /* The helper process of one exec: enter the peer's namespaces, run the
  * command with the caller's descriptors in a child there, tell the
  * caller its status; kill it when the caller goes away. */
-static _Noreturn void exec_helper(struct lk_launch *l, unsigned id,
-				  int conn, int fds[3], char **argv,
-				  pid_t supervisor)
+static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
+				  int fds[3], char **argv, pid_t supervisor)
 {
 	struct lk_peer *p = &l->peers[id - 1];
 	int ep[2], err = 0, st, pfd;
@@ -572,7 +572,7 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id,
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(conn, F_SETFL, 0);
 	if (setns(p->pidfd, CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID |
-				    CLONE_NEWUTS | CLONE_NEWIPC) < 0)
+				CLONE_NEWUTS | CLONE_NEWIPC) < 0)
 		exec_fail(conn, "exec in peer%u: enter its namespaces: %s", id,
 			  strerror(errno));
 	if (pipe2(ep, O_CLOEXEC) < 0)
@@ -640,8 +640,8 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id,
 		;
 	{
 		char line[128];
-		int status = WIFSIGNALED(st) ? 128 + WTERMSIG(st)
-					     : WEXITSTATUS(st);
+		int status =
+		    WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 		int len = snprintf(line, sizeof(line),
 				   "{\"v\":%d,\"ok\":true,\"status\":%d}\n",
 				   LK_CTL_VERSION, status);
@@ -694,9 +694,9 @@ static void set_interest(struct lk_launch *l, struct client *cl, int slot)
 	if (!have_line && cl->out.len < OUT_LIMIT && !cl->eof)
 		want |= EPOLLIN;
 	if (want != cl->interest) {
-		struct epoll_event ev = {
-			.events = want,
-			.data.u64 = LK_KEY_CONTROL | (uint64_t)slot};
+		struct epoll_event ev = {.events = want,
+					 .data.u64 =
+					     LK_KEY_CONTROL | (uint64_t)slot};
 
 		epoll_ctl(l->epfd, EPOLL_CTL_MOD, cl->fd, &ev);
 		cl->interest = want;
@@ -706,9 +706,9 @@ static void set_interest(struct lk_launch *l, struct client *cl, int slot)
 static bool flush_out(struct client *cl)
 {
 	while (cl->out.len > cl->outoff) {
-		ssize_t w = send(cl->fd, cl->out.p + cl->outoff,
-				 cl->out.len - cl->outoff,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t w =
+		    send(cl->fd, cl->out.p + cl->outoff,
+			 cl->out.len - cl->outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -728,8 +728,7 @@ static int read_in(struct client *cl)
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(3 * sizeof(int))];
 	} cbuf;
-	struct iovec iov = {cl->in + cl->inlen,
-			    LK_CTL_MAX_REQUEST - cl->inlen};
+	struct iovec iov = {cl->in + cl->inlen, LK_CTL_MAX_REQUEST - cl->inlen};
 	struct msghdr mh = {.msg_iov = &iov,
 			    .msg_iovlen = 1,
 			    .msg_control = cbuf.buf,
@@ -802,8 +801,8 @@ static int handle_lines(struct lk_launch *l, struct client *cl)
 				reply_error(cl, req.id, &e);
 			else if (text.oom || data.oom)
 				reply_error(cl, req.id,
-					    &(struct lk_error){ENOMEM,
-							       "out of memory"});
+					    &(struct lk_error){
+						ENOMEM, "out of memory"});
 			else
 				reply_ok(cl, req.id, &text, &data);
 			lk_buf_free(&text);
@@ -860,8 +859,8 @@ static void on_accept(struct lk_launch *l)
 	struct lk_control *c = l->control;
 
 	for (int round = 0; round < 8; round++) {
-		int fd = accept4(c->lfd, NULL, NULL,
-				 SOCK_CLOEXEC | SOCK_NONBLOCK);
+		int fd =
+		    accept4(c->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		struct ucred cred;
 		socklen_t clen = sizeof(cred);
 		struct client *free_slot = NULL, *idle = NULL;
@@ -872,9 +871,9 @@ static void on_accept(struct lk_launch *l)
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
 		    (cred.uid != geteuid() && cred.uid != 0)) {
 			static const char no[] =
-				"{\"v\":1,\"ok\":false,\"error\":\"permission "
-				"denied: this launch belongs to another "
-				"user\"}\n";
+			    "{\"v\":1,\"ok\":false,\"error\":\"permission "
+			    "denied: this launch belongs to another "
+			    "user\"}\n";
 			(void)!send(fd, no, sizeof(no) - 1,
 				    MSG_NOSIGNAL | MSG_DONTWAIT);
 			close(fd);
@@ -896,7 +895,8 @@ static void on_accept(struct lk_launch *l)
 			client_close(l, idle);
 			free_slot = idle;
 		}
-		if (!free_slot || !(free_slot->in = malloc(LK_CTL_MAX_REQUEST))) {
+		if (!free_slot ||
+		    !(free_slot->in = malloc(LK_CTL_MAX_REQUEST))) {
 			close(fd);
 			continue;
 		}
@@ -904,10 +904,9 @@ static void on_accept(struct lk_launch *l)
 		free_slot->last_ns = now_ns();
 		free_slot->interest = EPOLLIN;
 		ev = (struct epoll_event){
-			.events = EPOLLIN,
-			.data.u64 = LK_KEY_CONTROL |
-				    (uint64_t)(SLOT_CLIENT0 +
-					       (free_slot - c->c))};
+		    .events = EPOLLIN,
+		    .data.u64 = LK_KEY_CONTROL |
+				(uint64_t)(SLOT_CLIENT0 + (free_slot - c->c))};
 		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 			client_close(l, free_slot);
 	}
@@ -944,8 +943,8 @@ void lk_control_default_dir(char *buf, size_t size)
 /* Is there a live launch behind PATH?  Its lock says so. */
 static bool lock_held(const char *lock_path)
 {
-	_cleanup_close_ int fd = open(lock_path, O_RDWR | O_CLOEXEC |
-							 O_NOFOLLOW);
+	_cleanup_close_ int fd =
+	    open(lock_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return false;
@@ -1046,11 +1045,9 @@ int lk_control_prepare(struct lk_launch *l, struct lk_error *e)
 	if (!c->path)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	if (strlen(c->path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-		return lk_error_set(e, ENAMETOOLONG,
-				    "--control '%s': longer than %zu bytes",
-				    c->path,
-				    sizeof(((struct sockaddr_un *)0)->sun_path) -
-					    1);
+		return lk_error_set(
+		    e, ENAMETOOLONG, "--control '%s': longer than %zu bytes",
+		    c->path, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 	if (asprintf(&c->lock_path, "%s.lock", c->path) < 0)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	return 0;
@@ -1080,8 +1077,8 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 			return lk_error_wrap(e, "control socket");
 		remove_stale(dir);
 	}
-	c->lock_fd = open(c->lock_path,
-			  O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	c->lock_fd =
+	    open(c->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (c->lock_fd < 0)
 		return lk_error_errno(e, "control socket lock '%s'",
 				      c->lock_path);
@@ -1100,8 +1097,7 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 	if (unlink(c->path) < 0 && errno != ENOENT)
 		return lk_error_errno(e, "remove stale control socket '%s'",
 				      c->path);
-	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			0);
+	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->lfd < 0)
 		return lk_error_errno(e, "control socket");
 	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);

@@ -34,8 +34,7 @@ void lk_control_on_event(struct lk_launch *l, uint64_t key, uint32_t events);
 void lk_control_free(struct lk_launch *l);
 
 /* Whether a partition or a downed peer cuts the link src -> dst. */
-bool lk_control_link_cut(const struct lk_launch *l, unsigned src,
-			 unsigned dst);
+bool lk_control_link_cut(const struct lk_launch *l, unsigned src, unsigned dst);
 
 /* set_link.c */
 bool lk_launch_link_effective(const struct lk_launch *l, unsigned src,

@@ -201,14 +201,26 @@ static int jstring(struct jp *j, char **out)
 			break;
 		c = (unsigned char)*j->p++;
 		switch (c) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			lk_buf_put(&b, (const char *)&c, 1);
 			break;
-		case 'b': lk_buf_put(&b, "\b", 1); break;
-		case 'f': lk_buf_put(&b, "\f", 1); break;
-		case 'n': lk_buf_put(&b, "\n", 1); break;
-		case 'r': lk_buf_put(&b, "\r", 1); break;
-		case 't': lk_buf_put(&b, "\t", 1); break;
+		case 'b':
+			lk_buf_put(&b, "\b", 1);
+			break;
+		case 'f':
+			lk_buf_put(&b, "\f", 1);
+			break;
+		case 'n':
+			lk_buf_put(&b, "\n", 1);
+			break;
+		case 'r':
+			lk_buf_put(&b, "\r", 1);
+			break;
+		case 't':
+			lk_buf_put(&b, "\t", 1);
+			break;
 		case 'u':
 			if ((r = hex4(j, &cp)) < 0)
 				goto fail;
@@ -265,8 +277,8 @@ static int jnumber(struct jp *j)
 	if (j->p < j->end && *j->p == '-')
 		j->p++;
 	while (j->p < j->end &&
-	       (isdigit((unsigned char)*j->p) || *j->p == '.' ||
-		*j->p == 'e' || *j->p == 'E' || *j->p == '+' || *j->p == '-'))
+	       (isdigit((unsigned char)*j->p) || *j->p == '.' || *j->p == 'e' ||
+		*j->p == 'E' || *j->p == '+' || *j->p == '-'))
 		j->p++;
 	if (j->p == start || !isdigit((unsigned char)j->p[-1]))
 		return jerr(j, "a bad number");
@@ -469,8 +481,9 @@ int lk_ctl_request_parse(const char *line, size_t len,
 	if ((rc = jend(&j)) < 0)
 		goto fail;
 	if (!have_v) {
-		rc = lk_error_set(e, EINVAL, "request: no \"v\" (protocol "
-					     "version, 1)");
+		rc = lk_error_set(e, EINVAL,
+				  "request: no \"v\" (protocol "
+				  "version, 1)");
 		goto fail;
 	}
 	if (r.v != LK_CTL_VERSION) {
@@ -501,8 +514,8 @@ void lk_ctl_request_free(struct lk_ctl_request *r)
 	*r = (struct lk_ctl_request){0};
 }
 
-int lk_ctl_request_format(struct lk_buf *b, const char *cmd,
-			  char *const *args, size_t nargs)
+int lk_ctl_request_format(struct lk_buf *b, const char *cmd, char *const *args,
+			  size_t nargs)
 {
 	lk_buf_printf(b, "{\"v\":%d,\"cmd\":", LK_CTL_VERSION);
 	lk_buf_json_str(b, cmd);
@@ -613,7 +626,6 @@ int lk_partition_parse(const char *text, unsigned n, unsigned *group,
 	const char *p = text;
 	unsigned g = 1;
 
-
 	for (unsigned i = 0; i <= n; i++)
 		group[i] = 0;
 	if (!*text)
@@ -625,17 +637,16 @@ int lk_partition_parse(const char *text, unsigned n, unsigned *group,
 		const char *gend = p + glen;
 
 		if (glen == 0)
-			return lk_error_set(e, EINVAL,
-					    "partition '%s': an empty group",
-					    text);
+			return lk_error_set(
+			    e, EINVAL, "partition '%s': an empty group", text);
 		while (p < gend) {
 			size_t ilen = strcspn(p, ",/");
 			const char *dots = memmem(p, ilen, "..", 2);
 			unsigned lo, hi;
 
 			if (dots) {
-				if (peer_number(p, (size_t)(dots - p), n,
-						&lo) < 0 ||
+				if (peer_number(p, (size_t)(dots - p), n, &lo) <
+					0 ||
 				    peer_number(dots + 2,
 						ilen - (size_t)(dots + 2 - p),
 						n, &hi) < 0 ||
@@ -649,10 +660,10 @@ int lk_partition_parse(const char *text, unsigned n, unsigned *group,
 			for (unsigned id = lo; id <= hi; id++) {
 				if (group[id])
 					return lk_error_set(
-						e, EINVAL,
-						"partition '%s': peer %u is "
-						"in two groups",
-						text, id);
+					    e, EINVAL,
+					    "partition '%s': peer %u is "
+					    "in two groups",
+					    text, id);
 				group[id] = g;
 			}
 			p += ilen;
@@ -664,7 +675,7 @@ int lk_partition_parse(const char *text, unsigned n, unsigned *group,
 						    "peer after ','",
 						    text);
 			continue;
-bad_item:
+		bad_item:
 			return lk_error_set(e, EINVAL,
 					    "partition '%s': '%.*s' is not a "
 					    "peer (1..%u) or a range LO..HI",

@@ -40,14 +40,14 @@ struct lk_buf {
 void lk_buf_put(struct lk_buf *b, const char *s, size_t n);
 void lk_buf_puts(struct lk_buf *b, const char *s);
 void lk_buf_printf(struct lk_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* s as a JSON string, quotes included. */
 void lk_buf_json_str(struct lk_buf *b, const char *s);
 void lk_buf_free(struct lk_buf *b);
 
 /* A request line (newline included) for cmd and its arguments. */
-int lk_ctl_request_format(struct lk_buf *b, const char *cmd,
-			  char *const *args, size_t nargs);
+int lk_ctl_request_format(struct lk_buf *b, const char *cmd, char *const *args,
+			  size_t nargs);
 
 struct lk_ctl_reply {
 	bool ok;

@@ -86,8 +86,8 @@ static int make_step(struct lk_step *s, const char *cmd, const char *arg,
 int lk_timeline_add_at(struct lk_timeline *t, const char *text,
 		       struct lk_error *e)
 {
-	static const char *const keyed[] = {"partition", "down", "up",
-					    "clear", "kill"};
+	static const char *const keyed[] = {"partition", "down", "up", "clear",
+					    "kill"};
 	_cleanup_free_ char *origin = NULL, *time = NULL;
 	const char *colon = strchr(text, ':'), *spec, *cmd = "set", *arg;
 	struct lk_step s;
@@ -184,10 +184,11 @@ int lk_timeline_parse_text(struct lk_timeline *t, const char *name,
 			return -EINVAL;
 		word = strtok_r(NULL, " ", &save);
 		if (!word)
-			return lk_error_set(e, EINVAL,
-					    "%s: expected TIME COMMAND [ARG...] "
-					    "after '%s'",
-					    origin, line);
+			return lk_error_set(
+			    e, EINVAL,
+			    "%s: expected TIME COMMAND [ARG...] "
+			    "after '%s'",
+			    origin, line);
 		s.cmd = strdup(word);
 		s.origin = lk_steal_ptr(origin);
 		s.args = calloc(1, sizeof(char *));
@@ -198,8 +199,8 @@ int lk_timeline_parse_text(struct lk_timeline *t, const char *name,
 		}
 		while ((word = strtok_r(NULL, " ", &save)) != NULL) {
 			if (s.nargs + 1 >= cap) {
-				char **v = realloc(s.args,
-						   2 * cap * sizeof(char *));
+				char **v =
+				    realloc(s.args, 2 * cap * sizeof(char *));
 				if (!v) {
 					step_free(&s);
 					return lk_error_set(e, ENOMEM,
@@ -211,8 +212,7 @@ int lk_timeline_parse_text(struct lk_timeline *t, const char *name,
 			s.args[s.nargs] = strdup(word);
 			if (!s.args[s.nargs]) {
 				step_free(&s);
-				return lk_error_set(e, ENOMEM,
-						    "out of memory");
+				return lk_error_set(e, ENOMEM, "out of memory");
 			}
 			s.args[++s.nargs] = NULL;
 		}
@@ -254,9 +254,8 @@ int lk_timeline_load(struct lk_timeline *t, const char *path,
 	}
 	text[len] = '\0';
 	if (strlen(text) != len)
-		return lk_error_set(e, EINVAL,
-				    "scenario '%s': a NUL byte in the file",
-				    path);
+		return lk_error_set(
+		    e, EINVAL, "scenario '%s': a NUL byte in the file", path);
 	return lk_timeline_parse_text(t, path, text, e);
 }
 
@@ -286,8 +285,7 @@ static int check_step(const struct lk_step *s, unsigned n, struct lk_error *e)
 
 			if (s->cmd[0] == 'c' &&
 			    asprintf(&txt, "%s:up", s->args[i]) < 0)
-				return lk_error_set(e, ENOMEM,
-						    "out of memory");
+				return lk_error_set(e, ENOMEM, "out of memory");
 			r = lk_linkspec_parse(txt ? txt : s->args[i], n, &ls,
 					      e);
 			if (r == 0)
@@ -306,14 +304,12 @@ static int check_step(const struct lk_step *s, unsigned n, struct lk_error *e)
 		r = lk_partition_parse(s->args[0], n, g, e);
 	} else if (strcmp(s->cmd, "heal") == 0) {
 		if (s->nargs)
-			return lk_error_set(e, EINVAL,
-					    "%s: heal takes no argument",
-					    s->origin);
+			return lk_error_set(
+			    e, EINVAL, "%s: heal takes no argument", s->origin);
 	} else if (strcmp(s->cmd, "down") == 0 || strcmp(s->cmd, "up") == 0) {
 		if (s->nargs != 1)
-			return lk_error_set(e, EINVAL,
-					    "%s: %s needs one PEER", s->origin,
-					    s->cmd);
+			return lk_error_set(e, EINVAL, "%s: %s needs one PEER",
+					    s->origin, s->cmd);
 		return check_peer(s, s->args[0], n, e);
 	} else if (strcmp(s->cmd, "kill") == 0) {
 		int sig;

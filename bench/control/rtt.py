@@ -3,6 +3,9 @@
 
   rtt.py SOCK raw N CMD [ARG...]        one connection, N requests in turn
   rtt.py SOCK connect N CMD [ARG...]    connect + request + reply + close, N times
+  rtt.py SOCK pair N CMD [ARG...] -- CMD2 [ARG...]
+                                        alternate two requests (e.g. partition,
+                                        heal), N of each, timed apart
   rtt.py SOCK ctl N CTL CMD [ARG...]    run `CTL --control SOCK CMD ARG...` N times
                                         (process start to exit after the reply)
 
@@ -45,6 +48,23 @@ def main():
             s.sendall(request(rest[0], rest[1:], i))
             buf = read_line(s, buf)
             times.append(time.perf_counter() - t)
+    elif mode == "pair":
+        k = rest.index("--")
+        a, b = rest[:k], rest[k + 1:]
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(sock)
+        buf = b""
+        other = []
+        for i in range(n):
+            for req, out in ((a, times), (b, other)):
+                t = time.perf_counter()
+                s.sendall(request(req[0], req[1:], i))
+                buf = read_line(s, buf)
+                out.append(time.perf_counter() - t)
+        other.sort()
+        ms = [x * 1000 for x in other]
+        print("[%s] n=%d median=%.3f ms max=%.3f ms; " %
+              (b[0], n, statistics.median(ms), ms[-1]), end="")
     elif mode == "connect":
         for i in range(n):
             t = time.perf_counter()

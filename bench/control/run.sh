@@ -42,8 +42,6 @@ echo "- linkem-ctl hello (process):    $($RTT "$S" ctl 300 "$B/linkem-ctl" hello
 start 100 "$DIR/100.log" --link '*-*:delay=1ms'
 L2=$(cat "$DIR/100.log.pid")
 S="$DIR/100.sock"
-echo "- 100 peers, partition 1..50/51..100 (5000 links): $($RTT "$S" raw 20 partition '1..50/51..100')"
-echo "- 100 peers, partition + heal pair, heal alone:    $($RTT "$S" raw 1 heal)"
-echo "- 100 peers, partition into 10 groups (9000 links): $($RTT "$S" raw 1 partition '1..10/11..20/21..30/31..40/41..50/51..60/61..70/71..80/81..90')"
-echo "- 100 peers, heal (9000 links):                     $($RTT "$S" raw 1 heal)"
-echo "- 100 peers, set *-*:delay (9900 links):            $($RTT "$S" raw 10 set '*-*:delay={i}ms')"
+echo "- 100 peers, halves (5000 links each way): $($RTT "$S" pair 10 partition '1..50/51..100' -- heal) [partition]"
+echo "- 100 peers, 10 groups (9000 links):         $($RTT "$S" pair 10 partition '1..10/11..20/21..30/31..40/41..50/51..60/61..70/71..80/81..90' -- heal) [partition]"
+echo "- 100 peers, set *-*:delay (9900 links):      $($RTT "$S" raw 10 set '*-*:delay={i}ms')"

@@ -266,8 +266,17 @@ Test(control, quiet_prints_nothing_and_control_path_is_honoured)
 	char path[] = "/tmp/lk-ctl-XXXXXX", sock[64];
 	const char *args[] = {"-q", "--control", sock, NULL};
 	struct run_result r;
-	char *argv[] = {(char *)build_path("linkem-launch"), "-n", "1", "-q",
-			"--control", sock, "--", "sh", "-c", "sleep 0.5", NULL};
+	char *argv[] = {(char *)build_path("linkem-launch"),
+			"-n",
+			"1",
+			"-q",
+			"--control",
+			sock,
+			"--",
+			"sh",
+			"-c",
+			"sleep 0.5",
+			NULL};
 
 	NEED_ROOT();
 	(void)args;
@@ -357,8 +366,9 @@ Test(control, exec_runs_inside_the_peer)
 
 	CTL(&r, "--control", L.sock, "exec", "2", "--", "/no/such/program");
 	cr_assert_eq(r.status, 1);
-	cr_assert(has(r.err, "exec in peer2: cannot execute '/no/such/program'"),
-		  "%s", r.err);
+	cr_assert(
+	    has(r.err, "exec in peer2: cannot execute '/no/such/program'"),
+	    "%s", r.err);
 	run_result_free(&r);
 	CTL(&r, "--control", L.sock, "exec", "9", "--", "true");
 	cr_assert(has(r.err, "unknown peer '9' (expected 1..3)"), "%s", r.err);
@@ -417,16 +427,14 @@ Test(control, changes_on_the_bridge_engine_are_refused_cleanly)
 	start(&L, "2", NULL, "sleep 30");
 	CTL(&r, "set", "1-2:delay=5ms");
 	cr_assert_eq(r.status, 1);
-	cr_assert(has(r.err, "bridge engine cannot change links"), "%s",
-		  r.err);
+	cr_assert(has(r.err, "bridge engine cannot change links"), "%s", r.err);
 	run_result_free(&r);
 	CTL(&r, "partition", "1/2");
-	cr_assert(has(r.err, "bridge engine cannot change links"), "%s",
-		  r.err);
+	cr_assert(has(r.err, "bridge engine cannot change links"), "%s", r.err);
 	run_result_free(&r);
 	CTL(&r, "stats");
-	cr_assert(has(r.err, "stats unavailable on this engine (bridge)"),
-		  "%s", r.err);
+	cr_assert(has(r.err, "stats unavailable on this engine (bridge)"), "%s",
+		  r.err);
 	run_result_free(&r);
 	CTL(&r, "show");
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -446,18 +454,17 @@ Test(control, bad_requests_get_errors_and_the_supervisor_goes_on)
 	static const struct {
 		const char *req, *want;
 	} cases[] = {
-		{"garbage\n", "expected a JSON object at byte 1"},
-		{"{\"v\":1}\n", "no \\\"cmd\\\""},
-		{"{\"v\":9,\"cmd\":\"peers\"}\n", "protocol version 9"},
-		{"{\"v\":1,\"cmd\":\"fly\"}\n", "unknown command 'fly'"},
-		{"{\"v\":1,\"cmd\":\"kill\",\"args\":[\"7\"]}\n",
-		 "unknown peer '7'"},
-		{"{\"v\":1,\"cmd\":\"set\",\"args\":[\"1-2:dealy=5ms\"]}\n",
-		 "\"ok\":false"},
-		{"{\"v\":1,\"cmd\":\"exec\",\"args\":[\"1\",\"true\"]}\n",
-		 "exec needs the caller's stdin"},
-		{"{\"v\":1,\"cmd\":\"peers\",\"args\":[\"x\"]}\n",
-		 "usage: peers"},
+	    {"garbage\n", "expected a JSON object at byte 1"},
+	    {"{\"v\":1}\n", "no \\\"cmd\\\""},
+	    {"{\"v\":9,\"cmd\":\"peers\"}\n", "protocol version 9"},
+	    {"{\"v\":1,\"cmd\":\"fly\"}\n", "unknown command 'fly'"},
+	    {"{\"v\":1,\"cmd\":\"kill\",\"args\":[\"7\"]}\n",
+	     "unknown peer '7'"},
+	    {"{\"v\":1,\"cmd\":\"set\",\"args\":[\"1-2:dealy=5ms\"]}\n",
+	     "\"ok\":false"},
+	    {"{\"v\":1,\"cmd\":\"exec\",\"args\":[\"1\",\"true\"]}\n",
+	     "exec needs the caller's stdin"},
+	    {"{\"v\":1,\"cmd\":\"peers\",\"args\":[\"x\"]}\n", "usage: peers"},
 	};
 	struct launch L;
 	int fd;
@@ -478,8 +485,9 @@ Test(control, bad_requests_get_errors_and_the_supervisor_goes_on)
 	rep = raw_call(fd, "{\"v\":1,\"id\":\"x1\",\"cmd\":\"hello\"}\n", 5000);
 	cr_assert(has(rep, "{\"v\":1,\"id\":\"x1\",\"ok\":true"), "%s", rep);
 	/* Two requests in one write: two replies, in order. */
-	rep = raw_call(fd, "{\"v\":1,\"id\":1,\"cmd\":\"hello\"}\n"
-			   "{\"v\":1,\"id\":2,\"cmd\":\"hello\"}\n",
+	rep = raw_call(fd,
+		       "{\"v\":1,\"id\":1,\"cmd\":\"hello\"}\n"
+		       "{\"v\":1,\"id\":2,\"cmd\":\"hello\"}\n",
 		       5000);
 	cr_assert(has(rep, "\"id\":1,"), "%s", rep);
 	rep = raw_call(fd, NULL, 5000);
@@ -511,8 +519,7 @@ Test(control, misbehaving_clients_stall_nothing)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "2", NULL,
-	      "while :; do echo tick; sleep 0.05; done");
+	start(&L, "2", NULL, "while :; do echo tick; sleep 0.05; done");
 	/* One that connects and says nothing; one that sends half a
 	 * request and waits; one that floods requests and never reads. */
 	hang = raw_connect(L.sock);
@@ -525,8 +532,8 @@ Test(control, misbehaving_clients_stall_nothing)
 	pump(&L, 200);
 	before = count(L.obuf, "tick");
 	for (double end = now_s() + 1.5; now_s() < end;) {
-		ssize_t n = send(flood, chunk, sizeof(chunk) - 30,
-				 MSG_NOSIGNAL);
+		ssize_t n =
+		    send(flood, chunk, sizeof(chunk) - 30, MSG_NOSIGNAL);
 
 		if (n > 0)
 			sent += (size_t)n;
@@ -644,8 +651,14 @@ Test(control, stale_sockets_after_sigkill_are_replaced)
 	snprintf(sock, sizeof(sock), "%s/c.sock", path);
 	start(&A, "1", args, "sleep 30");
 	{
-		char *argv[] = {(char *)build_path("linkem-launch"), "-n", "1",
-				"--control", sock, "--", "true", NULL};
+		char *argv[] = {(char *)build_path("linkem-launch"),
+				"-n",
+				"1",
+				"--control",
+				sock,
+				"--",
+				"true",
+				NULL};
 
 		cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
 		cr_assert_neq(r.status, 0);
@@ -670,8 +683,8 @@ Test(control, stale_sockets_after_sigkill_are_replaced)
 Test(control, timeline_steps_apply_on_time_and_are_logged)
 {
 	struct launch L;
-	const char *args[] = {"--at", "400ms:kill=2:KILL", "--at",
-			      "200ms:heal", NULL};
+	const char *args[] = {"--at", "400ms:kill=2:KILL", "--at", "200ms:heal",
+			      NULL};
 	const char *p;
 	double t;
 
@@ -701,8 +714,14 @@ Test(control, scenario_errors_name_file_and_line)
 	char path[] = "/tmp/lk-scn-XXXXXX";
 	int fd = mkstemp(path);
 	struct run_result r;
-	char *argv[] = {(char *)build_path("linkem-launch"), "-n", "2",
-			"--scenario", path, "--", "true", NULL};
+	char *argv[] = {(char *)build_path("linkem-launch"),
+			"-n",
+			"2",
+			"--scenario",
+			path,
+			"--",
+			"true",
+			NULL};
 
 	NEED_ROOT();
 	cr_assert_geq(fd, 0);
@@ -710,9 +729,8 @@ Test(control, scenario_errors_name_file_and_line)
 	close(fd);
 	cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
 	cr_assert_eq(r.status, 2);
-	cr_assert(has(r.err, ":3: 'partition 1/5'") ||
-			  has(r.err, ":3:"),
-		  "%s", r.err);
+	cr_assert(has(r.err, ":3: 'partition 1/5'") || has(r.err, ":3:"), "%s",
+		  r.err);
 	cr_assert(has(r.err, "'5' is not a peer"), "%s", r.err);
 	run_result_free(&r);
 	unlink(path);

@@ -5,8 +5,7 @@
 #include <signal.h>
 #include <string.h>
 
-static int parse(const char *line, struct lk_ctl_request *r,
-		 struct lk_error *e)
+static int parse(const char *line, struct lk_ctl_request *r, struct lk_error *e)
 {
 	return lk_ctl_request_parse(line, strlen(line), r, e);
 }
@@ -43,9 +42,9 @@ Test(control_proto, id_is_echoed_raw_and_unknown_keys_ignored)
 	cr_assert_str_eq(r.id, "{\"a\":[1,2]}");
 	cr_assert_eq(r.nargs, 0);
 	lk_ctl_request_free(&r);
-	cr_assert_eq(parse("{\"v\":1,\"cmd\":\"x\\u00e9\\ud83d\\ude00\"}", &r,
-			   &e),
-		     0, "%s", e.msg);
+	cr_assert_eq(
+	    parse("{\"v\":1,\"cmd\":\"x\\u00e9\\ud83d\\ude00\"}", &r, &e), 0,
+	    "%s", e.msg);
 	cr_assert_str_eq(r.cmd, "x\xc3\xa9\xf0\x9f\x98\x80");
 	lk_ctl_request_free(&r);
 }
@@ -55,24 +54,24 @@ Test(control_proto, bad_requests_name_the_problem)
 	static const struct {
 		const char *line, *want;
 	} cases[] = {
-		{"", "expected a JSON object at byte 1"},
-		{"garbage", "expected a JSON object"},
-		{"{\"v\":1,\"cmd\":\"set\"", "expected ',' or '}'"},
-		{"{\"v\":1,\"cmd\":\"set\",\"args\":\"x\"}",
-		 "\"args\" must be an array of strings"},
-		{"{\"v\":1,\"cmd\":\"set\",\"args\":[1]}",
-		 "\"args\" must be an array of strings"},
-		{"{\"cmd\":\"peers\"}", "no \"v\""},
-		{"{\"v\":2,\"cmd\":\"peers\"}", "protocol version 2"},
-		{"{\"v\":1}", "no \"cmd\""},
-		{"{\"v\":1,\"cmd\":\"a\"} x", "trailing text"},
-		{"{\"v\":1,\"cmd\":\"a\\u0000\"}", "NUL"},
-		{"{\"v\":1,\"cmd\":\"a\\q\"}", "a bad escape"},
-		{"{\"v\":1,\"cmd\":\"a\tb\"}", "control character"},
-		{"{\"v\":1,\"cmd\":\"a\",\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-		 "[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
-		 "nested too deep"},
-		{"{\"v\":1,\"cmd\":\"a\",\"args\":[],\"args\":[]}", "twice"},
+	    {"", "expected a JSON object at byte 1"},
+	    {"garbage", "expected a JSON object"},
+	    {"{\"v\":1,\"cmd\":\"set\"", "expected ',' or '}'"},
+	    {"{\"v\":1,\"cmd\":\"set\",\"args\":\"x\"}",
+	     "\"args\" must be an array of strings"},
+	    {"{\"v\":1,\"cmd\":\"set\",\"args\":[1]}",
+	     "\"args\" must be an array of strings"},
+	    {"{\"cmd\":\"peers\"}", "no \"v\""},
+	    {"{\"v\":2,\"cmd\":\"peers\"}", "protocol version 2"},
+	    {"{\"v\":1}", "no \"cmd\""},
+	    {"{\"v\":1,\"cmd\":\"a\"} x", "trailing text"},
+	    {"{\"v\":1,\"cmd\":\"a\\u0000\"}", "NUL"},
+	    {"{\"v\":1,\"cmd\":\"a\\q\"}", "a bad escape"},
+	    {"{\"v\":1,\"cmd\":\"a\tb\"}", "control character"},
+	    {"{\"v\":1,\"cmd\":\"a\",\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	     "[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+	     "nested too deep"},
+	    {"{\"v\":1,\"cmd\":\"a\",\"args\":[],\"args\":[]}", "twice"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -154,16 +153,16 @@ Test(control_proto, partition_errors)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
-		{"", "no groups"},
-		{"1,2//3", "an empty group"},
-		{"1,2/", "an empty group"},
-		{"1,2/2", "peer 2 is in two groups"},
-		{"1..3/3", "peer 3 is in two groups"},
-		{"1,9", "'9' is not a peer (1..7)"},
-		{"0", "'0' is not a peer"},
-		{"a", "'a' is not a peer"},
-		{"3..1", "'3..1' is not a peer"},
-		{"1,", "an empty peer after ','"},
+	    {"", "no groups"},
+	    {"1,2//3", "an empty group"},
+	    {"1,2/", "an empty group"},
+	    {"1,2/2", "peer 2 is in two groups"},
+	    {"1..3/3", "peer 3 is in two groups"},
+	    {"1,9", "'9' is not a peer (1..7)"},
+	    {"0", "'0' is not a peer"},
+	    {"a", "'a' is not a peer"},
+	    {"3..1", "'3..1' is not a peer"},
+	    {"1,", "an empty peer after ','"},
 	};
 	unsigned g[8];
 

@@ -53,19 +53,21 @@ Test(timeline, at_errors)
 {
 	static const struct {
 		const char *text, *want;
-	} parse_errors[] = {
+	} parse_errors[] =
+	    {
 		{"10s", "expected TIME:SPEC"},
 		{":heal", "expected TIME:SPEC"},
 		{"10s:", "expected TIME:SPEC"},
 		{"ten:heal", "--at ten:heal: 'ten' is not a time"},
-	}, check_errors[] = {
-		{"1s:1-9:delay=1ms", "--at 1s:1-9:delay=1ms"},
-		{"1s:1-2:delay=banana", "banana"},
-		{"1s:partition=1/1", "peer 1 is in two groups"},
-		{"1s:down=4", "'4' is not a peer (1..3)"},
-		{"1s:kill=1:BOGUS", "is not a signal"},
-		{"1s:clear=1-2:delay=1ms", "--at 1s:clear=1-2:delay=1ms"},
-	};
+	    },
+	  check_errors[] = {
+	      {"1s:1-9:delay=1ms", "--at 1s:1-9:delay=1ms"},
+	      {"1s:1-2:delay=banana", "banana"},
+	      {"1s:partition=1/1", "peer 1 is in two groups"},
+	      {"1s:down=4", "'4' is not a peer (1..3)"},
+	      {"1s:kill=1:BOGUS", "is not a signal"},
+	      {"1s:clear=1-2:delay=1ms", "--at 1s:clear=1-2:delay=1ms"},
+	  };
 
 	for (size_t i = 0; i < sizeof(parse_errors) / sizeof(*parse_errors);
 	     i++) {
@@ -85,8 +87,8 @@ Test(timeline, at_errors)
 
 		cr_assert_eq(lk_timeline_add_at(&t, check_errors[i].text, &e),
 			     0, "%s", e.msg);
-		cr_assert_lt(lk_timeline_check(&t, 3, &e), 0,
-			     "%s", check_errors[i].text);
+		cr_assert_lt(lk_timeline_check(&t, 3, &e), 0, "%s",
+			     check_errors[i].text);
 		cr_assert(strstr(e.msg, check_errors[i].want), "%s -> %s",
 			  check_errors[i].text, e.msg);
 		lk_timeline_free(&t);
@@ -126,13 +128,13 @@ Test(timeline, scenario_errors_name_file_and_line)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
-		{"1s heal\nsoon heal\n", "f:2: 'soon' is not a time"},
-		{"\n\n1s\n", "f:3: expected TIME COMMAND"},
-		{"1s explode 2\n", "f:1: unknown command 'explode'"},
-		{"1s set\n", "f:1: set needs a SPEC"},
-		{"1s heal 1\n", "f:1: heal takes no argument"},
-		{"1s partition 1/2 3\n", "f:1: partition needs one argument"},
-		{"1s set 1-2:delay=nope\n", "f:1"},
+	    {"1s heal\nsoon heal\n", "f:2: 'soon' is not a time"},
+	    {"\n\n1s\n", "f:3: expected TIME COMMAND"},
+	    {"1s explode 2\n", "f:1: unknown command 'explode'"},
+	    {"1s set\n", "f:1: set needs a SPEC"},
+	    {"1s heal 1\n", "f:1: heal takes no argument"},
+	    {"1s partition 1/2 3\n", "f:1: partition needs one argument"},
+	    {"1s set 1-2:delay=nope\n", "f:1"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
