@@ -31,6 +31,7 @@
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -551,6 +552,22 @@ static _Noreturn void exec_fail(int conn, const char *fmt, ...)
 	_exit(1);
 }
 
+/* Keep only what the helper needs: a copy of another client's
+ * connection or of a peer's pipe would keep it open after the supervisor
+ * closed it. */
+static void close_others(int conn, const int fds[3], int pidfd)
+{
+	struct rlimit rl;
+	int max = 65536;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536)
+		max = (int)rl.rlim_cur;
+	for (int fd = 3; fd < max; fd++)
+		if (fd != conn && fd != fds[0] && fd != fds[1] &&
+		    fd != fds[2] && fd != pidfd)
+			close(fd);
+}
+
 /* The helper process of one exec: enter the peer's namespaces, run the
  * command with the caller's descriptors in a child there, tell the
  * caller its status; kill it when the caller goes away. */
@@ -571,10 +588,12 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(conn, F_SETFL, 0);
+	close_others(conn, fds, p->pidfd);
 	if (setns(p->pidfd, CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID |
 				CLONE_NEWUTS | CLONE_NEWIPC) < 0)
 		exec_fail(conn, "exec in peer%u: enter its namespaces: %s", id,
 			  strerror(errno));
+	close(p->pidfd);
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		exec_fail(conn, "exec in peer%u: pipe: %s", id,
 			  strerror(errno));
@@ -612,6 +631,7 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 	do {
 		n = read(ep[0], &err, sizeof(err));
 	} while (n < 0 && errno == EINTR);
+	close(ep[0]);
 	if (n == (ssize_t)sizeof(err)) {
 		waitpid(child, &st, 0);
 		exec_fail(conn, "exec in peer%u: cannot execute '%s': %s", id,

@@ -3,6 +3,7 @@
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -329,6 +330,41 @@ Test(control, finds_the_only_launch_and_names_candidates_when_two_run)
 	drop_runtime_dir();
 }
 
+/* How many descriptors the linkem-exec helper holds; -1 when none. */
+static int helper_fds(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = -1;
+
+	while (d && (de = readdir(d)) != NULL) {
+		char path[300], comm[32] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    strcmp(comm, "linkem-exec\n") == 0) {
+			DIR *fd;
+
+			snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
+			fd = opendir(path);
+			n = 0;
+			while (fd && readdir(fd))
+				n++;
+			n -= 2; /* . and .. */
+			if (fd)
+				closedir(fd);
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 Test(control, exec_runs_inside_the_peer)
 {
 	struct launch L;
@@ -364,6 +400,33 @@ Test(control, exec_runs_inside_the_peer)
 	cr_assert_str_eq(r.err, "err\n");
 	run_result_free(&r);
 
+	/* While a command runs, its helper holds nothing of the
+	 * supervisor's but the conversation and the caller's three
+	 * descriptors. */
+	{
+		char *argv[] = {(char *)build_path("linkem-ctl"),
+				"--control",
+				L.sock,
+				"exec",
+				"1",
+				"--",
+				"sleep",
+				"1",
+				NULL};
+		int o, er, st, fdn = -1;
+		pid_t c = spawn_cmd(argv, &o, &er);
+
+		for (int i = 0; i < 100 && fdn < 0; i++) {
+			usleep(20000);
+			fdn = helper_fds();
+		}
+		cr_assert_geq(fdn, 0, "no linkem-exec process");
+		cr_assert_leq(fdn, 5, "the helper holds %d descriptors", fdn);
+		waitpid(c, &st, 0);
+		cr_assert_eq(WEXITSTATUS(st), 0);
+		close(o);
+		close(er);
+	}
 	CTL(&r, "--control", L.sock, "exec", "2", "--", "/no/such/program");
 	cr_assert_eq(r.status, 1);
 	cr_assert(
