@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -797,4 +798,35 @@ Test(control, scenario_errors_name_file_and_line)
 	cr_assert(has(r.err, "'5' is not a peer"), "%s", r.err);
 	run_result_free(&r);
 	unlink(path);
+}
+
+Test(control, another_user_cannot_connect)
+{
+	struct launch L;
+	pid_t pid;
+	int st;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "1", NULL, "sleep 30");
+	pid = fork();
+	if (pid == 0) {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		int fd;
+
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+		    setuid(65534) < 0)
+			_exit(3);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", L.sock);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			_exit(0);
+		_exit(errno == EACCES ? 1 : 2);
+	}
+	waitpid(pid, &st, 0);
+	cr_assert_eq(WEXITSTATUS(st), 1, "nobody: %d (0: connected)",
+		     WEXITSTATUS(st));
+	finish(&L, SIGTERM);
+	launch_free(&L);
+	drop_runtime_dir();
 }
