@@ -28,6 +28,10 @@
 	} while (0)
 
 #define SH(r, n, script) LAUNCH(r, 20000, "-n", n, "--", "sh", "-c", script)
+/* The same without notices (the control socket's path), for tests that
+ * check stderr whole. */
+#define SHQ(r, n, script)                                                      \
+	LAUNCH(r, 20000, "-q", "-n", n, "--", "sh", "-c", script)
 
 static char *self_ns(const char *which)
 {
@@ -159,7 +163,7 @@ Test(launch, exit_status_and_summary)
 	struct run_result r;
 
 	NEED_ROOT();
-	SH(&r, "3", "[ $LINKEM_ID = 1 ] && exit 0; [ $LINKEM_ID = 2 ] && "
+	SHQ(&r, "3", "[ $LINKEM_ID = 1 ] && exit 0; [ $LINKEM_ID = 2 ] && "
 		    "exit 7; kill -TERM $$");
 	cr_assert_eq(r.status, 7, "lowest failed peer decides: %d %s",
 		     r.status, r.err);
@@ -170,13 +174,13 @@ Test(launch, exit_status_and_summary)
 	cr_assert_eq(count_lines(r.err), 2, "%s", r.err);
 	run_result_free(&r);
 
-	SH(&r, "2", "[ $LINKEM_ID = 1 ] && kill -KILL $$; exit 0");
+	SHQ(&r, "2", "[ $LINKEM_ID = 1 ] && kill -KILL $$; exit 0");
 	cr_assert_eq(r.status, 128 + 9, "%d %s", r.status, r.err);
 	cr_assert(has(r.err, "peer1: killed by signal 9 (SIGKILL)"), "%s",
 		  r.err);
 	run_result_free(&r);
 
-	SH(&r, "5", "exit 0");
+	SHQ(&r, "5", "exit 0");
 	cr_assert_eq(r.status, 0);
 	cr_assert_eq(r.err_len, 0, "%s", r.err);
 	run_result_free(&r);
@@ -235,7 +239,7 @@ Test(launch, stderr_goes_to_stderr_no_colour_when_not_a_tty)
 	struct run_result r;
 
 	NEED_ROOT();
-	SH(&r, "1", "echo out; echo err >&2");
+	SHQ(&r, "1", "echo out; echo err >&2");
 	cr_assert_str_eq(r.out, "[peer1] out\n");
 	cr_assert_str_eq(r.err, "[peer1] err\n");
 	run_result_free(&r);
@@ -405,8 +409,8 @@ Test(launch, sigkill_of_the_supervisor_leaves_nothing)
 
 Test(launch, two_launches_at_once_do_not_see_each_other)
 {
-	char *a[] = {(char *)build_path("linkem-launch"), "-n", "3", "--",
-		     "sh", "-c",
+	char *a[] = {(char *)build_path("linkem-launch"), "-q", "-n", "3",
+		     "--", "sh", "-c",
 		     "sleep 0.3; ping -c1 -W1 -q 10.0.0.$(( LINKEM_ID % 3 + 1 )) "
 		     ">/dev/null && echo ok; ip -o link | wc -l; "
 		     "readlink /proc/self/ns/net; sleep 1.5",
