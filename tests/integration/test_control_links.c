@@ -95,8 +95,14 @@ static void stop(void)
 static int ctl(struct run_result *r, const char *a, const char *b,
 	       const char *c, const char *d)
 {
-	char *argv[] = {(char *)build_path("linkem-ctl"), "--control", sock,
-			(char *)a, (char *)b, (char *)c, (char *)d, NULL};
+	char *argv[] = {(char *)build_path("linkem-ctl"),
+			"--control",
+			sock,
+			(char *)a,
+			(char *)b,
+			(char *)c,
+			(char *)d,
+			NULL};
 
 	cr_assert_eq(run_cmd(argv, NULL, 30000, r), 0);
 	return r->status;
@@ -112,14 +118,22 @@ static double rtt(unsigned src, unsigned dst, int count)
 	const char *p;
 
 	snprintf(peer, sizeof(peer), "%u", src);
-	snprintf(script, sizeof(script),
-		 "ping -n -c %d -i 0.05 -W 1 10.0.0.%u | "
-		 "sed -n 's/.*time=\\([0-9.]*\\).*/\\1/p' | sort -n | "
-		 "awk '{a[NR]=$1} END {if (NR) print \"med=\" a[int((NR+1)/2)]}'",
-		 count, dst);
+	snprintf(
+	    script, sizeof(script),
+	    "ping -n -c %d -i 0.05 -W 1 10.0.0.%u | "
+	    "sed -n 's/.*time=\\([0-9.]*\\).*/\\1/p' | sort -n | "
+	    "awk '{a[NR]=$1} END {if (NR) print \"med=\" a[int((NR+1)/2)]}'",
+	    count, dst);
 	{
-		char *argv[] = {(char *)build_path("linkem-ctl"), "--control",
-				sock, "exec", peer, "--", "sh", "-c", script,
+		char *argv[] = {(char *)build_path("linkem-ctl"),
+				"--control",
+				sock,
+				"exec",
+				peer,
+				"--",
+				"sh",
+				"-c",
+				script,
 				NULL};
 
 		cr_assert_eq(run_cmd(argv, NULL, 30000, &r), 0);
@@ -129,6 +143,21 @@ static double rtt(unsigned src, unsigned dst, int count)
 		best = strtod(p + 4, NULL);
 	run_result_free(&r);
 	return best;
+}
+
+/* After a cut, the peers' neighbour entries may be FAILED for a moment
+ * (the kernel answers "unreachable" at once until it asks again): a link
+ * that should carry traffic gets a few tries. */
+static double rtt_reach(unsigned src, unsigned dst)
+{
+	double t = -1;
+
+	for (int i = 0; i < 6 && t < 0; i++) {
+		if (i)
+			usleep(300000);
+		t = rtt(src, dst, 2);
+	}
+	return t;
 }
 
 Test(control_links, set_changes_the_measured_delay)
@@ -178,7 +207,8 @@ Test(control_links, partition_cuts_exactly_the_cross_group_pairs)
 				continue;
 			t = rtt(s, d, 2);
 			if (g[s] == g[d])
-				cr_assert_geq(t, 0, "%u>%u cut", s, d);
+				cr_assert_geq(t < 0 ? rtt_reach(s, d) : t, 0,
+					      "%u>%u cut", s, d);
 			else
 				cr_assert_lt(t, 0, "%u>%u not cut", s, d);
 		}
@@ -191,7 +221,8 @@ Test(control_links, partition_cuts_exactly_the_cross_group_pairs)
 	for (unsigned s = 1; s <= 4; s++)
 		for (unsigned d = 1; d <= 4; d++)
 			if (s != d)
-				cr_assert_geq(rtt(s, d, 2), 0, "%u>%u", s, d);
+				cr_assert_geq(rtt_reach(s, d), 0, "%u>%u", s,
+					      d);
 	cr_assert_eq(ctl(&r, "show", NULL, NULL, NULL), 0);
 	cr_assert_not(has(r.out, "down"), "%s", r.out);
 	run_result_free(&r);
@@ -208,14 +239,15 @@ Test(control_links, down_and_up_a_peer)
 	run_result_free(&r);
 	cr_assert_lt(rtt(1, 3, 2), 0);
 	cr_assert_lt(rtt(3, 2, 2), 0);
-	cr_assert_geq(rtt(1, 2, 2), 0);
+	cr_assert_geq(rtt_reach(1, 2), 0);
 	cr_assert_eq(ctl(&r, "peers", NULL, NULL, NULL), 0);
 	cr_assert(has(r.out, "10.0.0.3"), "%s", r.out);
 	cr_assert(has(r.out, "down"), "%s", r.out);
 	run_result_free(&r);
 	cr_assert_eq(ctl(&r, "up", "3", NULL, NULL), 0, "%s", r.err);
 	run_result_free(&r);
-	cr_assert_geq(rtt(1, 3, 2), 0);
+	cr_assert_geq(rtt_reach(1, 3), 0);
+	cr_assert_geq(rtt_reach(3, 2), 0);
 	stop();
 }
 
