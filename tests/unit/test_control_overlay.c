@@ -194,3 +194,96 @@ Test(control_overlay, engines_without_set_link_refuse_cleanly)
 	cr_assert_eq(l->links.len, 0);
 	unfake(l);
 }
+
+/* The reference: fold every spec ever given, in order (clears reset). */
+static bool ref_effective(struct lk_linkspec *hist, const bool *clear, size_t n,
+			  unsigned s, unsigned d, struct lk_impair *out)
+{
+	bool named = false;
+
+	lk_impair_init(out);
+	for (size_t i = 0; i < n; i++) {
+		if (!lk_linkspec_names(&hist[i], s, d))
+			continue;
+		if (clear[i]) {
+			lk_impair_init(out);
+			named = false;
+		} else {
+			lk_impair_apply(out, &hist[i].imp);
+			named = true;
+		}
+	}
+	return named;
+}
+
+Test(control_overlay, old_specs_are_dropped_without_changing_any_link)
+{
+	static const char *const ranges[] = {"1-2", "1>2", "2>1", "1..3-4..6",
+					     "*-*", "3>*", "*>3", "2..5>1"};
+	static const char *const params[] = {
+	    "delay=5ms",  "loss=1%", "delay=7ms,loss=2%",
+	    "rate=1mbit", "down",    "up"};
+	struct lk_linkspec hist[400];
+	bool clear[400];
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+	unsigned seed = 12345;
+
+	for (size_t i = 0; i < 400; i++) {
+		char text[64];
+		const char *links;
+
+		seed = seed * 1103515245 + 12345;
+		links = ranges[(seed >> 8) % 8];
+		clear[i] = (seed >> 16) % 7 == 0;
+		snprintf(text, sizeof(text), "%s:%s", links,
+			 clear[i] ? "up" : params[(seed >> 20) % 6]);
+		cr_assert_eq(lk_linkspec_parse(text, N, &hist[i], &e), 0, "%s",
+			     e.msg);
+		if (clear[i])
+			cr_assert_eq(lk_launch_clear_links(l, links, &e), 0,
+				     "%s", e.msg);
+		else
+			cr_assert_eq(lk_launch_set_link(l, text, &e), 0, "%s",
+				     e.msg);
+		for (unsigned s = 1; s <= N; s++)
+			for (unsigned d = 1; d <= N; d++) {
+				struct lk_impair a, b;
+				char fa[512], fb[512];
+				bool na, nb;
+
+				if (s == d)
+					continue;
+				na = lk_launch_link_effective(l, s, d, &a);
+				nb =
+				    ref_effective(hist, clear, i + 1, s, d, &b);
+				lk_impair_format(&a, fa, sizeof(fa));
+				lk_impair_format(&b, fb, sizeof(fb));
+				cr_assert_eq(na, nb, "step %zu %u>%u", i, s, d);
+				cr_assert_str_eq(fa, fb, "step %zu %u>%u", i, s,
+						 d);
+				cr_assert_eq(a.keys, b.keys);
+			}
+	}
+	/* 400 changes, at most a few dozen specs kept. */
+	cr_assert_lt(l->links.len, 40, "%zu specs kept", l->links.len);
+	for (size_t i = 0; i < 400; i++)
+		lk_linkspec_free(&hist[i]);
+	unfake(l);
+}
+
+Test(control_overlay, repeated_sets_keep_one_spec)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+
+	for (int i = 0; i < 100; i++) {
+		char text[32];
+
+		snprintf(text, sizeof(text), "1-2:delay=%dms", i + 1);
+		cr_assert_eq(lk_launch_set_link(l, text, &e), 0);
+	}
+	cr_assert_eq(l->links.len, 1);
+	cr_assert_eq(delay[2][1], 100000000);
+	unfake(l);
+}
