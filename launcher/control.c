@@ -187,7 +187,21 @@ LK_EXPORT int lk_launch_peer_links(struct lk_launch *l, unsigned id, bool up,
 		return lk_error_set(e, ENOMEM, "out of memory");
 	memcpy(old, c->down, (l->plan.n + 1) * sizeof(bool));
 	c->down[id] = !up;
-	return push_changed(l, c->group, old, e);
+	/* Only the links from and to id can change. */
+	for (unsigned p = 1; p <= l->plan.n; p++) {
+		unsigned pair[2][2] = {{id, p}, {p, id}};
+
+		for (int k = 0; k < 2 && p != id; k++) {
+			unsigned s = pair[k][0], d = pair[k][1];
+			bool was = old[s] || old[d] ||
+				   (c->group && c->group[s] != c->group[d]);
+
+			if (was != lk_control_link_cut(l, s, d) &&
+			    (r = lk_launch_push_pair(l, s, d, e)) < 0)
+				return r;
+		}
+	}
+	return 0;
 }
 
 LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
