@@ -829,3 +829,65 @@ Test(control, another_user_cannot_connect)
 	launch_free(&L);
 	drop_runtime_dir();
 }
+
+Test(control, exec_passes_stdin_and_dies_with_its_caller)
+{
+	struct launch L;
+	struct run_result r;
+	char script[512];
+	pid_t c;
+	int o, er, st;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	start(&L, "2", NULL, "exec sleep 30");
+	snprintf(script, sizeof(script),
+		 "printf 'one\\ntwo\\n' | %s --control %s exec 2 -- sh -c "
+		 "'wc -l; echo $LINKEM_ADDR'",
+		 build_path("linkem-ctl"), L.sock);
+	{
+		char *argv[] = {"sh", "-c", script, NULL};
+
+		cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "2\n10.0.0.2\n");
+	run_result_free(&r);
+
+	/* linkem-ctl killed: its command goes too. */
+	{
+		char *argv[] = {(char *)build_path("linkem-ctl"),
+				"--control",
+				L.sock,
+				"exec",
+				"1",
+				"--",
+				"sleep",
+				"77",
+				NULL};
+
+		c = spawn_cmd(argv, &o, &er);
+	}
+	usleep(300000);
+	CTL(&r, "--control", L.sock, "exec", "1", "--", "pgrep", "-f",
+	    "sleep 77");
+	cr_assert_eq(r.status, 0, "the command did not start: %s", r.err);
+	run_result_free(&r);
+	kill(c, SIGKILL);
+	waitpid(c, &st, 0);
+	close(o);
+	close(er);
+	for (int i = 0; i < 50; i++) {
+		CTL(&r, "--control", L.sock, "exec", "1", "--", "pgrep", "-f",
+		    "sleep 77");
+		if (r.status == 1)
+			break;
+		run_result_free(&r);
+		usleep(20000);
+	}
+	cr_assert_eq(r.status, 1, "still running: %s", r.out);
+	run_result_free(&r);
+	finish(&L, SIGTERM);
+	launch_free(&L);
+	drop_runtime_dir();
+}
