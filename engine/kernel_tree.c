@@ -139,7 +139,10 @@ static void class_of(const struct lk_impair *imp, struct lk_htb_class *c)
 }
 
 /* bfifo's byte limit: the token bucket's queue (tbf: rate * latency +
- * burst), generous without one. */
+ * burst), generous without one.  At least three 64 KiB GSO packets: a
+ * veth hands the qdisc whole TSO packets, which a smaller bfifo would
+ * always refuse (tbf segments them; htb does not). */
+#define BFIFO_MIN (3u * 65536u)
 static uint32_t bfifo_limit(const struct lk_impair *imp)
 {
 	struct lk_tbf t;
@@ -148,11 +151,13 @@ static uint32_t bfifo_limit(const struct lk_impair *imp)
 	if (!imp || !lk_tbf_from_impair(imp, &t))
 		return 16u << 20;
 	if (t.limit)
-		return t.limit;
+		return t.limit < BFIFO_MIN ? BFIFO_MIN : t.limit;
 	lim = t.rate * (t.latency_ns ? t.latency_ns
 				     : LK_TBF_DEFAULT_LATENCY_NS) /
 		      1000000000ull +
 	      t.burst;
+	if (lim < BFIFO_MIN)
+		lim = BFIFO_MIN;
 	return lim > UINT32_MAX ? UINT32_MAX : (uint32_t)lim;
 }
 
