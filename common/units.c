@@ -2,6 +2,8 @@
 /* units.c — numbers with units, as tc(8) writes them. */
 #include "common/units.h"
 
+#include "common/cleanup.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -25,17 +27,32 @@ int lk_parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+struct unit {
+	const char *name;
+	double scale;
+};
+
+/* Multiply *v by the scale of the unit named suffix; -EINVAL if unknown. */
+static int apply_unit(const struct unit *units, size_t n, const char *suffix,
+		      double *v)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(suffix, units[i].name) == 0) {
+			*v *= units[i].scale;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 int lk_parse_time_ns(const char *s, uint64_t bare_unit_ns, uint64_t *out)
 {
-	static const struct {
-		const char *name;
-		double ns;
-	} units[] = {
+	static const struct unit units[] = {
 	    {"s", 1e9},	    {"sec", 1e9},   {"secs", 1e9}, {"ms", 1e6},
 	    {"msec", 1e6},  {"msecs", 1e6}, {"us", 1e3},   {"usec", 1e3},
 	    {"usecs", 1e3}, {"ns", 1},	    {"nsec", 1},   {"nsecs", 1},
 	};
-	double v, scale = (double)bare_unit_ns;
+	double v;
 	char *end;
 
 	if (!s || !((*s >= '0' && *s <= '9') || *s == '.'))
@@ -44,17 +61,10 @@ int lk_parse_time_ns(const char *s, uint64_t bare_unit_ns, uint64_t *out)
 	v = strtod(s, &end);
 	if (end == s || errno || !isfinite(v) || v < 0)
 		return -EINVAL;
-	if (*end) {
-		size_t i;
-
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (strcasecmp(end, units[i].name) == 0)
-				break;
-		if (i == sizeof(units) / sizeof(units[0]))
-			return -EINVAL;
-		scale = units[i].ns;
-	}
-	v *= scale;
+	if (!*end)
+		v *= (double)bare_unit_ns;
+	else if (apply_unit(units, LK_ARRAY_SIZE(units), end, &v) < 0)
+		return -EINVAL;
 	if (v >= 18446744073709551615.0)
 		return -ERANGE;
 	*out = (uint64_t)llround(v);
@@ -139,10 +149,7 @@ double lk_percent_of(uint32_t scaled)
 
 int lk_parse_rate(const char *s, uint64_t *bytes_per_sec)
 {
-	static const struct {
-		const char *name;
-		double scale; /* to bits */
-	} units[] = {
+	static const struct unit units[] = { /* scale: to bits */
 	    {"bit", 1.},
 	    {"kibit", 1024.},
 	    {"kbit", 1000.},
@@ -167,16 +174,8 @@ int lk_parse_rate(const char *s, uint64_t *bytes_per_sec)
 
 	if (parse_decimal(s, &v, &end) < 0)
 		return -EINVAL;
-	if (*end) {
-		size_t i;
-
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (strcasecmp(end, units[i].name) == 0)
-				break;
-		if (i == sizeof(units) / sizeof(units[0]))
-			return -EINVAL;
-		v *= units[i].scale;
-	}
+	if (*end && apply_unit(units, LK_ARRAY_SIZE(units), end, &v) < 0)
+		return -EINVAL;
 	v /= 8;
 	if (v >= 18446744073709551615.0)
 		return -ERANGE;
@@ -186,10 +185,7 @@ int lk_parse_rate(const char *s, uint64_t *bytes_per_sec)
 
 int lk_parse_size(const char *s, uint64_t max, uint64_t *out)
 {
-	static const struct {
-		const char *name;
-		double scale;
-	} units[] = {
+	static const struct unit units[] = {
 	    {"b", 1.},
 	    {"k", 1024.},
 	    {"kb", 1024.},
@@ -206,16 +202,8 @@ int lk_parse_size(const char *s, uint64_t max, uint64_t *out)
 
 	if (parse_decimal(s, &v, &end) < 0)
 		return -EINVAL;
-	if (*end) {
-		size_t i;
-
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (strcasecmp(end, units[i].name) == 0)
-				break;
-		if (i == sizeof(units) / sizeof(units[0]))
-			return -EINVAL;
-		v *= units[i].scale;
-	}
+	if (*end && apply_unit(units, LK_ARRAY_SIZE(units), end, &v) < 0)
+		return -EINVAL;
 	if (v > (double)max)
 		return -ERANGE;
 	*out = (uint64_t)v;

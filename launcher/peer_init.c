@@ -132,6 +132,37 @@ static void arrange_fds(const struct lk_peer_arg *a)
 	}
 }
 
+/* A private, writable /tmp that still shows the host's files: an overlay
+ * whose lower layer is the host's /tmp and whose upper layer is a tmpfs
+ * of the peer's own.  What the peer writes, changes or deletes stays in
+ * the peer.  Without overlayfs, a plain tmpfs. */
+static void private_tmp(void)
+{
+	_cleanup_close_ int host_tmp = open("/tmp", O_PATH | O_DIRECTORY |
+							   O_CLOEXEC);
+	char opts[128];
+
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777") < 0)
+		fail("mount /tmp");
+	if (host_tmp < 0)
+		return;
+	if (mkdir("/tmp/.upper", 01777) < 0 || chmod("/tmp/.upper", 01777) < 0 ||
+	    mkdir("/tmp/.work", 0700) < 0)
+		fail("prepare /tmp");
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=/proc/self/fd/%d,upperdir=/tmp/.upper,"
+		 "workdir=/tmp/.work",
+		 host_tmp);
+	if (mount("overlay", "/tmp", "overlay", MS_NOSUID | MS_NODEV, opts) <
+	    0) {
+		/* No overlayfs: the tmpfs alone, emptied again. */
+		rmdir("/tmp/.upper");
+		rmdir("/tmp/.work/work");
+		rmdir("/tmp/.work");
+	}
+}
+
 static void setup_mounts(const struct lk_launch *l, unsigned id)
 {
 	char tmp_hosts[64];
@@ -145,9 +176,7 @@ static void setup_mounts(const struct lk_launch *l, unsigned id)
 	if (mount("sysfs", "/sys", "sysfs",
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
 		fail("mount /sys");
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=1777") < 0)
-		fail("mount /tmp");
+	private_tmp();
 	if (stat("/etc/hosts", &st) == 0) {
 		snprintf(tmp_hosts, sizeof(tmp_hosts), "/tmp/.linkem-hosts-%u",
 			 id);

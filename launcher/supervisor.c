@@ -229,9 +229,14 @@ static int block_signals(struct lk_launch *l, struct lk_error *e)
 	return 0;
 }
 
-/* The stack clone() runs PID 1 on.  Each child gets its own copy of the
- * address space, so one buffer serves every clone. */
-static char child_stack[256 * 1024] __attribute__((aligned(64)));
+/* clone() with fork's semantics: the child goes on from here on its own
+ * copy of our stack (no second stack, which the sanitizers cannot follow).
+ * Returns the pid, 0 in the child; the pidfd lands in *pidfd. */
+static pid_t clone_fork(unsigned long flags, int *pidfd)
+{
+	return (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD, NULL, pidfd,
+			      NULL, 0UL);
+}
 
 static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 {
@@ -257,10 +262,11 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	p->out[LK_ERR] = pe[0];
 	arg = (struct lk_peer_arg){.l = l, .idx = idx, .sync = sv[1],
 				   .out_w = po[1], .err_w = pe[1]};
-	pid = clone(lk_peer_init_main, child_stack + sizeof(child_stack),
-		    CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
-			    CLONE_NEWIPC | CLONE_PIDFD | SIGCHLD,
-		    &arg, &p->pidfd);
+	pid = clone_fork(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID |
+				 CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD,
+			 &p->pidfd);
+	if (pid == 0)
+		_exit(lk_peer_init_main(&arg)); /* never returns */
 	close(sv[1]);
 	close(po[1]);
 	close(pe[1]);

@@ -533,3 +533,64 @@ Test(launch, help_and_version_answer_at_once)
 	cr_assert(has(r.out, "linkem-launch "), "%s", r.out);
 	run_result_free(&r);
 }
+
+Test(launch, colour_on_a_terminal_unless_no_color)
+{
+	struct run_result r;
+	char cmd[512];
+	char *argv[] = {"script", "-qfec", cmd, "/dev/null", NULL};
+	char *no_color[] = {"NO_COLOR=1", NULL};
+
+	NEED_ROOT();
+	if (access("/usr/bin/script", X_OK) != 0)
+		cr_skip_test("script (bsdutils) not installed");
+	/* script gives the launcher a pseudo-terminal. */
+	snprintf(cmd, sizeof(cmd), "%s -n 2 -- echo hi",
+		 build_path("linkem-launch"));
+	cr_assert_eq(run_cmd(argv, NULL, 20000, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(has(r.out, "\033[31m[peer1]\033[0m hi"), "%s", r.out);
+	cr_assert(has(r.out, "\033[32m[peer2]\033[0m hi"), "%s", r.out);
+	run_result_free(&r);
+
+	cr_assert_eq(run_cmd(argv, no_color, 20000, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(has(r.out, "[peer1] hi"), "%s", r.out);
+	cr_assert_not(has(r.out, "\033["), "%s", r.out);
+	run_result_free(&r);
+}
+
+Test(launch, tmp_is_private_but_shows_the_hosts_files)
+{
+	struct run_result r;
+	char path[] = "/tmp/linkem-tmp-test-XXXXXX", buf[64] = "";
+	char script[512];
+	int fd;
+
+	NEED_ROOT();
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "host\n", 5), 5);
+	close(fd);
+	snprintf(script, sizeof(script),
+		 "cat %s; echo peer$LINKEM_ID > %s; cat %s; "
+		 "echo x > /tmp/linkem-new-$LINKEM_ID; ls /tmp/linkem-new-*",
+		 path, path, path);
+	SH(&r, "2", script);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(has(r.out, "[peer1] host\n"), "%s", r.out);
+	cr_assert(has(r.out, "[peer2] host\n"), "%s", r.out);
+	cr_assert(has(r.out, "[peer2] peer2\n"), "%s", r.out);
+	/* Each peer sees only its own new file: one ls line each. */
+	cr_assert(has(r.out, "[peer1] /tmp/linkem-new-1\n"), "%s", r.out);
+	cr_assert(has(r.out, "[peer2] /tmp/linkem-new-2\n"), "%s", r.out);
+	cr_assert_eq(count_lines(r.out), 6, "%s", r.out);
+	/* The host's file is unchanged, and nothing new appeared. */
+	fd = open(path, O_RDONLY);
+	cr_assert_eq(read(fd, buf, sizeof(buf) - 1), 5);
+	close(fd);
+	cr_assert_str_eq(buf, "host\n");
+	cr_assert_neq(access("/tmp/linkem-new-1", F_OK), 0);
+	unlink(path);
+	run_result_free(&r);
+}

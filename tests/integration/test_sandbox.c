@@ -664,7 +664,14 @@ static void fs_pid1(pid_t host_pid)
 	struct lk_error e = {0};
 	char sentinel[PATH_MAX], sock[PATH_MAX], hp[16];
 	char hostile[PATH_MAX];
+	int hostile_fd;
 
+	/* Opened before /tmp is covered: the build may live under /tmp. */
+	snprintf(hostile, sizeof(hostile), "%s/tests/progs/hostile",
+		 build_dir());
+	hostile_fd = open(hostile, O_PATH | O_CLOEXEC);
+	if (hostile_fd < 0)
+		fail("open %s: %s", hostile, strerror(errno));
 	must_work("mount /proc", mount("proc", "/proc", "proc",
 				       MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
 	must_work("mount /sys",
@@ -679,15 +686,15 @@ static void fs_pid1(pid_t host_pid)
 	check_view();
 
 	/* Then the hostile workload, its report going to the parent. */
-	snprintf(hostile, sizeof(hostile), "%s/tests/progs/hostile",
-		 build_dir());
 	path_in(sentinel, sizeof(sentinel), "sentinel");
 	path_in(sock, sizeof(sock), "hidden/sock");
 	snprintf(hp, sizeof(hp), "%d", host_pid);
 	dup2(report_fd, 1);
 	no_leak_check();
-	execl(hostile, hostile, "--sentinel", sentinel, "--socket", sock,
-	      "--host-pid", hp, "--setuid-bin", suid_bin, (char *)NULL);
+	char *argv[] = {hostile, "--sentinel", sentinel, "--socket", sock,
+			"--host-pid", hp, "--setuid-bin", suid_bin, NULL};
+	extern char **environ;
+	execveat(hostile_fd, "", argv, environ, AT_EMPTY_PATH);
 	fail("exec %s: %s", hostile, strerror(errno));
 }
 
