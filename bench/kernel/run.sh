@@ -47,12 +47,12 @@ for n in $NS; do
 	t0=$(date +%s.%N)
 	tc_script $n
 	t1=$(date +%s.%N)
-	script_s=$(echo "$t1 - $t0" | bc -l)
+	script_s=$(awk "BEGIN{print $t1 - $t0}")
 	classes=$(for i in $(seq 1 $n); do tc -n $P-$i class show dev eth0; done | wc -l)
 	clear_trees $n
 	set -- $($KT $n $P)
 	classes2=$(for i in $(seq 1 $n); do tc -n $P-$i class show dev eth0; done | wc -l)
 	printf 'N=%s  tc script: %.3f s (%s classes)  linkem: parse %.4f s + build %.4f s (%s requests, %s classes)  speed-up %.0fx\n' \
-		$n $script_s $classes $1 $2 $3 $classes2 $(echo "$script_s / $2" | bc -l)
+		$n $script_s $classes $1 $2 $3 $classes2 $(awk "BEGIN{print $script_s / $2}")
 	rmns $n
 done

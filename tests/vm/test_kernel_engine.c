@@ -156,8 +156,9 @@ Test(vm_kernel, jitter_spreads, .timeout = 180)
 	cr_expect(quantile(v, n, 0.9) - quantile(v, n, 0.1) > 15,
 		  "p10 %.1f p90 %.1f", quantile(v, n, 0.1),
 		  quantile(v, n, 0.9));
-	cr_expect(v[0] >= 29 && v[n - 1] < 80, "min %.1f max %.1f", v[0],
-		  v[n - 1]);
+	/* (TCG stalls a sample now and then: the 95th percentile) */
+	cr_expect(v[0] >= 29 && quantile(v, n, 0.95) < 76,
+		  "min %.1f p95 %.1f", v[0], quantile(v, n, 0.95));
 	cr_expect(fabs(quantile(v, n, 0.5) - 50) < 8, "median %.1f",
 		  quantile(v, n, 0.5));
 	run_result_free(&r);
@@ -366,9 +367,11 @@ Test(vm_kernel, three_hundred_peers, .timeout = 400)
 	LAUNCH(&r, 360000, "-n", "300", "--link", "1-*:delay=10ms", "--link",
 	       "*>2:rate=50mbit", "--link", "299>300:loss=1%", "--", "sh",
 	       "-c",
-	       "case {id} in 1) ping -n -c 8 -i 0.1 10.0.1.44;; "
-	       "299) ping -n -c 8 -i 0.1 10.0.0.150;; "
-	       "*) sleep 25;; esac");
+	       /* under TCG, 300 peers starting take the CPU for a while:
+		* measure once they are all asleep */
+	       "case {id} in 1) sleep 30; ping -n -c 8 -i 0.1 10.0.1.44;; "
+	       "299) sleep 30; ping -n -c 8 -i 0.1 10.0.0.150;; "
+	       "*) sleep 40;; esac");
 	cr_assert_eq(r.status, 0, "%.2000s\n%s", r.out, r.err);
 	/* 1 -> 300 (10.0.1.44) and back: 20 ms */
 	n = rtts(r.out, "10.0.1.44", v, 32);
