@@ -30,14 +30,14 @@ static void fill_opts(struct lk_launch *l, struct kernel_priv *k,
 		      struct lk_kt_opts *o)
 {
 	*o = (struct lk_kt_opts){
-		.plan = &l->plan,
-		.ps = &k->ps,
-		.eth_ifindex = LK_PEER_ETH0_IFINDEX,
-		.first_ifindex = LK_PEER_ETH0_IFINDEX + 1,
-		.netem = true,
-		.seed_set = l->opts.seed_set,
-		.seed = l->opts.seed,
-		.kernel = k->uts.release,
+	    .plan = &l->plan,
+	    .ps = &k->ps,
+	    .eth_ifindex = LK_PEER_ETH0_IFINDEX,
+	    .first_ifindex = LK_PEER_ETH0_IFINDEX + 1,
+	    .netem = true,
+	    .seed_set = l->opts.seed_set,
+	    .seed = l->opts.seed,
+	    .kernel = k->uts.release,
 	};
 }
 
@@ -56,8 +56,8 @@ static bool kernel_usable(struct lk_launch *l, char *why, size_t len)
 	uname(&uts);
 	lk_psched_default(&ps);
 	lk_impair_init(&none);
-	nlh = lk_nl_batch_msg(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL,
-			      1024, &e, "add a netem qdisc in the hub");
+	nlh = lk_nl_batch_msg(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, 1024,
+			      &e, "add a netem qdisc in the hub");
 	if (!nlh)
 		goto no;
 	t = mnl_nlmsg_put_extra_header(nlh, sizeof(*t));
@@ -84,9 +84,8 @@ static bool kernel_usable(struct lk_launch *l, char *why, size_t len)
 		goto no;
 	return true;
 no:
-	snprintf(why, len,
-		 "sch_netem does not work in kernel %s %s (%s)", uts.sysname,
-		 uts.release, e.msg);
+	snprintf(why, len, "sch_netem does not work in kernel %s %s (%s)",
+		 uts.sysname, uts.release, e.msg);
 	return false;
 }
 
@@ -183,13 +182,13 @@ static void kernel_destroy(struct lk_launch *l)
 }
 
 const struct lk_engine_ops lk_engine_kernel = {
-	.name = "kernel",
-	.usable = kernel_usable,
-	.init = kernel_init,
-	.add_peer = kernel_add_peer,
-	.commit = kernel_commit,
-	.configure_peer = kernel_configure_peer,
-	.ready = kernel_ready,
-	.set_link = kernel_set_link,
-	.destroy = kernel_destroy,
+    .name = "kernel",
+    .usable = kernel_usable,
+    .init = kernel_init,
+    .add_peer = kernel_add_peer,
+    .commit = kernel_commit,
+    .configure_peer = kernel_configure_peer,
+    .ready = kernel_ready,
+    .set_link = kernel_set_link,
+    .destroy = kernel_destroy,
 };

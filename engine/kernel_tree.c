@@ -51,8 +51,8 @@ bool lk_kt_wants_ifb(const struct lk_impair *imp, const struct lk_kt_opts *o)
 uint64_t lk_kt_link_seed(uint64_t seed, unsigned src, unsigned dst)
 {
 	/* splitmix64 of the seed and the pair */
-	uint64_t z = seed + 0x9e3779b97f4a7c15ull *
-				    (((uint64_t)src << 32 | dst) + 1);
+	uint64_t z =
+	    seed + 0x9e3779b97f4a7c15ull * (((uint64_t)src << 32 | dst) + 1);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
@@ -152,9 +152,9 @@ static uint32_t bfifo_limit(const struct lk_impair *imp)
 		return 16u << 20;
 	if (t.limit)
 		return t.limit < BFIFO_MIN ? BFIFO_MIN : t.limit;
-	lim = t.rate * (t.latency_ns ? t.latency_ns
-				     : LK_TBF_DEFAULT_LATENCY_NS) /
-		      1000000000ull +
+	lim = t.rate *
+		  (t.latency_ns ? t.latency_ns : LK_TBF_DEFAULT_LATENCY_NS) /
+		  1000000000ull +
 	      t.burst;
 	if (lim < BFIFO_MIN)
 		lim = BFIFO_MIN;
@@ -182,8 +182,8 @@ static struct tcmsg *put_tcmsg(struct nlmsghdr *nlh, int ifindex,
 
 static int fail_encode(struct lk_error *e, int r, const char *what)
 {
-	return lk_error_set(e, r == -ENOSPC ? E2BIG : -r,
-			    "encode %s: %s", what, strerror(-r));
+	return lk_error_set(e, r == -ENOSPC ? E2BIG : -r, "encode %s: %s", what,
+			    strerror(-r));
 }
 
 static int req_htb_root(struct lk_nl_batch *b, int ifindex, uint32_t defcls,
@@ -239,19 +239,22 @@ static int req_leaf(struct lk_nl_batch *b, int ifindex, uint32_t parent,
 		lk_impair_init(&none);
 		imp = &none;
 	}
-	if (leaf == LK_KT_LEAF_NETEM)
+	if (leaf == LK_KT_LEAF_NETEM) {
+		/* The kernel's refusal names the attribute; the options and
+		 * the kernel's release say which key of the link it is. */
+		char params[160];
+
+		lk_impair_format(imp, params, sizeof(params));
 		nlh = lk_nl_batch_msg(
-			b, RTM_NEWQDISC,
-			create ? NLM_F_CREATE | NLM_F_EXCL : 0, QDISC_MSG_MAX,
-			e, "%s netem %x: of %s (kernel %s)",
-			create ? "add" : "change", major, what,
-			o->kernel ? o->kernel : "?");
-	else
-		nlh = lk_nl_batch_msg(
-			b, RTM_NEWQDISC,
-			create ? NLM_F_CREATE | NLM_F_EXCL : 0, QDISC_MSG_MAX,
-			e, "%s bfifo %x: of %s", create ? "add" : "change",
-			major, what);
+		    b, RTM_NEWQDISC, create ? NLM_F_CREATE | NLM_F_EXCL : 0,
+		    QDISC_MSG_MAX, e, "netem of %s on kernel %s: %s", what,
+		    o->kernel ? o->kernel : "?", params);
+	} else {
+		nlh = lk_nl_batch_msg(b, RTM_NEWQDISC,
+				      create ? NLM_F_CREATE | NLM_F_EXCL : 0,
+				      QDISC_MSG_MAX, e, "%s bfifo %x: of %s",
+				      create ? "add" : "change", major, what);
+	}
 	if (!nlh)
 		return -e->code;
 	put_tcmsg(nlh, ifindex, LK_TC_HANDLE(major, 0), parent, 0);
@@ -277,16 +280,15 @@ static int req_filter(struct lk_nl_batch *b, const struct lk_kt_peer *st,
 {
 	bool ifb = redirect_to > 0;
 	uint16_t proto = v6 ? ETH_P_IPV6 : ETH_P_IP;
-	uint32_t info = TC_H_MAKE((uint32_t)lk_kt_prio(ifb, v6, dst) << 16,
-				  htons(proto));
+	uint32_t info =
+	    TC_H_MAKE((uint32_t)lk_kt_prio(ifb, v6, dst) << 16, htons(proto));
 	struct nlmsghdr *nlh;
 	int r;
 
-	nlh = lk_nl_batch_msg(b, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL,
-			      FILTER_MSG_MAX, e,
-			      "add u32 %s filter for peer%u -> peer%u%s",
-			      v6 ? "ip6" : "ip", st->src, dst,
-			      ifb ? " (redirect)" : "");
+	nlh = lk_nl_batch_msg(
+	    b, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, FILTER_MSG_MAX, e,
+	    "add u32 %s filter for peer%u -> peer%u%s", v6 ? "ip6" : "ip",
+	    st->src, dst, ifb ? " (redirect)" : "");
 	if (!nlh)
 		return -e->code;
 	put_tcmsg(nlh, st->eth_ifindex, lk_kt_node(dst),
@@ -308,9 +310,9 @@ static int req_filter(struct lk_nl_batch *b, const struct lk_kt_peer *st,
 			struct tc_u32_key keys[4];
 		} s;
 		struct tc_mirred m = {
-			.action = TC_ACT_STOLEN,
-			.eaction = TCA_EGRESS_REDIR,
-			.ifindex = (uint32_t)redirect_to,
+		    .action = TC_ACT_STOLEN,
+		    .eaction = TCA_EGRESS_REDIR,
+		    .ifindex = (uint32_t)redirect_to,
 		};
 		struct nlattr *opts, *acts, *act, *aopts;
 		uint32_t w[4];
@@ -357,8 +359,8 @@ static int req_ifb(struct lk_nl_batch *b, int ifindex, unsigned src,
 	char name[16];
 
 	lk_kt_ifb_name(dst, name);
-	nlh = lk_nl_batch_msg(b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 512,
-			      e, "create ifb %s in peer%u", name, src);
+	nlh = lk_nl_batch_msg(b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 512, e,
+			      "create ifb %s in peer%u", name, src);
 	if (!nlh)
 		return -e->code;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -406,11 +408,10 @@ static int add_ifb(struct lk_nl_batch *b, struct lk_kt_peer *st,
 	d->ifb_leaf = (uint8_t)leaf;
 	if (!b)
 		return 0;
-	snprintf(what, sizeof(what), "peer%u -> peer%u (ifb)", st->src,
-		 d->dst);
+	snprintf(what, sizeof(what), "peer%u -> peer%u (ifb)", st->src, d->dst);
 	if ((r = req_ifb(b, ifindex, st->src, d->dst, e)) < 0 ||
 	    (r = req_htb_root(b, ifindex, 1, LK_KT_IFB_PREFIX, st->src, e)) <
-		    0 ||
+		0 ||
 	    (r = req_class(b, ifindex, 1, imp, o, what, e)) < 0 ||
 	    (r = req_leaf(b, ifindex, LK_TC_HANDLE(LK_KT_ROOT_MAJOR, 1), 2,
 			  leaf, true, imp, st->src, d->dst, o, what, e)) < 0 ||

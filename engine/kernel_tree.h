@@ -70,7 +70,7 @@ struct lk_kt_opts {
 	bool netem;	   /* leaves are netem; else bfifo (rate only) */
 	bool seed_set;
 	uint64_t seed;
-	bool ifb_all; /* tests: every impaired link through an ifb */
+	bool ifb_all;	    /* tests: every impaired link through an ifb */
 	const char *kernel; /* uname release, for messages; may be NULL */
 };
 

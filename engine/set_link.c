@@ -43,12 +43,11 @@ LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
 					continue;
 				lk_links_resolve(&l->links, src, dst, &imp);
 				r = l->engine->set_link(
-					l, src, dst,
-					lk_impair_is_noop(&imp) ? NULL : &imp,
-					e);
+				    l, src, dst,
+				    lk_impair_is_noop(&imp) ? NULL : &imp, e);
 				if (r < 0)
 					return lk_error_wrap(
-						e, "apply --link %s", spec);
+					    e, "apply --link %s", spec);
 			}
 	}
 	return 0;

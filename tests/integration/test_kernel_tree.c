@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,16 +99,16 @@ static void setup(void)
 		inet_ntop(AF_INET, &x, a4, sizeof(a4));
 		inet_ntop(AF_INET6, &y, a6, sizeof(a6));
 		cr_assert_eq(
-			sh("ip -n %s link add p%d index %d type veth peer name "
-			   "eth0 netns %s index 2 && "
-			   "ip -n %s link set p%d master br0 up && "
-			   "ip -n %s link set lo up && "
-			   "ip -n %s link set eth0 up && "
-			   "ip -n %s addr add %s/24 dev eth0 && "
-			   "ip -n %s addr add %s/64 dev eth0 nodad",
-			   ns[0], i, 10 + i, ns[i], ns[0], i, ns[i], ns[i],
-			   ns[i], a4, ns[i], a6),
-			0);
+		    sh("ip -n %s link add p%d index %d type veth peer name "
+		       "eth0 netns %s index 2 && "
+		       "ip -n %s link set p%d master br0 up && "
+		       "ip -n %s link set lo up && "
+		       "ip -n %s link set eth0 up && "
+		       "ip -n %s addr add %s/24 dev eth0 && "
+		       "ip -n %s addr add %s/64 dev eth0 nodad",
+		       ns[0], i, 10 + i, ns[i], ns[0], i, ns[i], ns[i], ns[i],
+		       a4, ns[i], a6),
+		    0);
 	}
 }
 
@@ -121,13 +123,13 @@ TestSuite(kernel_tree, .init = setup, .fini = teardown, .timeout = 120);
 static void opts_for(struct lk_kt_opts *o, bool ifb_all)
 {
 	*o = (struct lk_kt_opts){
-		.plan = &plan,
-		.ps = &ps,
-		.eth_ifindex = 2,
-		.first_ifindex = 3,
-		.netem = false,
-		.ifb_all = ifb_all,
-		.kernel = "test",
+	    .plan = &plan,
+	    .ps = &ps,
+	    .eth_ifindex = 2,
+	    .first_ifindex = 3,
+	    .netem = false,
+	    .ifb_all = ifb_all,
+	    .kernel = "test",
 	};
 }
 
@@ -158,8 +160,7 @@ static void close_nl(struct peer_nl *p)
 }
 
 /* Build peer 1's tree for specs, as the engine does in configure_peer. */
-static void build(struct lk_kt_peer *st, const char *const *specs,
-		  bool ifb_all)
+static void build(struct lk_kt_peer *st, const char *const *specs, bool ifb_all)
 {
 	struct lk_links links;
 	struct lk_kt_opts o;
@@ -275,8 +276,8 @@ Test(kernel_tree, shape_as_tc_shows_it)
 	cr_expect(has(q, "qdisc bfifo 4: parent 1:3"), "%s", q);
 	cr_expect(has(c, "class htb 1:2 root leaf 3: prio 0 rate 5Mbit"), "%s",
 		  c);
-	cr_expect(has(c, "class htb 1:3 root leaf 4: prio 0 rate 20Mbit"),
-		  "%s", c);
+	cr_expect(has(c, "class htb 1:3 root leaf 4: prio 0 rate 20Mbit"), "%s",
+		  c);
 	cr_expect(has(f, "flowid 1:2"), "%s", f);
 	cr_expect(has(f, "flowid 1:3"), "%s", f);
 	cr_expect(has(f, "match 0a4d0002/ffffffff at 16"), "%s", f);
@@ -353,4 +354,35 @@ Test(kernel_tree, change_in_place_keeps_the_tree)
 	assert_rate(goodput(3, false, 3), 6);
 	free(before), free(after);
 	lk_kt_peer_free(&st);
+}
+
+/* Without sch_netem, --engine kernel refuses, naming the kernel. */
+Test(kernel_tree, engine_refused_without_netem_names_the_kernel)
+{
+	char *argv[] = {(char *)build_path("linkem-launch"),
+			"--engine",
+			"kernel",
+			"-n",
+			"2",
+			"--link",
+			"1-2:delay=5ms",
+			"--",
+			"true",
+			NULL};
+	struct run_result r;
+	struct utsname u;
+
+	NEED_ROOT();
+	cr_assert_eq(unshare(CLONE_NEWNET), 0);
+	if (sh("tc qdisc add dev lo root netem delay 1ms 2>/dev/null") == 0)
+		cr_skip_test("this kernel has sch_netem");
+	uname(&u);
+	cr_assert_eq(run_cmd(argv, NULL, 20000, &r), 0);
+	cr_expect_neq(r.status, 0);
+	cr_expect(has(r.err, "the kernel engine cannot work here"), "%s",
+		  r.err);
+	cr_expect(has(r.err, "sch_netem"), "%s", r.err);
+	cr_expect(has(r.err, u.release), "%s", r.err);
+	cr_expect(has(r.err, "(kernel: "), "the kernel's own words: %s", r.err);
+	run_result_free(&r);
 }

@@ -63,8 +63,7 @@ Test(kernel_plan, filters_fit_u32_and_priorities)
 
 				cr_assert(p >= 1);
 				/* a priority holds one protocol */
-				cr_assert_eq(p % 2 == 0, v6 == 1,
-					     "prio %u", p);
+				cr_assert_eq(p % 2 == 0, v6 == 1, "prio %u", p);
 				cr_assert(key < 0x10000u * 16);
 				(void)key;
 			}

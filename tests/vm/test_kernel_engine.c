@@ -157,8 +157,8 @@ Test(vm_kernel, jitter_spreads, .timeout = 180)
 		  "p10 %.1f p90 %.1f", quantile(v, n, 0.1),
 		  quantile(v, n, 0.9));
 	/* (TCG stalls a sample now and then: the 95th percentile) */
-	cr_expect(v[0] >= 29 && quantile(v, n, 0.95) < 76,
-		  "min %.1f p95 %.1f", v[0], quantile(v, n, 0.95));
+	cr_expect(v[0] >= 29 && quantile(v, n, 0.95) < 76, "min %.1f p95 %.1f",
+		  v[0], quantile(v, n, 0.95));
 	cr_expect(fabs(quantile(v, n, 0.5) - 50) < 8, "median %.1f",
 		  quantile(v, n, 0.5));
 	run_result_free(&r);
@@ -184,8 +184,8 @@ Test(vm_kernel, duplicates_counted, .timeout = 180)
 	int recv, dups;
 
 	require_netem();
-	LAUNCH(&r, 120000, "-n", "2", "--link", "1>2:dup=50%", "--", "sh",
-	       "-c", ONE("ping -n -q -c 200 -i 0.005 -W 2 10.0.0.2", "10"));
+	LAUNCH(&r, 120000, "-n", "2", "--link", "1>2:dup=50%", "--", "sh", "-c",
+	       ONE("ping -n -q -c 200 -i 0.005 -W 2 10.0.0.2", "10"));
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	summary(r.out, "10.0.0.2", &recv, &dups);
 	cr_expect_eq(recv, 200);
@@ -213,8 +213,8 @@ Test(vm_kernel, dup_on_every_link_of_one_peer, .timeout = 180)
 		summary(r.out, dst[i], &recv, &dups);
 		cr_expect_eq(recv, 60, "%s", dst[i]);
 		/* 60 * 0.5 = 30, sd 3.9 */
-		cr_expect(dups >= 12 && dups <= 48, "%s: %d duplicates",
-			  dst[i], dups);
+		cr_expect(dups >= 12 && dups <= 48, "%s: %d duplicates", dst[i],
+			  dups);
 	}
 	cr_expect(has(r.out, "[peer1] 3\n"), "three ifb devices: %s", r.out);
 	run_result_free(&r);
@@ -307,10 +307,21 @@ static void *change_later(void *arg)
 Test(vm_kernel, change_while_traffic_flows, .timeout = 180)
 {
 	char dir[] = "/tmp/lkvmXXXXXX", path[128];
-	char *argv[] = {"linkem-launch", "--engine", "kernel", "-n", "2",
-			"--link", "1>2:delay=20ms", "--log-dir", dir, "-q",
-			"--", "sh", "-c",
-			ONE("ping -n -c 100 -i 0.08 10.0.0.2", "15"), NULL};
+	char *argv[] = {"linkem-launch",
+			"--engine",
+			"kernel",
+			"-n",
+			"2",
+			"--link",
+			"1>2:delay=20ms",
+			"--log-dir",
+			dir,
+			"-q",
+			"--",
+			"sh",
+			"-c",
+			ONE("ping -n -c 100 -i 0.08 10.0.0.2", "15"),
+			NULL};
 	struct lk_options o;
 	struct lk_launch *l;
 	struct lk_error e = {0};
@@ -365,8 +376,7 @@ Test(vm_kernel, three_hundred_peers, .timeout = 400)
 
 	require_netem();
 	LAUNCH(&r, 360000, "-n", "300", "--link", "1-*:delay=10ms", "--link",
-	       "*>2:rate=50mbit", "--link", "299>300:loss=1%", "--", "sh",
-	       "-c",
+	       "*>2:rate=50mbit", "--link", "299>300:loss=1%", "--", "sh", "-c",
 	       /* under TCG, 300 peers starting take the CPU for a while:
 		* measure once they are all asleep */
 	       "case {id} in 1) sleep 30; ping -n -c 8 -i 0.1 10.0.1.44;; "
