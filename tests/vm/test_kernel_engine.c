@@ -170,8 +170,11 @@ Test(vm_kernel, loss_binomial, .timeout = 180)
 	int recv, dups;
 
 	require_netem();
-	LAUNCH(&r, 120000, "-n", "2", "--link", "1>2:loss=30%", "--", "sh",
-	       "-c", ONE("ping -n -q -c 300 -i 0.005 -W 2 10.0.0.2", "10"));
+	/* with --seed: each netem gets a PRNG seed (kernels that predate
+	 * TCA_NETEM_PRNG_SEED ignore it) */
+	LAUNCH(&r, 120000, "-n", "2", "--seed", "7", "--link", "1>2:loss=30%",
+	       "--", "sh", "-c",
+	       ONE("ping -n -q -c 300 -i 0.005 -W 2 10.0.0.2", "10"));
 	summary(r.out, "10.0.0.2", &recv, &dups);
 	/* 300 * 0.7 = 210, sd 7.9 */
 	cr_expect(recv >= 175 && recv <= 245, "%d of 300 answered", recv);
@@ -286,6 +289,9 @@ Test(vm_kernel, token_bucket_rate, .timeout = 300)
 	require_netem();
 	rate_case("2");
 	rate_case("20");
+	/* 100 mbit gave 89 Mbit/s of goodput under TCG (93% of the 95.6
+	 * expected): too close to the bound to assert there */
+	rate_case("50");
 }
 
 /* A change while peer 1 pings: 20 ms, then 60 ms, nothing lost. */
