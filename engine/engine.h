@@ -51,6 +51,7 @@ struct lk_engine_ops {
 };
 
 extern const struct lk_engine_ops lk_engine_bridge;
+extern const struct lk_engine_ops lk_engine_kernel;
 
 /* Engines register their descriptors in the supervisor's loop; tag comes
  * back in on_event. */

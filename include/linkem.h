@@ -199,6 +199,16 @@ LK_EXPORT int lk_policy_check_file(const char *path, struct lk_error *e);
  * generic sentence). */
 LK_EXPORT int lk_seccomp_describe_kill(int host_pid, char *buf, size_t size);
 
+/* ---- run-time link changes (engine/set_link.c) ------------------------ */
+
+/* Apply one --link SPEC to a started launch, while traffic flows: every
+ * link it names becomes what all specs so far, folded in order, say.
+ * The engine changes its links in place (queued packets survive).
+ * Returns 0, -EINVAL for a bad SPEC, -ENOTSUP when the engine cannot
+ * change links, or the engine's error. */
+LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
+				 struct lk_error *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -373,7 +373,8 @@ static int peer_more(void *ctx, struct lk_nl_batch *b, struct lk_error *e)
 /* The engines this build has, in the order --engine auto tries them. */
 static const struct lk_engine_ops *find_engine(const char *name)
 {
-	static const struct lk_engine_ops *const all[] = {&lk_engine_bridge};
+	static const struct lk_engine_ops *const all[] = {&lk_engine_bridge,
+							    &lk_engine_kernel};
 
 	for (size_t i = 0; i < LK_ARRAY_SIZE(all); i++)
 		if (strcmp(all[i]->name, name) == 0)
