@@ -167,9 +167,7 @@ LK_EXPORT const char *lk_version(void);
  * (docs/control-protocol.md), for a started launch.  On an engine that
  * cannot change links (bridge) they fail with -ENOTSUP. */
 
-/* Apply one link SPEC (the --link syntax) to every pair it names. */
-LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
-				 struct lk_error *e);
+/* lk_launch_set_link: see "run-time link changes" below. */
 /* Reset the links LINKS names ("1-2", "3>*") to unimpaired. */
 LK_EXPORT int lk_launch_clear_links(struct lk_launch *l, const char *links,
 				    struct lk_error *e);
@@ -199,10 +197,11 @@ LK_EXPORT int lk_policy_check_file(const char *path, struct lk_error *e);
  * generic sentence). */
 LK_EXPORT int lk_seccomp_describe_kill(int host_pid, char *buf, size_t size);
 
-/* ---- run-time link changes (engine/set_link.c) ------------------------ */
+/* ---- run-time link changes (launcher/set_link.c) ---------------------- */
 
 /* Apply one --link SPEC to a started launch, while traffic flows: every
- * link it names becomes what all specs so far, folded in order, say.
+ * link it names becomes what all specs so far, folded in order, say
+ * (with a partition's or a downed peer's cut on top, lk_launch_partition).
  * The engine changes its links in place (queued packets survive).
  * Returns 0, -EINVAL for a bad SPEC, -ENOTSUP when the engine cannot
  * change links, or the engine's error. */

@@ -135,6 +135,11 @@ static int push_last(struct lk_launch *l, struct lk_error *e)
 
 				if (src == dst)
 					continue;
+				/* "A-B" with overlapping sets names some
+				 * links twice: apply them once. */
+				if (pass && src >= s->a.lo && src <= s->a.hi &&
+				    dst >= s->b.lo && dst <= s->b.hi)
+					continue;
 				r = lk_launch_push_pair(l, src, dst, e);
 				if (r < 0)
 					return r;
