@@ -356,7 +356,10 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 		if (getrandom(&u->seed, sizeof(u->seed), 0) !=
 		    (ssize_t)sizeof(u->seed))
 			u->seed = mono_ns() ^ ((uint64_t)getpid() << 32);
-		if (!l->opts.quiet)
+		/* Printed when random decisions can be made, so that the
+		 * run can be replayed. */
+		if (!l->opts.quiet && (l->links.len || l->opts.control ||
+				       l->opts.at.n || l->opts.scenario))
 			fprintf(stderr,
 				"linkem-launch: seed %llu (replay with "
 				"--seed %llu)\n",

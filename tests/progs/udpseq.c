@@ -1,0 +1,119 @@
+/* udpseq.c — numbered UDP datagrams for the userspace engine's tests.
+ *
+ *   udpseq send ADDR PORT COUNT GAP_US [SIZE]   COUNT datagrams "N ..."
+ *   udpseq recv PORT IDLE_MS                    prints "got K: n1 n2 ..."
+ *   udpseq flood ADDR PORT SECONDS              as fast as it can
+ *
+ * ADDR is IPv4.  recv ends after IDLE_MS without a datagram (counted from
+ * the first one; it waits up to 20 s for that).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int sock_to(const char *addr, const char *port, struct sockaddr_in *sa)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)atoi(port));
+	if (fd < 0 || inet_pton(AF_INET, addr, &sa->sin_addr) != 1) {
+		fprintf(stderr, "udpseq: bad address %s\n", addr);
+		exit(2);
+	}
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	static char buf[65536];
+	struct sockaddr_in sa;
+
+	if (argc >= 6 && strcmp(argv[1], "send") == 0) {
+		int fd = sock_to(argv[2], argv[3], &sa);
+		long count = atol(argv[4]), gap = atol(argv[5]);
+		size_t size = argc > 6 ? (size_t)atol(argv[6]) : 32;
+
+		if (size < 16 || size > sizeof(buf))
+			size = 32;
+		memset(buf, 'x', size);
+		for (long i = 0; i < count; i++) {
+			int n = snprintf(buf, 16, "%ld ", i);
+
+			buf[n] = 'x';
+			if (sendto(fd, buf, size, 0, (struct sockaddr *)&sa,
+				   sizeof(sa)) < 0)
+				perror("udpseq: sendto");
+			if (gap > 0)
+				usleep((useconds_t)gap);
+		}
+		return 0;
+	}
+	if (argc >= 4 && strcmp(argv[1], "recv") == 0) {
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		int idle = atoi(argv[3]), got = 0, timeout = 20000;
+		static char line[1 << 20];
+		size_t used = 0;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		sa.sin_port = htons((uint16_t)atoi(argv[2]));
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){4 << 20},
+			   sizeof(int));
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			perror("udpseq: bind");
+			return 2;
+		}
+		for (;;) {
+			struct pollfd p = {fd, POLLIN, 0};
+			ssize_t n;
+
+			if (poll(&p, 1, timeout) <= 0)
+				break;
+			n = recv(fd, buf, sizeof(buf) - 1, 0);
+			if (n <= 0)
+				continue;
+			buf[n] = '\0';
+			got++;
+			timeout = idle;
+			if (used < sizeof(line) - 32)
+				used += (size_t)snprintf(line + used,
+							 sizeof(line) - used,
+							 " %ld", atol(buf));
+		}
+		printf("got %d:%s\n", got, line);
+		return 0;
+	}
+	if (argc >= 5 && strcmp(argv[1], "flood") == 0) {
+		int fd = sock_to(argv[2], argv[3], &sa);
+		double end = now_s() + atof(argv[4]);
+		long sent = 0;
+
+		memset(buf, 'f', 1400);
+		while (now_s() < end)
+			for (int i = 0; i < 256; i++)
+				if (sendto(fd, buf, 1400, MSG_DONTWAIT,
+					   (struct sockaddr *)&sa,
+					   sizeof(sa)) > 0)
+					sent++;
+		printf("flooded %ld\n", sent);
+		return 0;
+	}
+	fprintf(stderr, "usage: udpseq send|recv|flood ...\n");
+	return 2;
+}
