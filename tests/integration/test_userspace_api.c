@@ -184,12 +184,14 @@ static int lossy(const char *seed, bool seen[200])
 
 	snprintf(script, sizeof(script),
 		 "if [ {id} = 2 ]; then %s recv 5000 700; else "
-		 "ping -c 1 -W 2 10.0.0.2 >/dev/null; sleep 2.5; "
+		 "ping -c 1 -W 2 10.0.0.2 >/dev/null; sleep 3.4; "
 		 "%s send 10.0.0.2 5000 200 2000; fi",
 		 build_path("tests/progs/udpseq"),
 		 build_path("tests/progs/udpseq"));
 	start(&r, args, script);
-	cr_assert(run_for(&r, 2000));
+	/* IPv6 start-up (DAD, MLD reports, the first router solicitation)
+	 * is over by about 2.3 s; the next solicitation comes near 5.5 s. */
+	cr_assert(run_for(&r, 3000));
 	cr_assert_eq(lk_launch_set_link(r.l, "1>2:loss=30%", &r.e), 0, "%s",
 		     r.e.msg);
 	run_for(&r, -1);
