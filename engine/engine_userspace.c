@@ -76,6 +76,8 @@ struct us_engine {
 	struct us_sched sched;
 	int tfd;
 	uint64_t armed; /* the timerfd's deadline, UINT64_MAX when idle */
+	uint64_t early;	   /* how far ahead of a departure it is set */
+	uint64_t late_avg; /* how late its wake-ups come, averaged (ns) */
 	size_t queued_bytes;
 	uint8_t *rbuf;
 	uint8_t scratch[US_MAX_FRAME];
@@ -167,31 +169,44 @@ static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
 	}
 }
 
-/* Arm the timerfd for the earliest departure, or run what is due. */
+/* Run what is due, then arm the timerfd for the next departure.  A
+ * wake-up comes late (a few µs on an idle host, 100 µs and more on a
+ * loaded VM), so the timer is set u->early ahead: a running average of
+ * how late the timer's wake-ups were, with a margin.  When it comes
+ * early, the loop waits out the rest (once per call, at most u->early,
+ * so the TAPs are read again soon). */
+#define US_EARLY_MIN 10000ull
+#define US_EARLY_MAX 400000ull
+
 static void run_due(struct us_engine *u)
 {
 	struct us_sched_node *nd;
-	uint64_t now = mono_ns();
-
-	while ((nd = us_sched_peek(&u->sched)) && nd->key <= now) {
-		struct us_pipe *pp = us_pipe_of(nd);
-
-		pipe_drain(u, pp, now);
-		if (us_pipe_resched(pp, &u->sched) < 0)
-			us_sched_set(&u->sched, nd, UINT64_MAX);
-		if (!us_sched_peek(&u->sched) ||
-		    us_sched_peek(&u->sched)->key > now)
-			now = mono_ns();
-	}
-	uint64_t next = nd ? nd->key : UINT64_MAX;
-
-	if (next == u->armed)
-		return;
+	uint64_t now = mono_ns(), next;
+	bool waited = false;
 	struct itimerspec its = {0};
 
+	for (;;) {
+		while ((nd = us_sched_peek(&u->sched)) && nd->key <= now) {
+			struct us_pipe *pp = us_pipe_of(nd);
+
+			pipe_drain(u, pp, now);
+			if (us_pipe_resched(pp, &u->sched) < 0)
+				us_sched_set(&u->sched, nd, UINT64_MAX);
+		}
+		if (!nd || waited || nd->key > now + u->early)
+			break;
+		while ((now = mono_ns()) < nd->key)
+			;
+		waited = true;
+	}
+	next = nd ? nd->key - u->early : UINT64_MAX;
+	if (next == u->armed)
+		return;
 	if (next != UINT64_MAX) {
 		its.it_value.tv_sec = (time_t)(next / 1000000000ull);
 		its.it_value.tv_nsec = (long)(next % 1000000000ull);
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value.tv_nsec = 1;
 	}
 	if (timerfd_settime(u->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
 		u->armed = next;
@@ -287,6 +302,17 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 		uint64_t ticks;
 
 		(void)!read(u->tfd, &ticks, sizeof(ticks));
+		if (u->armed != UINT64_MAX) {
+			uint64_t now = mono_ns();
+			uint64_t late = now > u->armed ? now - u->armed : 0;
+
+			if (late > US_EARLY_MAX * 4)
+				late = US_EARLY_MAX * 4;
+			u->late_avg = (u->late_avg * 7 + late) / 8;
+			u->early = u->late_avg + u->late_avg / 2 + US_EARLY_MIN;
+			if (u->early > US_EARLY_MAX)
+				u->early = US_EARLY_MAX;
+		}
 		u->armed = UINT64_MAX; /* it fired: re-arm whatever is next */
 		run_due(u);
 		return 0;
@@ -342,6 +368,7 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	u->n = n;
 	u->tfd = -1;
 	u->armed = UINT64_MAX;
+	u->early = US_EARLY_MIN;
 	us_sched_init(&u->sched);
 	u->p = calloc(n, sizeof(*u->p));
 	u->rbuf = malloc(US_READ_BUF);

@@ -41,6 +41,12 @@ rtt() { # ENGINE-ARGS...: median RTT ms over 200 pings
 	med "$f"; rm -f "$f"
 }
 
+U=$(realpath "$B/tests/progs/udpseq")
+urtt() { # ENGINE-ARGS...: median and p90 UDP RTT in us over 300 exchanges
+	run2 "if [ {id} = 2 ]; then $U echo 7007 ${URTT_S:-6}; else sleep 0.3; $U rtt 10.0.0.2 7007 300 2000; fi" "$@" |
+		awk '/rtt-us/ {print $3, $4}'
+}
+
 pps() { # ENGINE-ARGS...: UDP 64-byte datagrams received per second
 	run2 "if [ {id} = 2 ]; then iperf3 -s -1 >/dev/null; else sleep 0.5; iperf3 -u -b 0 -l 64 -c 10.0.0.2 -t $T | grep receiver; sleep 0.5; fi" "$@" |
 		awk -v t=$T '/receiver/ {for (i=1;i<=NF;i++) if ($i ~ /^[0-9]+\/[0-9]+$/) {split($i,a,"/"); got=a[2]-a[1]}} END {printf "%.0f\n", got/t}'
@@ -54,12 +60,15 @@ echo "TCP Mbit/s: bridge ${br% *}  userspace ${us% *}"
 echo "supervisor CPU s per Gbit (userspace): $(echo "$us $T" | awk '{ if ($1 > 0) printf "%.3f", $2 / ($1 * $3 / 1000); }')  (bridge: $(echo "$br $T" | awk '{ if ($1 > 0) printf "%.3f", $2 / ($1 * $3 / 1000); }'))"
 rb=$(rtt); ru=$(rtt --engine userspace)
 echo "RTT median ms: bridge $rb  userspace $ru  added one-way us: $(echo "$rb $ru" | awk '{printf "%.1f", ($2-$1)*1000/2}')"
+ub=$(urtt); uu=$(urtt --engine userspace)
+echo "UDP RTT median/p90 us: bridge $ub  userspace $uu  added one-way us: $(echo "$ub $uu" | awk '{printf "%.1f", ($3-$1)/2}')"
 echo "UDP 64B pps received: bridge $(pps)  userspace $(pps --engine userspace)"
 echo
-echo "## delay accuracy (delay on 1>2 only; error = median RTT - D - base)"
+echo "## delay accuracy (delay on 1>2 only; error = median UDP RTT - D - unimpaired median)"
 for d in 1 10 100; do
-	r=$(rtt --engine userspace --link "1>2:delay=${d}ms")
-	echo "delay ${d}ms: median RTT $r ms, error $(echo "$r $ru $d" | awk '{printf "%.1f", ($1-$2-$3)*1000}') us"
+	URTT_S=$((d * 300 / 1000 + 8))
+	r=$(URTT_S=$URTT_S urtt --engine userspace --link "1>2:delay=${d}ms")
+	echo "delay ${d}ms: median RTT ${r% *} us, error $(echo "${r% *} ${uu% *} $d" | awk '{printf "%.1f", $1-$2-$3*1000}') us"
 done
 echo
 echo "## rate accuracy (rate on 1-2; TCP goodput / (rate * 1448/1514))"

@@ -3,6 +3,8 @@
  *   udpseq send ADDR PORT COUNT GAP_US [SIZE]   COUNT datagrams "N ..."
  *   udpseq recv PORT IDLE_MS                    prints "got K: n1 n2 ..."
  *   udpseq flood ADDR PORT SECONDS              as fast as it can
+ *   udpseq echo PORT SECONDS                    echo datagrams back
+ *   udpseq rtt ADDR PORT COUNT GAP_US           prints "rtt-us MEDIAN P90"
  *
  * ADDR is IPv4.  recv ends after IDLE_MS without a datagram (counted from
  * the first one; it waits up to 20 s for that).
@@ -114,6 +116,70 @@ int main(int argc, char **argv)
 		printf("flooded %ld\n", sent);
 		return 0;
 	}
-	fprintf(stderr, "usage: udpseq send|recv|flood ...\n");
+	if (argc >= 4 && strcmp(argv[1], "echo") == 0) {
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		double end = now_s() + atof(argv[3]);
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		sa.sin_port = htons((uint16_t)atoi(argv[2]));
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			perror("udpseq: bind");
+			return 2;
+		}
+		while (now_s() < end) {
+			struct pollfd p = {fd, POLLIN, 0};
+			struct sockaddr_in from;
+			socklen_t fl = sizeof(from);
+			ssize_t n;
+
+			if (poll(&p, 1, 100) <= 0)
+				continue;
+			n = recvfrom(fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&from, &fl);
+			if (n > 0)
+				sendto(fd, buf, (size_t)n, 0,
+				       (struct sockaddr *)&from, fl);
+		}
+		return 0;
+	}
+	if (argc >= 6 && strcmp(argv[1], "rtt") == 0) {
+		int fd = sock_to(argv[2], argv[3], &sa);
+		long count = atol(argv[4]), gap = atol(argv[5]), got = 0;
+		static double v[100000];
+
+		if (count > 100000)
+			count = 100000;
+		for (long i = 0; i < count; i++) {
+			double t0 = now_s();
+			struct pollfd p = {fd, POLLIN, 0};
+
+			sendto(fd, &t0, sizeof(t0), 0, (struct sockaddr *)&sa,
+			       sizeof(sa));
+			while (poll(&p, 1, 1000) > 0) {
+				double t;
+
+				if (recv(fd, &t, sizeof(t), 0) != sizeof(t))
+					continue;
+				if (t == t0) {
+					v[got++] = (now_s() - t0) * 1e6;
+					break;
+				}
+			}
+			if (gap > 0)
+				usleep((useconds_t)gap);
+		}
+		for (long i = 1; i < got; i++) /* insertion sort: small */
+			for (long j = i; j > 0 && v[j] < v[j - 1]; j--) {
+				double x = v[j];
+
+				v[j] = v[j - 1];
+				v[j - 1] = x;
+			}
+		printf("rtt-us %.1f %.1f n=%ld\n", got ? v[got / 2] : -1.0,
+		       got ? v[got * 9 / 10] : -1.0, got);
+		return 0;
+	}
+	fprintf(stderr, "usage: udpseq send|recv|flood|echo|rtt ...\n");
 	return 2;
 }
