@@ -38,10 +38,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define US_MIN_FRAME 14u		    /* an Ethernet header */
-#define US_MAX_FRAME (9216u + 18u)	    /* jumbo frame, tagged */
-#define US_READ_BUF 65536u		    /* larger reads are oversize */
-#define US_READS_PER_ROUND 64		    /* per peer per wake-up */
+#define US_MIN_FRAME 14u		   /* an Ethernet header */
+#define US_MAX_FRAME (9216u + 18u)	   /* jumbo frame, tagged */
+#define US_READ_BUF 65536u		   /* larger reads are oversize */
+#define US_READS_PER_ROUND 64		   /* per peer per wake-up */
 #define US_MEM_BUDGET (256u * 1024 * 1024) /* bytes queued, all links */
 #define TAG_TIMER 0u
 
@@ -75,7 +75,7 @@ struct us_engine {
 	struct us_peer *p; /* [n], indexed by id - 1 */
 	struct us_sched sched;
 	int tfd;
-	uint64_t armed; /* the timerfd's deadline, UINT64_MAX when idle */
+	uint64_t armed;	   /* the timerfd's deadline, UINT64_MAX when idle */
 	uint64_t early;	   /* how far ahead of a departure it is set */
 	uint64_t late_avg; /* how late its wake-ups come, averaged (ns) */
 	size_t queued_bytes;
@@ -113,8 +113,7 @@ static bool us_usable(struct lk_launch *l, char *why, size_t len)
 	return false;
 }
 
-static struct us_slot *slot_get(struct us_engine *u, unsigned src,
-				unsigned dst)
+static struct us_slot *slot_get(struct us_engine *u, unsigned src, unsigned dst)
 {
 	struct us_peer *p = &u->p[src - 1];
 
@@ -270,8 +269,8 @@ static void on_frame(struct us_engine *u, unsigned src, const uint8_t *f,
 			if (d != src && !u->p[d - 1].dead)
 				deliver(u, src, d, f, len, in, now, &fb);
 	} else {
-		unsigned dst = (unsigned)f[3] << 16 | (unsigned)f[4] << 8 |
-			       f[5];
+		unsigned dst =
+		    (unsigned)f[3] << 16 | (unsigned)f[4] << 8 | f[5];
 
 		if (f[0] == 0x02 && f[1] == 0x6c && f[2] == 0x6b && dst >= 1 &&
 		    dst <= u->n && dst != src)
@@ -467,8 +466,7 @@ static int us_add_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	struct ifreq ifr = {0};
 	int r;
 
-	r = tap_in_netns(l->peers[idx].pidfd, l->hub.orig_netns, id, &p->fd,
-			 e);
+	r = tap_in_netns(l->peers[idx].pidfd, l->hub.orig_netns, id, &p->fd, e);
 	if (r < 0)
 		return r;
 	ifr.ifr_hwaddr.sa_family = 1; /* ARPHRD_ETHER */
@@ -478,11 +476,10 @@ static int us_add_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	if (l->opts.pcap_dir) {
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/peer%u.pcap",
-			 l->opts.pcap_dir, id);
-		p->pcap_fd = open(path,
-				  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				  0644);
+		snprintf(path, sizeof(path), "%s/peer%u.pcap", l->opts.pcap_dir,
+			 id);
+		p->pcap_fd =
+		    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (p->pcap_fd < 0)
 			return lk_error_errno(e, "open '%s'", path);
 		r = us_pcap_open(&p->pcap, p->pcap_fd, true, 0, e);
@@ -572,9 +569,8 @@ static int us_link_stats(struct lk_launch *l, unsigned src, unsigned dst,
 		o->queue_overflows += c->queue_overflows;
 		o->queued = us_pipe_qlen(s->pipe);
 	}
-	o->dropped_pkts = o->dropped_loss + o->dropped_down +
-			  o->dropped_limit + o->dropped_rate +
-			  o->dropped_memory;
+	o->dropped_pkts = o->dropped_loss + o->dropped_down + o->dropped_limit +
+			  o->dropped_rate + o->dropped_memory;
 	return 0;
 }
 
@@ -615,14 +611,14 @@ static void us_destroy(struct lk_launch *l)
 }
 
 const struct lk_engine_ops lk_engine_userspace = {
-	.name = "userspace",
-	.usable = us_usable,
-	.init = us_init,
-	.add_peer = us_add_peer,
-	.commit = us_commit,
-	.ready = us_ready,
-	.set_link = us_set_link,
-	.on_event = us_on_event,
-	.link_stats = us_link_stats,
-	.destroy = us_destroy,
+    .name = "userspace",
+    .usable = us_usable,
+    .init = us_init,
+    .add_peer = us_add_peer,
+    .commit = us_commit,
+    .ready = us_ready,
+    .set_link = us_set_link,
+    .on_event = us_on_event,
+    .link_stats = us_link_stats,
+    .destroy = us_destroy,
 };

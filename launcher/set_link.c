@@ -30,8 +30,7 @@ LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
 			lk_links_resolve(&l->links, src, dst, &imp);
 			r = l->engine->set_link(l, src, dst, &imp, e);
 			if (r < 0)
-				return lk_error_wrap(e, "link %u>%u", src,
-						     dst);
+				return lk_error_wrap(e, "link %u>%u", src, dst);
 		}
 	}
 	return 0;

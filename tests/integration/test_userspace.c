@@ -27,7 +27,8 @@ static char udpseq[256];
 
 static void progs(void)
 {
-	snprintf(udpseq, sizeof(udpseq), "%s", build_path("tests/progs/udpseq"));
+	snprintf(udpseq, sizeof(udpseq), "%s",
+		 build_path("tests/progs/udpseq"));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -211,8 +212,7 @@ Test(userspace, corruption_reaches_the_receiver)
 	/* ~60 corrupted, most of them in the UDP payload. */
 	cr_assert(csum >= 20 && csum <= 100, "UDP checksum errors: %d\n%s",
 		  csum, r.out);
-	cr_assert(k >= 180 && k + csum <= 300, "received %d, %d bad", k,
-		  csum);
+	cr_assert(k >= 180 && k + csum <= 300, "received %d, %d bad", k, csum);
 	run_result_free(&r);
 }
 
@@ -229,8 +229,8 @@ Test(userspace, reorder)
 		 "if [ {id} = 2 ]; then %s recv 5000 700; else sleep 0.3; "
 		 "%s send 10.0.0.2 5000 200 1000; fi",
 		 udpseq, udpseq);
-	US(&r, 20000, "-q", "-n", "2", "--link",
-	   "1>2:delay=10ms,reorder=25%", "--", "sh", "-c", script);
+	US(&r, 20000, "-q", "-n", "2", "--link", "1>2:delay=10ms,reorder=25%",
+	   "--", "sh", "-c", script);
 	cr_assert_eq(r.status, 0, "stderr: %s\nstdout: %s", r.err, r.out);
 	k = got_set(r.out, "peer2", NULL, 200, order, &n);
 	cr_assert_eq(k, 200, "%s", r.out);
@@ -275,8 +275,8 @@ Test(userspace, pcap_holds_what_each_peer_sent_and_received)
 
 	NEED_ROOT();
 	cr_assert_not_null(mkdtemp(dir));
-	US(&r, 20000, "-q", "-n", "2", "--pcap", dir, "--link",
-	   "1>2:delay=5ms", "--", "sh", "-c",
+	US(&r, 20000, "-q", "-n", "2", "--pcap", dir, "--link", "1>2:delay=5ms",
+	   "--", "sh", "-c",
 	   "if [ {id} = 1 ]; then ping -c 3 -i 0.1 10.0.0.2; "
 	   "else sleep 1.5; fi");
 	cr_assert_eq(r.status, 0, "stderr: %s\nstdout: %s", r.err, r.out);

@@ -60,8 +60,7 @@ static void start(struct run *r, const char *const *args, const char *script)
 	argv[argc] = NULL;
 	cr_assert_eq(lk_options_parse(argc, argv, &r->opts, &r->e), 0, "%s",
 		     r->e.msg);
-	cr_assert_eq(lk_launch_new(&r->opts, &r->l, &r->e), 0, "%s",
-		     r->e.msg);
+	cr_assert_eq(lk_launch_new(&r->opts, &r->l, &r->e), 0, "%s", r->e.msg);
 	cr_assert_eq(lk_launch_start(r->l, &r->e), 0, "%s", r->e.msg);
 }
 
@@ -215,7 +214,7 @@ static int lossy(const char *seed, bool seen[200])
 	/* What the receiver lacks is what the link dropped (give or take
 	 * a frame or two of the peer's own chatter). */
 	cr_assert(st.dropped_loss >= (uint64_t)(200 - k) &&
-			  st.dropped_loss <= (uint64_t)(200 - k) + 3,
+		      st.dropped_loss <= (uint64_t)(200 - k) + 3,
 		  "link dropped %llu, receiver missed %d",
 		  (unsigned long long)st.dropped_loss, 200 - k);
 	cr_assert_eq(st.dropped_pkts, st.dropped_loss);
