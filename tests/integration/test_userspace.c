@@ -329,3 +329,31 @@ Test(userspace, a_flooding_peer_does_not_starve_the_others, .timeout = 60)
 	cr_assert(m < 20.0, "median RTT %.3f ms under flood", m);
 	run_result_free(&r);
 }
+
+Test(userspace, garbage_frames_do_not_break_the_engine, .timeout = 60)
+{
+	struct run_result r;
+	char script[2048];
+	int n;
+	double m;
+
+	NEED_ROOT();
+	progs();
+	/* peer3 writes random raw frames (runts, random and group MACs,
+	 * up to full size) as fast as it can, some through an impaired
+	 * link; peer1 and peer2 keep talking. */
+	snprintf(script, sizeof(script),
+		 "case {id} in 1) sleep 0.5; ping -c 20 -i 0.1 10.0.0.2;; "
+		 "2) sleep 3.5;; 3) %s garbage eth0 3;; esac",
+		 udpseq);
+	US(&r, 30000, "-q", "-n", "3", "--cap", "NET_RAW", "--link",
+	   "3>1:delay=1ms", "--", "sh", "-c", script);
+	cr_assert_eq(r.status, 0, "stderr: %s\nstdout: %s", r.err, r.out);
+	cr_assert(has(r.out, "[peer3] garbage "), "%s", r.out);
+	cr_assert_gt(atol(strstr(r.out, "[peer3] garbage ") + 16), 10000, "%s",
+		     r.out);
+	m = ping_median(r.out, "peer1", "10.0.0.2", &n);
+	cr_assert_geq(n, 18, "%d of 20 pings answered\n%s", n, r.out);
+	cr_assert(m < 20.0, "median RTT %.3f ms under garbage", m);
+	run_result_free(&r);
+}

@@ -3,6 +3,7 @@
  *   udpseq send ADDR PORT COUNT GAP_US [SIZE]   COUNT datagrams "N ..."
  *   udpseq recv PORT IDLE_MS                    prints "got K: n1 n2 ..."
  *   udpseq flood ADDR PORT SECONDS              as fast as it can
+ *   udpseq garbage IFNAME SECONDS               random raw frames (CAP_NET_RAW)
  *   udpseq echo PORT SECONDS                    echo datagrams back
  *   udpseq rtt ADDR PORT COUNT GAP_US           prints "rtt-us MEDIAN P90"
  *
@@ -10,6 +11,8 @@
  * the first one; it waits up to 20 s for that).
  */
 #include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -114,6 +117,36 @@ int main(int argc, char **argv)
 					   sizeof(sa)) > 0)
 					sent++;
 		printf("flooded %ld\n", sent);
+		return 0;
+	}
+	if (argc >= 4 && strcmp(argv[1], "garbage") == 0) {
+		int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		struct sockaddr_ll ll = {.sll_family = AF_PACKET,
+					 .sll_ifindex =
+						 (int)if_nametoindex(argv[2]),
+					 .sll_halen = 6};
+		double end = now_s() + atof(argv[3]);
+		unsigned x = 12345;
+		long sent = 0;
+
+		if (fd < 0) {
+			perror("udpseq: AF_PACKET");
+			return 2;
+		}
+		while (now_s() < end) {
+			/* xorshift: lengths 1..1514, any bytes, any MAC */
+			size_t len;
+
+			for (int i = 0; i < 1514; i += 4) {
+				x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+				memcpy(buf + i, &x, 4);
+			}
+			len = 1 + x % 1514;
+			if (sendto(fd, buf, len, MSG_DONTWAIT,
+				   (struct sockaddr *)&ll, sizeof(ll)) > 0)
+				sent++;
+		}
+		printf("garbage %ld\n", sent);
 		return 0;
 	}
 	if (argc >= 4 && strcmp(argv[1], "echo") == 0) {
