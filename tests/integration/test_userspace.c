@@ -149,7 +149,7 @@ Test(userspace, loss_within_binomial_bounds)
 	/* peer1 resolves peer2's address first: the ARP exchange crosses
 	 * the lossy link too. */
 	snprintf(script, sizeof(script),
-		 "if [ {id} = 2 ]; then %s recv 5000 700; else "
+		 "if [ {id} = 2 ]; then %s recv 5000 1500; else "
 		 "for i in 1 2 3 4 5 6; do ping -c1 -W1 10.0.0.2 >/dev/null "
 		 "&& break; done; %s send 10.0.0.2 5000 400 1000; fi",
 		 udpseq, udpseq);
@@ -173,7 +173,7 @@ Test(userspace, duplicates)
 	NEED_ROOT();
 	progs();
 	snprintf(script, sizeof(script),
-		 "if [ {id} = 2 ]; then %s recv 5000 700; else sleep 0.3; "
+		 "if [ {id} = 2 ]; then %s recv 5000 1500; else sleep 0.3; "
 		 "%s send 10.0.0.2 5000 200 1000; fi",
 		 udpseq, udpseq);
 	US(&r, 20000, "-q", "-n", "2", "--link", "1>2:dup=20%", "--", "sh",
@@ -197,7 +197,7 @@ Test(userspace, corruption_reaches_the_receiver)
 	/* peer2 prints its UDP checksum failures: the second "Udp:" line,
 	 * 7th value (InCsumErrors). */
 	snprintf(script, sizeof(script),
-		 "if [ {id} = 2 ]; then %s recv 5000 700; "
+		 "if [ {id} = 2 ]; then %s recv 5000 1500; "
 		 "awk '/^Udp:/{n++} /^Udp:/ && n==2 {print \"csum \" $8}' "
 		 "/proc/net/snmp; else sleep 0.3; "
 		 "%s send 10.0.0.2 5000 300 500 1400; fi",
@@ -226,7 +226,7 @@ Test(userspace, reorder)
 	NEED_ROOT();
 	progs();
 	snprintf(script, sizeof(script),
-		 "if [ {id} = 2 ]; then %s recv 5000 700; else sleep 0.3; "
+		 "if [ {id} = 2 ]; then %s recv 5000 1500; else sleep 0.3; "
 		 "%s send 10.0.0.2 5000 200 1000; fi",
 		 udpseq, udpseq);
 	US(&r, 20000, "-q", "-n", "2", "--link", "1>2:delay=10ms,reorder=25%",
