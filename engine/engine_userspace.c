@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -40,10 +41,15 @@
 
 #define US_MIN_FRAME 14u		   /* an Ethernet header */
 #define US_MAX_FRAME (9216u + 18u)	   /* jumbo frame, tagged */
-#define US_READ_BUF 65536u		   /* larger reads are oversize */
+#define US_READ_BUF (VH + 65536u + 64u)	   /* a GSO super-frame fits */
 #define US_READS_PER_ROUND 64		   /* per peer per wake-up */
 #define US_MEM_BUDGET (256u * 1024 * 1024) /* bytes queued, all links */
 #define TAG_TIMER 0u
+/* Every frame on a TAP starts with a virtio-net header (IFF_VNET_HDR):
+ * it says whether the frame is a GSO super-frame or needs its checksum
+ * completed, and travels with the frame to the receiving TAP. */
+#define VH ((uint32_t)sizeof(struct virtio_net_hdr))
+#define US_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
 
 /* A frame held by one or more pipelines. */
 struct us_fbuf {
@@ -65,6 +71,8 @@ struct us_peer {
 	bool dead; /* its TAP is gone (the peer's namespace ended) */
 	int pcap_fd;
 	struct us_pcap *pcap;
+	unsigned pipes_out;  /* impaired links from this peer */
+	bool offloads;	     /* its TAP hands over GSO super-frames */
 	struct us_slot *out; /* [n], indexed by dst - 1; NULL until used */
 	uint64_t rx_frames, rx_bad, rx_unknown, tx_errors;
 };
@@ -80,7 +88,8 @@ struct us_engine {
 	uint64_t late_avg; /* how late its wake-ups come, averaged (ns) */
 	size_t queued_bytes;
 	uint8_t *rbuf;
-	uint8_t scratch[US_MAX_FRAME];
+	bool no_offloads; /* --pcap: every frame as it would be on a wire */
+	uint8_t scratch[VH + US_MAX_FRAME];
 };
 
 static struct us_engine *us_of(struct lk_launch *l)
@@ -142,17 +151,20 @@ static void transmit(struct us_engine *u, unsigned dst, const uint8_t *data,
 	if (p->dead || p->fd < 0)
 		return;
 	if (flags & (US_E_CE | US_E_CORRUPT)) {
+		if (len > sizeof(u->scratch))
+			len = sizeof(u->scratch);
 		memcpy(u->scratch, data, len);
 		if (flags & US_E_CE)
-			us_frame_set_ce(u->scratch, len);
+			us_frame_set_ce(u->scratch + VH, len - VH);
 		if (flags & US_E_CORRUPT)
-			us_frame_flip(u->scratch, len, bit);
+			us_frame_flip(u->scratch + VH, len - VH, bit);
 		data = u->scratch;
 	}
 	if (write(p->fd, data, len) != (ssize_t)len)
 		p->tx_errors++;
 	if (p->pcap)
-		(void)us_pcap_write(p->pcap, real_ns(), data, len, NULL);
+		(void)us_pcap_write(p->pcap, real_ns(), data + VH, len - VH,
+				    NULL);
 }
 
 static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
@@ -224,7 +236,7 @@ static void deliver(struct us_engine *u, unsigned src, unsigned dst,
 		return;
 	if (!s->pipe) {
 		s->pkts++;
-		s->bytes += len;
+		s->bytes += len - VH;
 		transmit(u, dst, data, len, 0, 0);
 		return;
 	}
@@ -234,7 +246,7 @@ static void deliver(struct us_engine *u, unsigned src, unsigned dst,
 		if (u->queued_bytes + len > US_MEM_BUDGET ||
 		    !(*fb = malloc(sizeof(**fb) + len))) {
 			s->budget_drops++;
-			s->budget_bytes += len;
+			s->budget_bytes += len - VH;
 			return;
 		}
 		(*fb)->refs = 1; /* ours until every link has it */
@@ -242,39 +254,45 @@ static void deliver(struct us_engine *u, unsigned src, unsigned dst,
 		memcpy((*fb)->data, data, len);
 		u->queued_bytes += len;
 	}
-	us_pipe_enqueue(s->pipe, now, len, in, *fb, &v);
+	us_pipe_enqueue(s->pipe, now, len - VH, in, *fb, &v);
 	(*fb)->refs += v.queued;
 	if (us_pipe_resched(s->pipe, &u->sched) < 0)
 		us_sched_set(&u->sched, &s->pipe->sched, UINT64_MAX);
 }
 
-static void on_frame(struct us_engine *u, unsigned src, const uint8_t *f,
+/* buf: VH bytes of header, then the Ethernet frame; len: both. */
+static void on_frame(struct us_engine *u, unsigned src, const uint8_t *buf,
 		     uint32_t len, uint64_t now)
 {
 	struct us_peer *p = &u->p[src - 1];
+	const struct virtio_net_hdr *h = (const void *)buf;
+	const uint8_t *f = buf + VH;
 	struct us_fbuf *fb = NULL;
-	uint32_t in;
+	uint32_t in, flen = len > VH ? len - VH : 0;
 
 	p->rx_frames++;
-	if (len < US_MIN_FRAME || len > US_MAX_FRAME) {
+	/* Super-frames only from a TAP that was asked for them. */
+	if (flen < US_MIN_FRAME ||
+	    (flen > US_MAX_FRAME &&
+	     (h->gso_type == VIRTIO_NET_HDR_GSO_NONE || !p->offloads))) {
 		p->rx_bad++;
 		return;
 	}
 	if (p->pcap)
-		(void)us_pcap_write(p->pcap, real_ns(), f, len, NULL);
-	in = us_frame_ect(f, len) ? US_IN_ECT : 0;
+		(void)us_pcap_write(p->pcap, real_ns(), f, flen, NULL);
+	in = us_frame_ect(f, flen) ? US_IN_ECT : 0;
 	if (f[0] & 1) {
 		/* Broadcast and multicast: every other peer. */
 		for (unsigned d = 1; d <= u->n; d++)
 			if (d != src && !u->p[d - 1].dead)
-				deliver(u, src, d, f, len, in, now, &fb);
+				deliver(u, src, d, buf, len, in, now, &fb);
 	} else {
 		unsigned dst =
 		    (unsigned)f[3] << 16 | (unsigned)f[4] << 8 | f[5];
 
 		if (f[0] == 0x02 && f[1] == 0x6c && f[2] == 0x6b && dst >= 1 &&
 		    dst <= u->n && dst != src)
-			deliver(u, src, dst, f, len, in, now, &fb);
+			deliver(u, src, dst, buf, len, in, now, &fb);
 		else
 			p->rx_unknown++;
 	}
@@ -340,6 +358,21 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 	return 0;
 }
 
+/* A peer's TAP may hand over GSO super-frames (and leave checksums to
+ * the receiver) only while every link from it is unimpaired: a pipeline
+ * decides per wire frame.  Without pipelines (and without --pcap), the
+ * frames go through as the kernel's veth would carry them. */
+static void update_offloads(struct us_engine *u, unsigned id)
+{
+	struct us_peer *p = &u->p[id - 1];
+	bool want = !u->no_offloads && p->pipes_out == 0;
+
+	if (p->fd < 0 || want == p->offloads)
+		return;
+	if (ioctl(p->fd, TUNSETOFFLOAD, want ? US_OFFLOADS : 0) == 0)
+		p->offloads = want;
+}
+
 static int make_pipe(struct us_engine *u, unsigned src, unsigned dst,
 		     const struct lk_impair *imp, struct lk_error *e)
 {
@@ -352,6 +385,8 @@ static int make_pipe(struct us_engine *u, unsigned src, unsigned dst,
 	if (r < 0)
 		return r;
 	s->pipe->owner = (void *)(uintptr_t)dst;
+	u->p[src - 1].pipes_out++;
+	update_offloads(u, src);
 	return 0;
 }
 
@@ -369,6 +404,7 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	u->armed = UINT64_MAX;
 	u->early = US_EARLY_MIN;
 	us_sched_init(&u->sched);
+	u->no_offloads = l->opts.pcap_dir != NULL;
 	u->p = calloc(n, sizeof(*u->p));
 	u->rbuf = malloc(US_READ_BUF);
 	if (!u->p || !u->rbuf)
@@ -436,7 +472,7 @@ static int tap_in_netns(int nsfd, int back_fd, unsigned id, int *out,
 		r = lk_error_errno(e, "open /dev/net/tun for peer%u", id);
 		goto back;
 	}
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "eth0");
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		r = lk_error_errno(e, "create TAP eth0 in peer%u", id);
@@ -473,6 +509,7 @@ static int us_add_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	lk_plan_mac(&l->plan, id, (uint8_t *)ifr.ifr_hwaddr.sa_data);
 	if (ioctl(p->fd, SIOCSIFHWADDR, &ifr) < 0)
 		return lk_error_errno(e, "set the MAC address of peer%u", id);
+	update_offloads(u, id);
 	if (l->opts.pcap_dir) {
 		char path[4096];
 
