@@ -473,6 +473,13 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = choose_engine(l, e);
 	if (r < 0)
 		goto fail;
+	if (l->opts.pcap_dir && l->engine != find_engine("userspace")) {
+		r = lk_error_set(e, ENOTSUP,
+				 "--pcap needs the userspace engine (this "
+				 "launch uses the %s engine)",
+				 l->engine->name);
+		goto fail;
+	}
 	if (l->engine->init && (r = l->engine->init(l, e)) < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
