@@ -74,7 +74,7 @@ flock -n 9 || { echo "$0: another startup benchmark is running" >&2; exit 2; }
 # The workload must be reachable from inside every peer: build it in the
 # tree (not in a private /tmp).
 STAMP="$root/build/bench/stamp"
-cc -O2 -o "$STAMP" "$here/stamp.c"
+sh "$here/build-stamp.sh" "$STAMP"
 
 work=$(mktemp -d /tmp/lk-bench-startup.XXXXXX)
 mn_started=0

@@ -52,7 +52,12 @@ END {
 	table("ready_ms", "Ready: start of the tool → last peer'"'"'s workload started (median [min–max])")
 	table("wall_ms", "Wall time of `-n N -- true` (setup + run + teardown; median [min–max])")
 	printf "\nlinkem supervisor peak memory\n\n| N | GNU time maxrss (upper bound) | VmHWM polled (supervisor only) |\n|---:|---:|---:|\n"
-	for (n in ns) if (("linkem" SUBSEP n SUBSEP "maxrss_kib") in med)
+	cntn = 0
+	for (n in ns) sorted[++cntn] = n + 0
+	for (i = 2; i <= cntn; i++)
+		for (j = i; j > 1 && sorted[j - 1] > sorted[j]; j--) {
+			tmp = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = tmp }
+	for (i = 1; i <= cntn; i++) if (("linkem" SUBSEP (n = sorted[i]) SUBSEP "maxrss_kib") in med)
 		printf "| %d | %s | %s |\n", n, cell("linkem", n, "maxrss_kib"), cell("linkem", n, "vmhwm_kib")
 	printf "\nDriver overhead (t0 then one stamp, no tool): %s; repetitions: %d\n",
 	    cell("driver", 1, "ready_ms"), nrep["driver" SUBSEP 1 SUBSEP "ready_ms"]
