@@ -152,10 +152,26 @@ LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 				    struct lk_peer_result *out);
 
 /* What went wrong in peer id before its COMMAND ran, or NULL. */
+/* Why a peer's workload died, when linkem knows ("killed by seccomp:
+ * syscall 165 (mount)"); NULL otherwise. */
+LK_EXPORT const char *lk_launch_peer_note(const struct lk_launch *l,
+					  unsigned id);
 LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
 					     unsigned id);
 
 LK_EXPORT const char *lk_version(void);
+
+/* ---- sandbox (policies/) ---------------------------------------------- */
+
+/* --policy-check FILE: parse and compile a seccomp policy file (or a
+ * built-in profile name), without side effects.  Errors name
+ * "FILE:LINE: ... 'word'". */
+LK_EXPORT int lk_policy_check_file(const char *path, struct lk_error *e);
+/* Why did host_pid die of SIGSYS?  Best effort, from the kernel's audit
+ * record (type=1326) in /dev/kmsg: "killed by seccomp: syscall 165
+ * (mount)".  Returns 0 when found, else -ENOENT (buf then holds a
+ * generic sentence). */
+LK_EXPORT int lk_seccomp_describe_kill(int host_pid, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,9 @@ static void summarize(const struct lk_launch *l, unsigned n)
 		if (msg)
 			fprintf(stderr, PROG ": peer%u: setup failed: %s\n", id,
 				msg);
+		else if (r.signaled && lk_launch_peer_note(l, id))
+			fprintf(stderr, PROG ": peer%u: %s\n", id,
+				lk_launch_peer_note(l, id));
 		else if (r.signaled)
 			fprintf(stderr, PROG ": peer%u: killed by signal %d (SIG%s)\n",
 				id, r.status,
@@ -82,10 +85,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (opts.policy_check) {
-		fprintf(stderr, PROG ": --policy-check is not supported by "
-				"this build yet\n");
+		r = lk_policy_check_file(opts.policy_check, &e);
+		if (r < 0)
+			fprintf(stderr, PROG ": %s\n", e.msg);
+		else if (!opts.quiet)
+			printf("%s: OK\n", opts.policy_check);
 		lk_options_free(&opts);
-		return EXIT_USAGE;
+		return r < 0 ? EXIT_USAGE : 0;
 	}
 	if (lk_launch_new(&opts, &l, &e) < 0) {
 		fprintf(stderr, PROG ": %s\n", e.msg);

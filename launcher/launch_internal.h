@@ -7,6 +7,9 @@
 #include "linkem.h"
 #include "launcher/lines.h"
 #include "netsetup/hub.h"
+#include "policies/sandbox.h"
+#include "engine/engine.h"
+#include "engine/linkspec.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -17,6 +20,9 @@ enum lk_sync_type {
 	LK_SYNC_SETUP_ERROR,  /* init → supervisor: a step before exec failed */
 	LK_SYNC_EXEC_ERROR,   /* init → supervisor: COMMAND did not start */
 	LK_SYNC_STATUS,	      /* init → supervisor: the workload's wait status */
+	LK_SYNC_WORKLOAD,     /* init → supervisor: the workload started; its
+			       * pid travels as SCM_CREDENTIALS, so the
+			       * supervisor sees it in its own namespace */
 };
 
 struct lk_sync_msg {
@@ -43,6 +49,8 @@ struct lk_peer {
 	int exec_errno;
 	int setup_errno;
 	char msg[244];
+	pid_t workload_pid; /* in the supervisor's PID namespace, or 0 */
+	char note[160];	    /* why the workload died, when known */
 };
 
 struct lk_outbuf {
@@ -61,6 +69,10 @@ struct lk_launch {
 	size_t hosts_len;
 	char *peers_env; /* LINKEM_PEERS */
 	char *cmd_path;	 /* COMMAND resolved on the host */
+	struct lk_sandbox *sandbox; /* policies/: caps, seccomp, fs view */
+	struct lk_links links;	    /* --link specs, in order */
+	const struct lk_engine_ops *engine;
+	void *engine_priv;	    /* the engine's own state */
 	int sigfd, epfd, timerfd;
 	unsigned running; /* peers not yet reaped */
 	unsigned open_streams;

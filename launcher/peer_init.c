@@ -66,6 +66,33 @@ static _Noreturn void fail(const char *fmt, ...)
 	_exit(1);
 }
 
+/* The workload's pid, as SCM_CREDENTIALS: the kernel translates it into
+ * the supervisor's PID namespace (sending another process's pid needs
+ * CAP_SYS_ADMIN, which init still has).  The supervisor needs it to find
+ * the kernel's record of a seccomp kill. */
+static void send_workload_pid(pid_t child)
+{
+	struct lk_sync_msg m = {.type = LK_SYNC_WORKLOAD};
+	struct ucred cred = {.pid = child, .uid = getuid(), .gid = getgid()};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+	} c;
+	struct iovec iov = {&m, sizeof(m)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = c.buf,
+			    .msg_controllen = sizeof(c.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	memset(&c, 0, sizeof(c));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = CMSG_LEN(sizeof(cred));
+	memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
+	(void)!sendmsg(SYNC_FD, &mh, MSG_NOSIGNAL);
+}
+
 static void write_file(const char *path, const char *data, size_t len,
 		       int flags)
 {
@@ -105,6 +132,37 @@ static void arrange_fds(const struct lk_peer_arg *a)
 	}
 }
 
+/* A private, writable /tmp that still shows the host's files: an overlay
+ * whose lower layer is the host's /tmp and whose upper layer is a tmpfs
+ * of the peer's own.  What the peer writes, changes or deletes stays in
+ * the peer.  Without overlayfs, a plain tmpfs. */
+static void private_tmp(void)
+{
+	_cleanup_close_ int host_tmp = open("/tmp", O_PATH | O_DIRECTORY |
+							   O_CLOEXEC);
+	char opts[128];
+
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777") < 0)
+		fail("mount /tmp");
+	if (host_tmp < 0)
+		return;
+	if (mkdir("/tmp/.upper", 01777) < 0 || chmod("/tmp/.upper", 01777) < 0 ||
+	    mkdir("/tmp/.work", 0700) < 0)
+		fail("prepare /tmp");
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=/proc/self/fd/%d,upperdir=/tmp/.upper,"
+		 "workdir=/tmp/.work",
+		 host_tmp);
+	if (mount("overlay", "/tmp", "overlay", MS_NOSUID | MS_NODEV, opts) <
+	    0) {
+		/* No overlayfs: the tmpfs alone, emptied again. */
+		rmdir("/tmp/.upper");
+		rmdir("/tmp/.work/work");
+		rmdir("/tmp/.work");
+	}
+}
+
 static void setup_mounts(const struct lk_launch *l, unsigned id)
 {
 	char tmp_hosts[64];
@@ -118,9 +176,7 @@ static void setup_mounts(const struct lk_launch *l, unsigned id)
 	if (mount("sysfs", "/sys", "sysfs",
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
 		fail("mount /sys");
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=1777") < 0)
-		fail("mount /tmp");
+	private_tmp();
 	if (stat("/etc/hosts", &st) == 0) {
 		snprintf(tmp_hosts, sizeof(tmp_hosts), "/tmp/.linkem-hosts-%u",
 			 id);
@@ -194,6 +250,16 @@ static _Noreturn void exec_workload(const struct lk_launch *l, unsigned id,
 	signal(SIGPIPE, SIG_DFL); /* the supervisor ignores it */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	{
+		/* Capabilities, --user, no_new_privs, seccomp: last. */
+		struct lk_error e = {0};
+
+		if (lk_sandbox_enter(l->sandbox, &e) < 0) {
+			dprintf(2, "linkem: sandbox: %s\n", e.msg);
+			err = e.code;
+			goto out;
+		}
+	}
 	if (l->cmd_path)
 		execve(l->cmd_path, argv, environ);
 	else
@@ -226,6 +292,15 @@ int lk_peer_init_main(void *arg)
 
 	setup_mounts(l, id);
 	setup_identity(id);
+	/* After the last write to /proc/sys: the host read-only from here. */
+	{
+		struct lk_error e = {0};
+
+		if (lk_sandbox_fs(l->sandbox, &e) < 0) {
+			errno = e.code;
+			fail("%s", e.msg);
+		}
+	}
 
 	do {
 		n = recv(SYNC_FD, &go, sizeof(go), 0);
@@ -254,6 +329,7 @@ int lk_peer_init_main(void *arg)
 			 l->opts.argv[0], strerror(err));
 		_exit(127);
 	}
+	send_workload_pid(child);
 
 	/* The signals were blocked in the supervisor before clone(), so
 	 * none was lost on the way: wait for them here. */

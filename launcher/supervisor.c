@@ -104,9 +104,7 @@ static int check_supported(const struct lk_options *o, struct lk_error *e)
 {
 	const char *what = NULL;
 
-	if (o->links.n)
-		what = "--link";
-	else if (o->at.n)
+	if (o->at.n)
 		what = "--at";
 	else if (o->scenario)
 		what = "--scenario";
@@ -114,17 +112,6 @@ static int check_supported(const struct lk_options *o, struct lk_error *e)
 		what = "--pcap";
 	else if (o->control)
 		what = "--control";
-	else if (o->engine != LK_ENGINE_AUTO)
-		what = "--engine";
-	else if (o->caps.n)
-		what = "--cap";
-	else if (o->user)
-		what = "--user";
-	else if (o->rw.n || o->ro.n || o->binds.n)
-		what = "--rw/--ro/--bind";
-	else if (strcmp(o->policy, "default") != 0 &&
-		 strcmp(o->policy, "none") != 0)
-		what = "--policy";
 	if (what)
 		return lk_error_set(e, ENOTSUP,
 				    "option %s is not supported by this build "
@@ -151,6 +138,17 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	if (r < 0)
 		goto fail;
 	r = check_supported(opts, e);
+	if (r < 0)
+		goto fail;
+	lk_links_init(&l->links, l->plan.n);
+	for (size_t i = 0; i < opts->links.n; i++) {
+		r = lk_links_add(&l->links, opts->links.v[i], e);
+		if (r < 0)
+			goto fail;
+	}
+	/* Policy, --cap, --user, --rw/--ro/--bind: checked and compiled
+	 * once, before anything is created. */
+	r = lk_sandbox_new(opts, &l->sandbox, e);
 	if (r < 0)
 		goto fail;
 	if (opts->argc < 1 || !opts->argv) {
@@ -231,9 +229,14 @@ static int block_signals(struct lk_launch *l, struct lk_error *e)
 	return 0;
 }
 
-/* The stack clone() runs PID 1 on.  Each child gets its own copy of the
- * address space, so one buffer serves every clone. */
-static char child_stack[256 * 1024] __attribute__((aligned(64)));
+/* clone() with fork's semantics: the child goes on from here on its own
+ * copy of our stack (no second stack, which the sanitizers cannot follow).
+ * Returns the pid, 0 in the child; the pidfd lands in *pidfd. */
+static pid_t clone_fork(unsigned long flags, int *pidfd)
+{
+	return (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD, NULL, pidfd,
+			      NULL, 0UL);
+}
 
 static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 {
@@ -253,14 +256,17 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 		return lk_error_errno(e, "pipe for peer%u", p->id);
 	}
 	p->sync = sv[0];
+	/* The workload's pid arrives as SCM_CREDENTIALS. */
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
 	p->out[LK_OUT] = po[0];
 	p->out[LK_ERR] = pe[0];
 	arg = (struct lk_peer_arg){.l = l, .idx = idx, .sync = sv[1],
 				   .out_w = po[1], .err_w = pe[1]};
-	pid = clone(lk_peer_init_main, child_stack + sizeof(child_stack),
-		    CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
-			    CLONE_NEWIPC | CLONE_PIDFD | SIGCHLD,
-		    &arg, &p->pidfd);
+	pid = clone_fork(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID |
+				 CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD,
+			 &p->pidfd);
+	if (pid == 0)
+		_exit(lk_peer_init_main(&arg)); /* never returns */
 	close(sv[1]);
 	close(po[1]);
 	close(pe[1]);
@@ -329,12 +335,99 @@ static int epoll_add(struct lk_launch *l, int fd, uint64_t key,
 	return 0;
 }
 
-/* epoll keys: 0 signalfd, 1 timerfd, else 2 + 2*idx + stream. */
+/* epoll keys: 0 signalfd, 1 timerfd, 2 + 2*idx + stream for output,
+ * KEY_ENGINE | tag for an engine's descriptors. */
 #define KEY_SIG 0
 #define KEY_TIMER 1
 #define KEY_STREAM(idx, s) (2 + 2 * (uint64_t)(idx) + (uint64_t)(s))
+#define KEY_ENGINE ((uint64_t)1 << 62)
+
+int lk_launch_watch(struct lk_launch *l, int fd, uint32_t events,
+		    uint32_t tag, struct lk_error *e)
+{
+	struct epoll_event ev = {.events = events,
+				 .data.u64 = KEY_ENGINE | tag};
+
+	if (l->epfd < 0) {
+		l->epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (l->epfd < 0)
+			return lk_error_errno(e, "create the event loop");
+	}
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return lk_error_errno(e, "watch engine descriptor");
+	return 0;
+}
 
 static void reap(struct lk_launch *l);
+
+struct peer_more {
+	struct lk_launch *l;
+	unsigned idx;
+};
+
+static int peer_more(void *ctx, struct lk_nl_batch *b, struct lk_error *e)
+{
+	struct peer_more *m = ctx;
+
+	return m->l->engine->configure_peer(m->l, m->idx, b, e);
+}
+
+/* The engines this build has, in the order --engine auto tries them. */
+static const struct lk_engine_ops *find_engine(const char *name)
+{
+	static const struct lk_engine_ops *const all[] = {&lk_engine_bridge};
+
+	for (size_t i = 0; i < LK_ARRAY_SIZE(all); i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
+	return NULL;
+}
+
+static int choose_engine(struct lk_launch *l, struct lk_error *e)
+{
+	static const char *const names[] = {
+		[LK_ENGINE_KERNEL] = "kernel",
+		[LK_ENGINE_USERSPACE] = "userspace",
+	};
+	const struct lk_engine_ops *k = find_engine("kernel");
+	const struct lk_engine_ops *u = find_engine("userspace");
+	char why[160] = "";
+
+	switch (l->opts.engine) {
+	case LK_ENGINE_KERNEL:
+	case LK_ENGINE_USERSPACE:
+		l->engine = find_engine(names[l->opts.engine]);
+		if (!l->engine)
+			return lk_error_set(e, ENOTSUP,
+					    "the %s engine is not in this "
+					    "build yet",
+					    names[l->opts.engine]);
+		if (l->engine->usable && !l->engine->usable(l, why, sizeof(why)))
+			return lk_error_set(e, ENOTSUP,
+					    "the %s engine cannot work here: %s",
+					    l->engine->name, why);
+		return 0;
+	case LK_ENGINE_AUTO:
+	default:
+		break;
+	}
+	if (k && (!k->usable || k->usable(l, why, sizeof(why)))) {
+		l->engine = k;
+	} else if (u) {
+		l->engine = u;
+		if (!l->opts.quiet && l->links.len)
+			fprintf(stderr,
+				"linkem-launch: using the userspace engine: %s\n",
+				why[0] ? why : "the kernel engine is missing");
+	} else if (l->links.len == 0) {
+		l->engine = &lk_engine_bridge;
+	} else {
+		return lk_error_set(e, ENOTSUP,
+				    "no engine can apply --link here%s%s",
+				    why[0] ? ": " : "", why);
+	}
+	return 0;
+}
 
 LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 {
@@ -376,26 +469,38 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = lk_hub_create(&l->hub, e);
 	if (r < 0)
 		goto fail;
+	r = choose_engine(l, e);
+	if (r < 0)
+		goto fail;
+	if (l->engine->init && (r = l->engine->init(l, e)) < 0)
+		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		r = clone_peer(l, i, e);
 		if (r < 0)
 			goto fail;
-		r = lk_hub_add_peer(&l->hub, &l->plan, i + 1, l->peers[i].pid,
-				    e);
+		r = l->engine->add_peer(l, i, e);
 		if (r < 0)
 			goto fail;
 	}
-	r = lk_hub_commit(&l->hub, e);
+	r = l->engine->commit(l, e);
 	if (r < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
+		struct peer_more ctx = {l, i};
+
 		r = lk_peer_net_configure(&l->hub, &l->plan, i + 1,
-					  l->peers[i].pidfd, e);
+					  l->peers[i].pidfd,
+					  l->engine->configure_peer ? peer_more
+								    : NULL,
+					  &ctx, e);
 		if (r < 0) {
 			prefer_peer_error(&l->peers[i], e);
 			goto fail;
 		}
 	}
+	r = l->engine->ready(l, e);
+	if (r < 0)
+		goto fail;
 	/* Everything is wired: let every peer go. */
 	for (unsigned i = 0; i < n; i++) {
 		if (send(l->peers[i].sync, &go, sizeof(go), MSG_NOSIGNAL) < 0) {
@@ -409,7 +514,8 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 		l->by_pid[i] = (struct lk_pid_index){l->peers[i].pid, i};
 	qsort(l->by_pid, n, sizeof(*l->by_pid), cmp_pid);
 
-	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0)
+		l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
 							     TFD_NONBLOCK);
 	if (l->epfd < 0 || l->timerfd < 0) {
@@ -435,6 +541,9 @@ fail:
 	/* Nothing may outlive a failed start. */
 	kill_all(l, SIGKILL);
 	wait_all(l);
+	if (l->engine && l->engine->destroy)
+		l->engine->destroy(l);
+	l->engine = NULL;
 	lk_hub_destroy(&l->hub);
 	return r;
 }
@@ -455,10 +564,33 @@ static void record_end(struct lk_peer *p, int init_status)
 	struct lk_sync_msg m;
 
 	p->reaped = true;
-	while (recv(p->sync, &m, sizeof(m), MSG_DONTWAIT) ==
-	       (ssize_t)sizeof(m)) {
+	for (;;) {
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+		} c;
+		struct iovec iov = {&m, sizeof(m)};
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = c.buf,
+				    .msg_controllen = sizeof(c.buf)};
+
+		if (recvmsg(p->sync, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) !=
+		    (ssize_t)sizeof(m))
+			break;
 		m.text[sizeof(m.text) - 1] = '\0';
 		switch (m.type) {
+		case LK_SYNC_WORKLOAD: {
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+			struct ucred cred;
+
+			if (cm && cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_CREDENTIALS) {
+				memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
+				p->workload_pid = cred.pid;
+			}
+			break;
+		}
 		case LK_SYNC_STATUS:
 			p->have_status = true;
 			init_status = m.status;
@@ -478,6 +610,16 @@ static void record_end(struct lk_peer *p, int init_status)
 	if (WIFSIGNALED(init_status)) {
 		p->signaled = true;
 		p->status = WTERMSIG(init_status);
+		/* A seccomp kill: which syscall, from the kernel's audit
+		 * record (it may lag behind the exit a little). */
+		if (p->status == SIGSYS && p->have_status && p->workload_pid)
+			for (int i = 0; i < 10; i++) {
+				if (lk_seccomp_describe_kill(p->workload_pid,
+							     p->note,
+							     sizeof(p->note)) == 0)
+					break;
+				usleep(10000);
+			}
 	} else {
 		p->status = WEXITSTATUS(init_status);
 	}
@@ -607,7 +749,12 @@ LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
 		for (int i = 0; i < n; i++) {
 			uint64_t key = evs[i].data.u64;
 
-			if (key == KEY_SIG) {
+			if (key & KEY_ENGINE) {
+				int r = l->engine->on_event(
+					l, (uint32_t)key, evs[i].events, e);
+				if (r < 0)
+					return r;
+			} else if (key == KEY_SIG) {
 				on_signal(l);
 			} else if (key == KEY_TIMER) {
 				uint64_t ticks;
@@ -675,6 +822,14 @@ LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 }
 
 /* Used by linkem-launch for its summary. */
+LK_EXPORT const char *lk_launch_peer_note(const struct lk_launch *l,
+					  unsigned id)
+{
+	if (!l->peers || id < 1 || id > l->plan.n)
+		return NULL;
+	return l->peers[id - 1].note[0] ? l->peers[id - 1].note : NULL;
+}
+
 LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
 					     unsigned id)
 {
@@ -708,6 +863,8 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 				close(p->log_fd);
 		}
 	}
+	if (l->engine && l->engine->destroy)
+		l->engine->destroy(l);
 	lk_hub_destroy(&l->hub);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
@@ -722,5 +879,7 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	free(l->hosts);
 	free(l->peers_env);
 	free(l->cmd_path);
+	lk_sandbox_free(l->sandbox);
+	lk_links_free(&l->links);
 	free(l);
 }

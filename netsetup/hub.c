@@ -8,6 +8,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,7 +99,8 @@ int lk_hub_commit(struct lk_hub *h, struct lk_error *e)
 }
 
 int lk_peer_net_configure(const struct lk_hub *h, const struct lk_plan *p,
-			  unsigned id, int nsfd, struct lk_error *e)
+			  unsigned id, int nsfd, lk_peer_more_fn more,
+			  void *ctx, struct lk_error *e)
 {
 	struct lk_nl nl = {0};
 	struct lk_nl_batch b;
@@ -126,11 +131,106 @@ int lk_peer_net_configure(const struct lk_hub *h, const struct lk_plan *p,
 	r = lk_req_addr6(&b, LK_PEER_ETH0_IFINDEX, &a6, 64, e, desc);
 	if (r < 0)
 		goto out;
+	if (more && (r = more(ctx, &b, e)) < 0)
+		goto out;
 	r = lk_nl_batch_flush(&b, e);
 out:
 	lk_nl_batch_free(&b);
 	lk_nl_close(&nl);
 	return r;
+}
+
+/* From RFC 2863 (linux/if.h, which clashes with net/if.h). */
+#define LK_IF_OPER_UP 6
+
+struct port_count {
+	unsigned ready;
+};
+
+static int port_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type <= IFLA_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int port_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1] = {NULL};
+	const struct nlattr *a;
+	struct port_count *c = data;
+
+	if (ifi->ifi_index == LK_HUB_BRIDGE_IFINDEX)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifi), port_attr, tb);
+	if (!tb[IFLA_OPERSTATE] || !tb[IFLA_PROTINFO] ||
+	    mnl_attr_get_u8(tb[IFLA_OPERSTATE]) != LK_IF_OPER_UP)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(a, tb[IFLA_PROTINFO])
+	{
+		if (mnl_attr_get_type(a) == IFLA_BRPORT_STATE &&
+		    mnl_attr_get_u8(a) == BR_STATE_FORWARDING)
+			c->ready++;
+	}
+	return MNL_CB_OK;
+}
+
+static int count_forwarding(struct lk_hub *h, unsigned *ready,
+			    struct lk_error *e)
+{
+	char buf[32768];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct port_count c = {0};
+	uint32_t seq = h->nl.seq++;
+	int r;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_BRIDGE;
+	if (mnl_socket_sendto(h->nl.sock, nlh, nlh->nlmsg_len) < 0)
+		return lk_error_errno(e, "list the hub's ports");
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(h->nl.sock, buf, sizeof(buf));
+
+		if (n < 0)
+			return lk_error_errno(e, "list the hub's ports");
+		r = mnl_cb_run(buf, (size_t)n, seq, h->nl.portid, port_cb, &c);
+		if (r < 0)
+			return lk_error_errno(e, "list the hub's ports");
+		if (r == MNL_CB_STOP)
+			break;
+	}
+	*ready = c.ready;
+	return 0;
+}
+
+int lk_hub_wait_forwarding(struct lk_hub *h, unsigned n, int timeout_ms,
+			   struct lk_error *e)
+{
+	unsigned ready = 0;
+
+	for (int waited = 0;; waited++) {
+		int r = count_forwarding(h, &ready, e);
+
+		if (r < 0)
+			return r;
+		if (ready >= n)
+			return 0;
+		if (waited >= timeout_ms * 5)
+			break;
+		usleep(200);
+	}
+	return lk_error_set(e, ETIMEDOUT,
+			    "the hub's ports did not come up: %u of %u "
+			    "forwarding after %d ms",
+			    ready, n, timeout_ms);
 }
 
 void lk_hub_destroy(struct lk_hub *h)

@@ -29,10 +29,19 @@ int lk_hub_add_peer(struct lk_hub *h, const struct lk_plan *p, unsigned id,
 		    pid_t pid, struct lk_error *e);
 /* Send what is queued. */
 int lk_hub_commit(struct lk_hub *h, struct lk_error *e);
-/* Inside peer id's namespace (entered through nsfd, a pidfd): lo up and
- * eth0's addresses. */
+/* Inside peer id's namespace (entered through nsfd, a pidfd): lo up,
+ * eth0 up and its addresses, then whatever more() queues on the same
+ * batch (may be NULL), all sent together. */
+typedef int (*lk_peer_more_fn)(void *ctx, struct lk_nl_batch *b,
+			       struct lk_error *e);
 int lk_peer_net_configure(const struct lk_hub *h, const struct lk_plan *p,
-			  unsigned id, int nsfd, struct lk_error *e);
+			  unsigned id, int nsfd, lk_peer_more_fn more,
+			  void *ctx, struct lk_error *e);
+/* Wait until the kernel has brought every one of the n ports up and
+ * forwarding (carrier changes are applied asynchronously by linkwatch;
+ * until then a veth drops what it is given). */
+int lk_hub_wait_forwarding(struct lk_hub *h, unsigned n, int timeout_ms,
+			   struct lk_error *e);
 void lk_hub_destroy(struct lk_hub *h);
 
 #endif

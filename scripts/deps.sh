@@ -4,7 +4,8 @@
 set -eu
 
 PKGS="gcc make pkg-config libmnl-dev libcap-ng-dev libseccomp-dev
-libcriterion-dev iproute2 iputils-ping iperf3 tcpdump procps strace"
+libcriterion-dev iproute2 iputils-ping iperf3 tcpdump procps strace
+qemu-system-x86 busybox-static xz-utils"
 # Extra packages that parts of the project ask for (mk/*.mk may set more).
 PKGS="$PKGS ${LINKEM_EXTRA_PKGS:-}"
 

@@ -107,9 +107,12 @@ Test(options, basic)
 	struct lk_options o;
 	struct lk_error e = {0};
 
-	cr_assert_eq(PARSE(&o, &e, "-n", "5", "--link", "1-2:delay=50ms",
-			   "--grace", "500ms", "--", "./node", "--id", "{id}"),
-		     0, "%s", e.msg);
+	/* o.argv points into argv: keep it alive for the whole test. */
+	char *argv[] = {"linkem-launch", "-n", "5", "--link",
+			"1-2:delay=50ms", "--grace", "500ms", "--",
+			"./node", "--id", "{id}", NULL};
+
+	cr_assert_eq(parse(&o, &e, 11, argv), 0, "%s", e.msg);
 	cr_assert_eq(o.n, 5);
 	cr_assert_eq(o.links.n, 1);
 	cr_assert_str_eq(o.links.v[0], "1-2:delay=50ms");
@@ -125,7 +128,10 @@ Test(options, command_options_are_not_ours)
 	struct lk_options o;
 	struct lk_error e = {0};
 
-	cr_assert_eq(PARSE(&o, &e, "-n", "2", "--", "ls", "-n", "--help"), 0);
+	char *argv[] = {"linkem-launch", "-n", "2", "--", "ls", "-n", "--help",
+			NULL};
+
+	cr_assert_eq(parse(&o, &e, 7, argv), 0);
 	cr_assert_not(o.help);
 	cr_assert_eq(o.argc, 3);
 	lk_options_free(&o);

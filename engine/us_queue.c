@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* us_queue.c — bounded stable binary min-heap. */
+#include "engine/us_queue.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static inline bool less(const struct us_qent *a, const struct us_qent *b)
+{
+	return a->key < b->key || (a->key == b->key && a->seq < b->seq);
+}
+
+int us_queue_init(struct us_queue *q, uint32_t cap)
+{
+	memset(q, 0, sizeof(*q));
+	return us_queue_resize(q, cap ? cap : 1);
+}
+
+int us_queue_resize(struct us_queue *q, uint32_t cap)
+{
+	struct us_qent *e;
+
+	if (cap < q->n)
+		cap = q->n;
+	if (!cap)
+		cap = 1;
+	e = realloc(q->e, (size_t)cap * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	q->e = e;
+	q->cap = cap;
+	return 0;
+}
+
+void us_queue_free(struct us_queue *q)
+{
+	free(q->e);
+	memset(q, 0, sizeof(*q));
+}
+
+int us_queue_push(struct us_queue *q, const struct us_qent *x)
+{
+	uint32_t i;
+
+	if (q->n >= q->cap) {
+		q->overflows++;
+		return -ENOSPC;
+	}
+	i = q->n++;
+	while (i) {
+		uint32_t parent = (i - 1) / 2;
+
+		if (!less(x, &q->e[parent]))
+			break;
+		q->e[i] = q->e[parent];
+		i = parent;
+	}
+	q->e[i] = *x;
+	return 0;
+}
+
+bool us_queue_pop(struct us_queue *q, struct us_qent *out)
+{
+	struct us_qent last;
+	uint32_t i = 0, n;
+
+	if (!q->n)
+		return false;
+	*out = q->e[0];
+	n = --q->n;
+	if (!n)
+		return true;
+	last = q->e[n];
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && less(&q->e[c + 1], &q->e[c]))
+			c++;
+		if (!less(&q->e[c], &last))
+			break;
+		q->e[i] = q->e[c];
+		i = c;
+	}
+	q->e[i] = last;
+	return true;
+}
