@@ -39,7 +39,7 @@ struct lk_engine_ops {
 			      struct lk_nl_batch *b, struct lk_error *e);
 	/* Return once traffic can flow between every pair. */
 	int (*ready)(struct lk_launch *l, struct lk_error *e);
-	/* Make the link src -> dst behave as imp (NULL: unimpaired) while
+	/* Make the link src -> dst (peer ids, 1..n) behave as imp (NULL: unimpaired) while
 	 * traffic flows, without losing what is queued.  May be NULL. */
 	int (*set_link)(struct lk_launch *l, unsigned src, unsigned dst,
 			const struct lk_impair *imp, struct lk_error *e);
@@ -48,10 +48,14 @@ struct lk_engine_ops {
 	int (*on_event)(struct lk_launch *l, uint32_t tag, uint32_t events,
 			struct lk_error *e);
 	void (*destroy)(struct lk_launch *l);
+	/* What the link src -> dst (peer ids) did so far.  May be NULL. */
+	int (*link_stats)(struct lk_launch *l, unsigned src, unsigned dst,
+			  struct lk_link_stats *out, struct lk_error *e);
 };
 
 extern const struct lk_engine_ops lk_engine_bridge;
 extern const struct lk_engine_ops lk_engine_kernel;
+extern const struct lk_engine_ops lk_engine_userspace;
 
 /* Engines register their descriptors in the supervisor's loop; tag comes
  * back in on_event. */

@@ -17,18 +17,30 @@ int us_queue_init(struct us_queue *q, uint32_t cap)
 	return us_queue_resize(q, cap ? cap : 1);
 }
 
+static int grow_to(struct us_queue *q, uint32_t alloc)
+{
+	struct us_qent *e = realloc(q->e, (size_t)alloc * sizeof(*e));
+
+	if (!e)
+		return -ENOMEM;
+	q->e = e;
+	q->alloc = alloc;
+	return 0;
+}
+
 int us_queue_resize(struct us_queue *q, uint32_t cap)
 {
-	struct us_qent *e;
-
 	if (cap < q->n)
 		cap = q->n;
 	if (!cap)
 		cap = 1;
-	e = realloc(q->e, (size_t)cap * sizeof(*e));
-	if (!e)
-		return -ENOMEM;
-	q->e = e;
+	/* Many links, most of them idle: start small. */
+	if (q->alloc > cap || !q->e) {
+		uint32_t a = q->n > 16 ? q->n : 16;
+
+		if (grow_to(q, a < cap ? a : cap) < 0)
+			return -ENOMEM;
+	}
 	q->cap = cap;
 	return 0;
 }
@@ -46,6 +58,14 @@ int us_queue_push(struct us_queue *q, const struct us_qent *x)
 	if (q->n >= q->cap) {
 		q->overflows++;
 		return -ENOSPC;
+	}
+	if (q->n >= q->alloc) {
+		uint32_t a = q->alloc * 2 > q->cap ? q->cap : q->alloc * 2;
+
+		if (grow_to(q, a) < 0) {
+			q->overflows++;
+			return -ENOSPC;
+		}
 	}
 	i = q->n++;
 	while (i) {

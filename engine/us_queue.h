@@ -24,11 +24,13 @@ struct us_qent {
 
 struct us_queue {
 	struct us_qent *e;
-	uint32_t n, cap;
+	uint32_t n, cap; /* cap: the bound */
+	uint32_t alloc;	 /* entries allocated: grows up to cap on demand */
 	uint64_t overflows; /* pushes refused because full */
 };
 
-/* cap entries at most (> 0).  0 or -ENOMEM. */
+/* cap entries at most (> 0); memory is taken as entries come.
+ * 0 or -ENOMEM. */
 int us_queue_init(struct us_queue *q, uint32_t cap);
 /* Change the bound; never below the current length.  0 or -ENOMEM. */
 int us_queue_resize(struct us_queue *q, uint32_t cap);

@@ -167,7 +167,8 @@ LK_EXPORT const char *lk_version(void);
  * (docs/control-protocol.md), for a started launch.  On an engine that
  * cannot change links (bridge) they fail with -ENOTSUP. */
 
-/* lk_launch_set_link: see "run-time link changes" below. */
+/* lk_launch_set_link, lk_launch_link_stats: see "links at run time"
+ * below. */
 /* Reset the links LINKS names ("1-2", "3>*") to unimpaired. */
 LK_EXPORT int lk_launch_clear_links(struct lk_launch *l, const char *links,
 				    struct lk_error *e);
@@ -197,16 +198,41 @@ LK_EXPORT int lk_policy_check_file(const char *path, struct lk_error *e);
  * generic sentence). */
 LK_EXPORT int lk_seccomp_describe_kill(int host_pid, char *buf, size_t size);
 
-/* ---- run-time link changes (launcher/set_link.c) ---------------------- */
+/* ---- links at run time (launcher/set_link.c, link_stats.c) ----------- */
 
 /* Apply one --link SPEC to a started launch, while traffic flows: every
  * link it names becomes what all specs so far, folded in order, say
  * (with a partition's or a downed peer's cut on top, lk_launch_partition).
  * The engine changes its links in place (queued packets survive).
  * Returns 0, -EINVAL for a bad SPEC, -ENOTSUP when the engine cannot
- * change links, or the engine's error. */
+ * change links (the bridge engine), or the engine's error. */
 LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
 				 struct lk_error *e);
+
+/* What the link from peer src to peer dst did so far.  Every offered
+ * frame (and every duplicate) is delivered, dropped or still queued:
+ * offered_pkts + duplicated == delivered_pkts + dropped_pkts + queued. */
+struct lk_link_stats {
+	uint64_t offered_pkts, offered_bytes;
+	uint64_t delivered_pkts, delivered_bytes;
+	uint64_t dropped_pkts; /* the sum of the causes below */
+	uint64_t dropped_loss, dropped_down, dropped_limit, dropped_rate;
+	uint64_t dropped_memory; /* the engine's memory budget was full */
+	uint64_t duplicated, corrupted, ecn_marked, reordered;
+	uint64_t queue_overflows; /* dropped_limit + dropped_memory */
+	uint64_t queued;	  /* copies waiting now */
+};
+/* -ENOTSUP when the engine keeps no counters (bridge, kernel). */
+LK_EXPORT int lk_launch_link_stats(const struct lk_launch *l, unsigned src,
+				   unsigned dst, struct lk_link_stats *out,
+				   struct lk_error *e);
+
+/* One round of lk_launch_run's loop, waiting at most timeout_ms (-1:
+ * until something happens), for callers that act between rounds (e.g.
+ * lk_launch_set_link while traffic flows).  Returns 1 while peers or
+ * their output remain, 0 once all is done, or a negative errno. */
+LK_EXPORT int lk_launch_poll(struct lk_launch *l, int timeout_ms,
+			     struct lk_error *e);
 
 #ifdef __cplusplus
 }

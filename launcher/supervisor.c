@@ -99,22 +99,6 @@ static int check_privileges(struct lk_error *e)
 	return 0;
 }
 
-/* Features that other parts of linkem bring: refuse them clearly until
- * they are there rather than ignore them. */
-static int check_supported(const struct lk_options *o, struct lk_error *e)
-{
-	const char *what = NULL;
-
-	if (o->pcap_dir)
-		what = "--pcap";
-	if (what)
-		return lk_error_set(e, ENOTSUP,
-				    "option %s is not supported by this build "
-				    "yet",
-				    what);
-	return 0;
-}
-
 LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 			    struct lk_launch **out, struct lk_error *e)
 {
@@ -130,9 +114,6 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	l->out[LK_ERR].fd = STDERR_FILENO;
 
 	r = lk_plan_init(&l->plan, opts->n, opts->subnet, e);
-	if (r < 0)
-		goto fail;
-	r = check_supported(opts, e);
 	if (r < 0)
 		goto fail;
 	lk_links_init(&l->links, l->plan.n);
@@ -373,8 +354,8 @@ static int peer_more(void *ctx, struct lk_nl_batch *b, struct lk_error *e)
 /* The engines this build has, in the order --engine auto tries them. */
 static const struct lk_engine_ops *find_engine(const char *name)
 {
-	static const struct lk_engine_ops *const all[] = {&lk_engine_bridge,
-							    &lk_engine_kernel};
+	static const struct lk_engine_ops *const all[] = {
+		&lk_engine_bridge, &lk_engine_kernel, &lk_engine_userspace};
 
 	for (size_t i = 0; i < LK_ARRAY_SIZE(all); i++)
 		if (strcmp(all[i]->name, name) == 0)
@@ -409,6 +390,14 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 	case LK_ENGINE_AUTO:
 	default:
 		break;
+	}
+	/* Nothing to impair, now or later: the kernel's bridge, unless
+	 * --pcap asks for what only the userspace engine writes. */
+	if (l->links.len == 0 && !l->opts.control && !l->opts.at.n &&
+	    !l->opts.scenario) {
+		l->engine = l->opts.pcap_dir ? u : &lk_engine_bridge;
+		if (l->engine)
+			return 0;
 	}
 	if (k && (!k->usable || k->usable(l, why, sizeof(why)))) {
 		l->engine = k;
@@ -474,6 +463,13 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = choose_engine(l, e);
 	if (r < 0)
 		goto fail;
+	if (l->opts.pcap_dir && l->engine != find_engine("userspace")) {
+		r = lk_error_set(e, ENOTSUP,
+				 "--pcap needs the userspace engine (this "
+				 "launch uses the %s engine)",
+				 l->engine->name);
+		goto fail;
+	}
 	if (l->engine->init && (r = l->engine->init(l, e)) < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
@@ -736,51 +732,64 @@ static void on_signal(struct lk_launch *l)
 	}
 }
 
-LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
+LK_EXPORT int lk_launch_poll(struct lk_launch *l, int timeout_ms,
+			     struct lk_error *e)
 {
 	struct epoll_event evs[64];
+	int n;
+
+	if (!l->started || l->epfd < 0)
+		return lk_error_set(e, EINVAL, "launch not started");
+	if (l->running == 0 && l->open_streams == 0) {
+		lk_output_flush(l);
+		return 0;
+	}
+	n = epoll_wait(l->epfd, evs, LK_ARRAY_SIZE(evs), timeout_ms);
+	if (n < 0) {
+		if (errno == EINTR)
+			return 1;
+		return lk_error_errno(e, "epoll_wait");
+	}
+	for (int i = 0; i < n; i++) {
+		uint64_t key = evs[i].data.u64;
+
+		if (key & KEY_ENGINE) {
+			int r = l->engine->on_event(l, (uint32_t)key,
+						    evs[i].events, e);
+			if (r < 0)
+				return r;
+		} else if (key & LK_KEY_CONTROL) {
+			lk_control_on_event(l, key, evs[i].events);
+		} else if (key == KEY_SIG) {
+			on_signal(l);
+		} else if (key == KEY_TIMER) {
+			uint64_t ticks;
+
+			(void)!read(l->timerfd, &ticks, sizeof(ticks));
+			l->killed = true;
+			kill_all(l, SIGKILL);
+		} else {
+			unsigned idx = (unsigned)((key - 2) / 2);
+			int s = (int)((key - 2) % 2);
+
+			if (l->peers[idx].out[s] >= 0)
+				drain_stream(l, &l->peers[idx], s);
+		}
+	}
+	lk_output_flush(l);
+	return l->running > 0 || l->open_streams > 0;
+}
+
+LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
+{
+	int r;
 
 	if (!l->started || l->epfd < 0)
 		return lk_error_set(e, EINVAL, "launch not started");
 	reap(l); /* a peer may have ended already */
-	while (l->running > 0 || l->open_streams > 0) {
-		int n = epoll_wait(l->epfd, evs, LK_ARRAY_SIZE(evs), -1);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return lk_error_errno(e, "epoll_wait");
-		}
-		for (int i = 0; i < n; i++) {
-			uint64_t key = evs[i].data.u64;
-
-			if (key & KEY_ENGINE) {
-				int r = l->engine->on_event(
-					l, (uint32_t)key, evs[i].events, e);
-				if (r < 0)
-					return r;
-			} else if (key & LK_KEY_CONTROL) {
-				lk_control_on_event(l, key, evs[i].events);
-			} else if (key == KEY_SIG) {
-				on_signal(l);
-			} else if (key == KEY_TIMER) {
-				uint64_t ticks;
-
-				(void)!read(l->timerfd, &ticks, sizeof(ticks));
-				l->killed = true;
-				kill_all(l, SIGKILL);
-			} else {
-				unsigned idx = (unsigned)((key - 2) / 2);
-				int s = (int)((key - 2) % 2);
-
-				if (l->peers[idx].out[s] >= 0)
-					drain_stream(l, &l->peers[idx], s);
-			}
-		}
-		lk_output_flush(l);
-	}
-	lk_output_flush(l);
-	return 0;
+	while ((r = lk_launch_poll(l, -1, e)) > 0)
+		;
+	return r;
 }
 
 static bool peer_failed(const struct lk_peer *p)

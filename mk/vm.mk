@@ -3,7 +3,7 @@
 # See docs/vm.md.  VM_ARGS passes extra arguments to the Criterion binary,
 # e.g. make check-vm VM_ARGS='--filter vm_netem/loss*'.
 
-VM_TIMEOUT ?= 300
+VM_TIMEOUT ?= 900
 VM_ARGS ?=
 
 .PHONY: check-vm check-vm-run check-vm-selftest vm-prepare

@@ -65,6 +65,11 @@ int lk_req_veth(struct lk_nl_batch *b, const struct lk_veth *v,
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->name);
 	if (v->master)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)v->master);
+	/* One queue each way: veth otherwise sizes its queues for every
+	 * possible CPU, then shrinks the real count on the registered
+	 * device, which waits for an RCU grace period per veth. */
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -77,6 +82,8 @@ int lk_req_veth(struct lk_nl_batch *b, const struct lk_veth *v,
 	 * joined, and veth refuses that (ENOTCONN). */
 	pifi->ifi_index = v->peer_ifindex;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->peer_name);
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 	if (v->peer_netns_pid)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID,
 				 (uint32_t)v->peer_netns_pid);

@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * engine_userspace.c — the supervisor forwards every frame itself.
+ *
+ * Each peer's eth0 is a TAP device created inside the peer's network
+ * namespace (so it gets ifindex 2 there); the supervisor keeps its
+ * descriptor.  A frame read from peer src's TAP goes to the peer its
+ * destination MAC names (lk_plan_mac), or to every other peer when it is
+ * broadcast or multicast; each copy passes through the pipeline of its
+ * own link src -> dst (us_pipeline.h) when that link is impaired, and is
+ * written at once otherwise.  One timerfd (us_sched) serves every
+ * pipeline.  Everything runs on the supervisor's epoll loop.
+ */
+#include "engine/engine.h"
+
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "engine/us_frame.h"
+#include "engine/us_pcap.h"
+#include "engine/us_pipeline.h"
+#include "engine/us_sched.h"
+#include "launcher/launch_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define US_MIN_FRAME 14u		   /* an Ethernet header */
+#define US_MAX_FRAME (9216u + 18u)	   /* jumbo frame, tagged */
+#define US_READ_BUF (VH + 65536u + 64u)	   /* a GSO super-frame fits */
+#define US_READS_PER_ROUND 64		   /* per peer per wake-up */
+#define US_MEM_BUDGET (256u * 1024 * 1024) /* bytes queued, all links */
+#define TAG_TIMER 0u
+/* Every frame on a TAP starts with a virtio-net header (IFF_VNET_HDR):
+ * it says whether the frame is a GSO super-frame or needs its checksum
+ * completed, and travels with the frame to the receiving TAP. */
+#define VH ((uint32_t)sizeof(struct virtio_net_hdr))
+#define US_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+
+/* A frame held by one or more pipelines. */
+struct us_fbuf {
+	uint32_t refs;
+	uint32_t len;
+	uint8_t data[];
+};
+
+/* The link src -> dst.  Unimpaired links have no pipeline: their frames
+ * are written at once and only counted here. */
+struct us_slot {
+	struct us_pipe *pipe;
+	uint64_t pkts, bytes; /* offered and delivered without a pipeline */
+	uint64_t budget_drops, budget_bytes; /* refused: memory budget */
+};
+
+struct us_peer {
+	int fd;
+	bool dead; /* its TAP is gone (the peer's namespace ended) */
+	int pcap_fd;
+	struct us_pcap *pcap;
+	unsigned pipes_out;  /* impaired links from this peer */
+	bool offloads;	     /* its TAP hands over GSO super-frames */
+	struct us_slot *out; /* [n], indexed by dst - 1; NULL until used */
+	uint64_t rx_frames, rx_bad, rx_unknown, tx_errors;
+};
+
+struct us_engine {
+	unsigned n;
+	uint64_t seed;
+	struct us_peer *p; /* [n], indexed by id - 1 */
+	struct us_sched sched;
+	int tfd;
+	uint64_t armed;	   /* the timerfd's deadline, UINT64_MAX when idle */
+	uint64_t early;	   /* how far ahead of a departure it is set */
+	uint64_t late_avg; /* how late its wake-ups come, averaged (ns) */
+	size_t queued_bytes;
+	uint8_t *rbuf;
+	bool no_offloads; /* --pcap: every frame as it would be on a wire */
+	uint8_t scratch[VH + US_MAX_FRAME];
+};
+
+static struct us_engine *us_of(struct lk_launch *l)
+{
+	return l->engine_priv;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool us_usable(struct lk_launch *l, char *why, size_t len)
+{
+	(void)l;
+	if (access("/dev/net/tun", R_OK | W_OK) == 0)
+		return true;
+	snprintf(why, len, "/dev/net/tun: %s", strerror(errno));
+	return false;
+}
+
+static struct us_slot *slot_get(struct us_engine *u, unsigned src, unsigned dst)
+{
+	struct us_peer *p = &u->p[src - 1];
+
+	if (!p->out) {
+		p->out = calloc(u->n, sizeof(*p->out));
+		if (!p->out)
+			return NULL;
+	}
+	return &p->out[dst - 1];
+}
+
+static void fbuf_put(struct us_engine *u, struct us_fbuf *f)
+{
+	if (--f->refs == 0) {
+		u->queued_bytes -= f->len;
+		free(f);
+	}
+}
+
+/* Write one copy to dst's TAP, with its edits, and capture it. */
+static void transmit(struct us_engine *u, unsigned dst, const uint8_t *data,
+		     uint32_t len, uint32_t flags, uint32_t bit)
+{
+	struct us_peer *p = &u->p[dst - 1];
+
+	if (p->dead || p->fd < 0)
+		return;
+	if (flags & (US_E_CE | US_E_CORRUPT)) {
+		if (len > sizeof(u->scratch))
+			len = sizeof(u->scratch);
+		memcpy(u->scratch, data, len);
+		if (flags & US_E_CE)
+			us_frame_set_ce(u->scratch + VH, len - VH);
+		if (flags & US_E_CORRUPT)
+			us_frame_flip(u->scratch + VH, len - VH, bit);
+		data = u->scratch;
+	}
+	if (write(p->fd, data, len) != (ssize_t)len)
+		p->tx_errors++;
+	if (p->pcap)
+		(void)us_pcap_write(p->pcap, real_ns(), data + VH, len - VH,
+				    NULL);
+}
+
+static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
+{
+	struct us_departure d;
+	unsigned dst = (unsigned)(uintptr_t)pp->owner;
+
+	while (us_pipe_dequeue(pp, now, &d)) {
+		struct us_fbuf *f = d.cookie;
+
+		transmit(u, dst, f->data, f->len, d.flags, d.corrupt_bit);
+		fbuf_put(u, f);
+	}
+}
+
+/* Run what is due, then arm the timerfd for the next departure.  A
+ * wake-up comes late (a few µs on an idle host, 100 µs and more on a
+ * loaded VM), so the timer is set u->early ahead: a running average of
+ * how late the timer's wake-ups were, with a margin.  When it comes
+ * early, the loop waits out the rest (once per call, at most u->early,
+ * so the TAPs are read again soon). */
+#define US_EARLY_MIN 10000ull
+#define US_EARLY_MAX 400000ull
+
+static void run_due(struct us_engine *u)
+{
+	struct us_sched_node *nd;
+	uint64_t now = mono_ns(), next;
+	bool waited = false;
+	struct itimerspec its = {0};
+
+	for (;;) {
+		while ((nd = us_sched_peek(&u->sched)) && nd->key <= now) {
+			struct us_pipe *pp = us_pipe_of(nd);
+
+			pipe_drain(u, pp, now);
+			if (us_pipe_resched(pp, &u->sched) < 0)
+				us_sched_set(&u->sched, nd, UINT64_MAX);
+		}
+		if (!nd || waited || nd->key > now + u->early)
+			break;
+		while ((now = mono_ns()) < nd->key)
+			;
+		waited = true;
+	}
+	next = nd ? nd->key - u->early : UINT64_MAX;
+	if (next == u->armed)
+		return;
+	if (next != UINT64_MAX) {
+		its.it_value.tv_sec = (time_t)(next / 1000000000ull);
+		its.it_value.tv_nsec = (long)(next % 1000000000ull);
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value.tv_nsec = 1;
+	}
+	if (timerfd_settime(u->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+		u->armed = next;
+}
+
+/* One copy of a frame from src to dst, at now.  *fb: the frame once
+ * copied for the pipelines (made on first need). */
+static void deliver(struct us_engine *u, unsigned src, unsigned dst,
+		    const uint8_t *data, uint32_t len, uint32_t in,
+		    uint64_t now, struct us_fbuf **fb)
+{
+	struct us_slot *s = slot_get(u, src, dst);
+	struct us_verdict v;
+
+	if (!s)
+		return;
+	if (!s->pipe) {
+		s->pkts++;
+		s->bytes += len - VH;
+		transmit(u, dst, data, len, 0, 0);
+		return;
+	}
+	/* The pipeline's contract: what is due by now leaves first. */
+	pipe_drain(u, s->pipe, now);
+	if (!*fb) {
+		if (u->queued_bytes + len > US_MEM_BUDGET ||
+		    !(*fb = malloc(sizeof(**fb) + len))) {
+			s->budget_drops++;
+			s->budget_bytes += len - VH;
+			return;
+		}
+		(*fb)->refs = 1; /* ours until every link has it */
+		(*fb)->len = len;
+		memcpy((*fb)->data, data, len);
+		u->queued_bytes += len;
+	}
+	us_pipe_enqueue(s->pipe, now, len - VH, in, *fb, &v);
+	(*fb)->refs += v.queued;
+	if (us_pipe_resched(s->pipe, &u->sched) < 0)
+		us_sched_set(&u->sched, &s->pipe->sched, UINT64_MAX);
+}
+
+/* buf: VH bytes of header, then the Ethernet frame; len: both. */
+static void on_frame(struct us_engine *u, unsigned src, const uint8_t *buf,
+		     uint32_t len, uint64_t now)
+{
+	struct us_peer *p = &u->p[src - 1];
+	const struct virtio_net_hdr *h = (const void *)buf;
+	const uint8_t *f = buf + VH;
+	struct us_fbuf *fb = NULL;
+	uint32_t in, flen = len > VH ? len - VH : 0;
+
+	p->rx_frames++;
+	/* Super-frames only from a TAP that was asked for them. */
+	if (flen < US_MIN_FRAME ||
+	    (flen > US_MAX_FRAME &&
+	     (h->gso_type == VIRTIO_NET_HDR_GSO_NONE || !p->offloads))) {
+		p->rx_bad++;
+		return;
+	}
+	if (p->pcap)
+		(void)us_pcap_write(p->pcap, real_ns(), f, flen, NULL);
+	in = us_frame_ect(f, flen) ? US_IN_ECT : 0;
+	if (f[0] & 1) {
+		/* Broadcast and multicast: every other peer. */
+		for (unsigned d = 1; d <= u->n; d++)
+			if (d != src && !u->p[d - 1].dead)
+				deliver(u, src, d, buf, len, in, now, &fb);
+	} else {
+		unsigned dst =
+		    (unsigned)f[3] << 16 | (unsigned)f[4] << 8 | f[5];
+
+		if (f[0] == 0x02 && f[1] == 0x6c && f[2] == 0x6b && dst >= 1 &&
+		    dst <= u->n && dst != src)
+			deliver(u, src, dst, buf, len, in, now, &fb);
+		else
+			p->rx_unknown++;
+	}
+	if (fb)
+		fbuf_put(u, fb);
+}
+
+static void peer_gone(struct lk_launch *l, struct us_peer *p)
+{
+	p->dead = true;
+	epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->fd, NULL);
+}
+
+static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
+		       struct lk_error *e)
+{
+	struct us_engine *u = us_of(l);
+
+	(void)e;
+	(void)events;
+	if (!u)
+		return 0;
+	if (tag == TAG_TIMER) {
+		uint64_t ticks;
+
+		(void)!read(u->tfd, &ticks, sizeof(ticks));
+		if (u->armed != UINT64_MAX) {
+			uint64_t now = mono_ns();
+			uint64_t late = now > u->armed ? now - u->armed : 0;
+
+			if (late > US_EARLY_MAX * 4)
+				late = US_EARLY_MAX * 4;
+			u->late_avg = (u->late_avg * 7 + late) / 8;
+			u->early = u->late_avg + u->late_avg / 2 + US_EARLY_MIN;
+			if (u->early > US_EARLY_MAX)
+				u->early = US_EARLY_MAX;
+		}
+		u->armed = UINT64_MAX; /* it fired: re-arm whatever is next */
+		run_due(u);
+		return 0;
+	}
+	if (tag > u->n)
+		return 0;
+	struct us_peer *p = &u->p[tag - 1];
+
+	for (int i = 0; i < US_READS_PER_ROUND && !p->dead; i++) {
+		ssize_t len = read(p->fd, u->rbuf, US_READ_BUF);
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				peer_gone(l, p);
+			break;
+		}
+		if (len == 0) {
+			peer_gone(l, p);
+			break;
+		}
+		on_frame(u, tag, u->rbuf, (uint32_t)len, mono_ns());
+	}
+	run_due(u);
+	return 0;
+}
+
+/* A peer's TAP may hand over GSO super-frames (and leave checksums to
+ * the receiver) only while every link from it is unimpaired: a pipeline
+ * decides per wire frame.  Without pipelines (and without --pcap), the
+ * frames go through as the kernel's veth would carry them. */
+static void update_offloads(struct us_engine *u, unsigned id)
+{
+	struct us_peer *p = &u->p[id - 1];
+	bool want = !u->no_offloads && p->pipes_out == 0;
+
+	if (p->fd < 0 || want == p->offloads)
+		return;
+	if (ioctl(p->fd, TUNSETOFFLOAD, want ? US_OFFLOADS : 0) == 0)
+		p->offloads = want;
+}
+
+static int make_pipe(struct us_engine *u, unsigned src, unsigned dst,
+		     const struct lk_impair *imp, struct lk_error *e)
+{
+	struct us_slot *s = slot_get(u, src, dst);
+	int r;
+
+	if (!s)
+		return lk_error_set(e, ENOMEM, "out of memory");
+	r = us_pipe_new(&s->pipe, imp, u->seed, src, dst, e);
+	if (r < 0)
+		return r;
+	s->pipe->owner = (void *)(uintptr_t)dst;
+	u->p[src - 1].pipes_out++;
+	update_offloads(u, src);
+	return 0;
+}
+
+static int us_init(struct lk_launch *l, struct lk_error *e)
+{
+	struct us_engine *u = calloc(1, sizeof(*u));
+	const unsigned n = l->plan.n;
+	int r;
+
+	if (!u)
+		return lk_error_set(e, ENOMEM, "out of memory");
+	l->engine_priv = u;
+	u->n = n;
+	u->tfd = -1;
+	u->armed = UINT64_MAX;
+	u->early = US_EARLY_MIN;
+	us_sched_init(&u->sched);
+	u->no_offloads = l->opts.pcap_dir != NULL;
+	u->p = calloc(n, sizeof(*u->p));
+	u->rbuf = malloc(US_READ_BUF);
+	if (!u->p || !u->rbuf)
+		return lk_error_set(e, ENOMEM, "out of memory");
+	for (unsigned i = 0; i < n; i++)
+		u->p[i].fd = u->p[i].pcap_fd = -1;
+
+	if (l->opts.seed_set) {
+		u->seed = l->opts.seed;
+	} else {
+		if (getrandom(&u->seed, sizeof(u->seed), 0) !=
+		    (ssize_t)sizeof(u->seed))
+			u->seed = mono_ns() ^ ((uint64_t)getpid() << 32);
+		/* Printed when random decisions can be made, so that the
+		 * run can be replayed. */
+		if (!l->opts.quiet && (l->links.len || l->opts.control ||
+				       l->opts.at.n || l->opts.scenario))
+			fprintf(stderr,
+				"linkem-launch: seed %llu (replay with "
+				"--seed %llu)\n",
+				(unsigned long long)u->seed,
+				(unsigned long long)u->seed);
+	}
+	/* Departures are timed to the microsecond, not to the default
+	 * 50 µs of timer slack. */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+
+	for (unsigned src = 1; src <= n; src++) {
+		for (unsigned dst = lk_links_next_dst(&l->links, src, 0); dst;
+		     dst = lk_links_next_dst(&l->links, src, dst)) {
+			struct lk_impair imp;
+
+			if (!lk_links_resolve(&l->links, src, dst, &imp) ||
+			    lk_impair_is_noop(&imp))
+				continue;
+			r = make_pipe(u, src, dst, &imp, e);
+			if (r < 0)
+				return r;
+		}
+	}
+
+	if (l->opts.pcap_dir && mkdir(l->opts.pcap_dir, 0755) < 0 &&
+	    errno != EEXIST)
+		return lk_error_errno(e, "create pcap directory '%s'",
+				      l->opts.pcap_dir);
+	u->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (u->tfd < 0)
+		return lk_error_errno(e, "create the userspace engine's timer");
+	return lk_launch_watch(l, u->tfd, EPOLLIN, TAG_TIMER, e);
+}
+
+/* Open a TAP named eth0 inside the network namespace of nsfd: the first
+ * device there after lo, so ifindex 2. */
+static int tap_in_netns(int nsfd, int back_fd, unsigned id, int *out,
+			struct lk_error *e)
+{
+	struct ifreq ifr = {0};
+	int fd, r = 0;
+
+	if (setns(nsfd, CLONE_NEWNET) < 0)
+		return lk_error_errno(e, "enter peer%u's network namespace",
+				      id);
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		r = lk_error_errno(e, "open /dev/net/tun for peer%u", id);
+		goto back;
+	}
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "eth0");
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		r = lk_error_errno(e, "create TAP eth0 in peer%u", id);
+		goto back;
+	}
+	if (if_nametoindex("eth0") != LK_PEER_ETH0_IFINDEX)
+		r = lk_error_set(e, EEXIST,
+				 "TAP eth0 in peer%u did not get ifindex %d",
+				 id, LK_PEER_ETH0_IFINDEX);
+back:
+	if (setns(back_fd, CLONE_NEWNET) < 0 && r == 0)
+		r = lk_error_errno(e, "return from peer%u's namespace", id);
+	if (r < 0) {
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	*out = fd;
+	return 0;
+}
+
+static int us_add_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
+{
+	struct us_engine *u = us_of(l);
+	struct us_peer *p = &u->p[idx];
+	const unsigned id = idx + 1;
+	struct ifreq ifr = {0};
+	int r;
+
+	r = tap_in_netns(l->peers[idx].pidfd, l->hub.orig_netns, id, &p->fd, e);
+	if (r < 0)
+		return r;
+	ifr.ifr_hwaddr.sa_family = 1; /* ARPHRD_ETHER */
+	lk_plan_mac(&l->plan, id, (uint8_t *)ifr.ifr_hwaddr.sa_data);
+	if (ioctl(p->fd, SIOCSIFHWADDR, &ifr) < 0)
+		return lk_error_errno(e, "set the MAC address of peer%u", id);
+	update_offloads(u, id);
+	if (l->opts.pcap_dir) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/peer%u.pcap", l->opts.pcap_dir,
+			 id);
+		p->pcap_fd =
+		    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (p->pcap_fd < 0)
+			return lk_error_errno(e, "open '%s'", path);
+		r = us_pcap_open(&p->pcap, p->pcap_fd, true, 0, e);
+		if (r < 0)
+			return lk_error_wrap(e, "'%s'", path);
+	}
+	return lk_launch_watch(l, p->fd, EPOLLIN, id, e);
+}
+
+static int us_commit(struct lk_launch *l, struct lk_error *e)
+{
+	(void)l;
+	(void)e;
+	return 0;
+}
+
+static int us_ready(struct lk_launch *l, struct lk_error *e)
+{
+	(void)l;
+	(void)e;
+	return 0; /* a TAP carries frames as soon as it is up */
+}
+
+static int us_set_link(struct lk_launch *l, unsigned src, unsigned dst,
+		       const struct lk_impair *imp, struct lk_error *e)
+{
+	struct us_engine *u = us_of(l);
+	struct lk_impair none;
+	struct us_slot *s;
+
+	if (!u || src < 1 || src > u->n || dst < 1 || dst > u->n || src == dst)
+		return lk_error_set(e, EINVAL, "no link %u-%u", src, dst);
+	if (!imp) {
+		lk_impair_init(&none);
+		imp = &none;
+	}
+	s = slot_get(u, src, dst);
+	if (!s)
+		return lk_error_set(e, ENOMEM, "out of memory");
+	if (s->pipe) {
+		/* Kept even when unimpaired now: its queue drains. */
+		int r = us_pipe_update(s->pipe, imp, e);
+
+		if (r < 0)
+			return r;
+		run_due(u);
+		return 0;
+	}
+	if (lk_impair_is_noop(imp))
+		return 0;
+	return make_pipe(u, src, dst, imp, e);
+}
+
+static int us_link_stats(struct lk_launch *l, unsigned src, unsigned dst,
+			 struct lk_link_stats *o, struct lk_error *e)
+{
+	struct us_engine *u = us_of(l);
+	const struct us_slot *s;
+
+	if (!u || src < 1 || src > u->n || dst < 1 || dst > u->n || src == dst)
+		return lk_error_set(e, EINVAL, "no link %u-%u", src, dst);
+	memset(o, 0, sizeof(*o));
+	s = u->p[src - 1].out ? &u->p[src - 1].out[dst - 1] : NULL;
+	if (!s)
+		return 0;
+	o->offered_pkts = s->pkts + s->budget_drops;
+	o->offered_bytes = s->bytes + s->budget_bytes;
+	o->delivered_pkts = s->pkts;
+	o->delivered_bytes = s->bytes;
+	o->dropped_memory = s->budget_drops;
+	o->queue_overflows = s->budget_drops;
+	if (s->pipe) {
+		const struct us_counters *c = us_pipe_counters(s->pipe);
+
+		o->offered_pkts += c->offered_pkts;
+		o->offered_bytes += c->offered_bytes;
+		o->delivered_pkts += c->delivered_pkts;
+		o->delivered_bytes += c->delivered_bytes;
+		o->dropped_loss = c->dropped_pkts[US_DROP_LOSS];
+		o->dropped_down = c->dropped_pkts[US_DROP_DOWN];
+		o->dropped_limit = c->dropped_pkts[US_DROP_LIMIT];
+		o->dropped_rate = c->dropped_pkts[US_DROP_TB];
+		o->duplicated = c->duplicated;
+		o->corrupted = c->corrupted;
+		o->ecn_marked = c->ecn_marked;
+		o->reordered = c->reordered;
+		o->queue_overflows += c->queue_overflows;
+		o->queued = us_pipe_qlen(s->pipe);
+	}
+	o->dropped_pkts = o->dropped_loss + o->dropped_down + o->dropped_limit +
+			  o->dropped_rate + o->dropped_memory;
+	return 0;
+}
+
+static void us_destroy(struct lk_launch *l)
+{
+	struct us_engine *u = us_of(l);
+
+	if (!u)
+		return;
+	for (unsigned i = 0; u->p && i < u->n; i++) {
+		struct us_peer *p = &u->p[i];
+
+		for (unsigned d = 0; p->out && d < u->n; d++) {
+			struct us_pipe *pp = p->out[d].pipe;
+			struct us_departure dep;
+
+			if (!pp)
+				continue;
+			while (us_pipe_flush(pp, &dep))
+				fbuf_put(u, dep.cookie);
+			us_sched_set(&u->sched, &pp->sched, UINT64_MAX);
+			us_pipe_free(pp);
+		}
+		free(p->out);
+		us_pcap_close(p->pcap, NULL);
+		if (p->pcap_fd >= 0)
+			close(p->pcap_fd);
+		if (p->fd >= 0)
+			close(p->fd);
+	}
+	us_sched_free(&u->sched);
+	if (u->tfd >= 0)
+		close(u->tfd);
+	free(u->p);
+	free(u->rbuf);
+	free(u);
+	l->engine_priv = NULL;
+}
+
+const struct lk_engine_ops lk_engine_userspace = {
+    .name = "userspace",
+    .usable = us_usable,
+    .init = us_init,
+    .add_peer = us_add_peer,
+    .commit = us_commit,
+    .ready = us_ready,
+    .set_link = us_set_link,
+    .on_event = us_on_event,
+    .link_stats = us_link_stats,
+    .destroy = us_destroy,
+};
