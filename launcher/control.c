@@ -312,6 +312,84 @@ static void peers(const struct lk_launch *l, struct lk_buf *text,
 	lk_buf_puts(data, "]");
 }
 
+/* Counters of every link that carried something, from the engine. */
+static int stats(const struct lk_launch *l, struct lk_buf *text,
+		 struct lk_buf *data, struct lk_error *e)
+{
+	bool first = true;
+
+	if (!l->engine || !l->engine->link_stats)
+		return lk_error_set(e, ENOTSUP,
+				    "stats unavailable on this engine (%s)",
+				    l->engine ? l->engine->name : "none");
+	lk_buf_printf(text,
+		      "%-11s %10s %12s %10s %8s %8s %8s %8s %6s %6s %6s "
+		      "%6s\n",
+		      "LINK", "OFFERED", "BYTES", "DELIVERED", "LOSS", "DOWN",
+		      "LIMIT", "RATE", "DUP", "CORR", "REORD", "QUEUED");
+	lk_buf_puts(data, "[");
+	for (unsigned s = 1; s <= l->plan.n; s++)
+		for (unsigned d = 1; d <= l->plan.n; d++) {
+			struct lk_link_stats st;
+			char name[24];
+			int r;
+
+			if (s == d)
+				continue;
+			r = lk_launch_link_stats(l, s, d, &st, e);
+			if (r < 0)
+				return r;
+			if (!st.offered_pkts && !st.queued)
+				continue;
+			snprintf(name, sizeof(name), "%u>%u", s, d);
+			lk_buf_printf(
+			    text,
+			    "%-11s %10llu %12llu %10llu %8llu %8llu %8llu "
+			    "%8llu %6llu %6llu %6llu %6llu\n",
+			    name, (unsigned long long)st.offered_pkts,
+			    (unsigned long long)st.offered_bytes,
+			    (unsigned long long)st.delivered_pkts,
+			    (unsigned long long)st.dropped_loss,
+			    (unsigned long long)st.dropped_down,
+			    (unsigned long long)(st.dropped_limit +
+						 st.dropped_memory),
+			    (unsigned long long)st.dropped_rate,
+			    (unsigned long long)st.duplicated,
+			    (unsigned long long)st.corrupted,
+			    (unsigned long long)st.reordered,
+			    (unsigned long long)st.queued);
+			lk_buf_printf(
+			    data,
+			    "%s{\"src\":%u,\"dst\":%u,\"offered_pkts\":%llu,"
+			    "\"offered_bytes\":%llu,\"delivered_pkts\":%llu,"
+			    "\"delivered_bytes\":%llu,\"dropped_pkts\":%llu,"
+			    "\"dropped_loss\":%llu,\"dropped_down\":%llu,"
+			    "\"dropped_limit\":%llu,\"dropped_rate\":%llu,"
+			    "\"dropped_memory\":%llu,\"duplicated\":%llu,"
+			    "\"corrupted\":%llu,\"ecn_marked\":%llu,"
+			    "\"reordered\":%llu,\"queued\":%llu}",
+			    first ? "" : ",", s, d,
+			    (unsigned long long)st.offered_pkts,
+			    (unsigned long long)st.offered_bytes,
+			    (unsigned long long)st.delivered_pkts,
+			    (unsigned long long)st.delivered_bytes,
+			    (unsigned long long)st.dropped_pkts,
+			    (unsigned long long)st.dropped_loss,
+			    (unsigned long long)st.dropped_down,
+			    (unsigned long long)st.dropped_limit,
+			    (unsigned long long)st.dropped_rate,
+			    (unsigned long long)st.dropped_memory,
+			    (unsigned long long)st.duplicated,
+			    (unsigned long long)st.corrupted,
+			    (unsigned long long)st.ecn_marked,
+			    (unsigned long long)st.reordered,
+			    (unsigned long long)st.queued);
+			first = false;
+		}
+	lk_buf_puts(data, "]");
+	return 0;
+}
+
 static int parse_peer(const struct lk_launch *l, const char *text, unsigned *id,
 		      struct lk_error *e)
 {
@@ -392,9 +470,10 @@ static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
 			return r;
 		peers(l, text, data);
 	} else if (strcmp(cmd, "stats") == 0) {
-		r = lk_error_set(e, ENOTSUP,
-				 "stats unavailable on this engine (%s)",
-				 l->engine ? l->engine->name : "none");
+		if ((r = need_args(cmd, nargs, 0, 0, "[--json] [--watch]", e)) <
+		    0)
+			return r;
+		r = stats(l, text, data, e);
 	} else if (strcmp(cmd, "hello") == 0) {
 		lk_buf_printf(text, "linkem %s, %u peers, engine %s\n",
 			      lk_version(), l->plan.n,
