@@ -240,6 +240,17 @@ Test(control_links, down_and_up_a_peer)
 	cr_assert_lt(rtt(1, 3, 2), 0);
 	cr_assert_lt(rtt(3, 2, 2), 0);
 	cr_assert_geq(rtt_reach(1, 2), 0);
+	/* The engine counted what the cut dropped. */
+	cr_assert_eq(ctl(&r, "stats", "--json", NULL, NULL), 0, "%s", r.err);
+	{
+		const char *p = strstr(r.out, "{\"src\":1,\"dst\":3,");
+
+		cr_assert_not_null(p, "%s", r.out);
+		p = strstr(p, "\"dropped_down\":");
+		cr_assert_not_null(p);
+		cr_assert_geq(atoi(p + 15), 1, "%s", r.out);
+	}
+	run_result_free(&r);
 	cr_assert_eq(ctl(&r, "peers", NULL, NULL, NULL), 0);
 	cr_assert(has(r.out, "10.0.0.3"), "%s", r.out);
 	cr_assert(has(r.out, "down"), "%s", r.out);
