@@ -175,7 +175,7 @@ Test(userspace, duplicates)
 	NEED_ROOT();
 	progs();
 	snprintf(script, sizeof(script),
-		 "if [ {id} = 2 ]; then %s recv 5000 1500; else sleep 0.3; "
+		 "if [ {id} = 2 ]; then %s recv 5000 1500; else sleep 1; "
 		 "%s send 10.0.0.2 5000 200 1000; fi",
 		 udpseq, udpseq);
 	US(&r, 20000, "-q", "-n", "2", "--link", "1>2:dup=20%", "--", "sh",
@@ -201,7 +201,7 @@ Test(userspace, corruption_reaches_the_receiver)
 	snprintf(script, sizeof(script),
 		 "if [ {id} = 2 ]; then %s recv 5000 1500; "
 		 "awk '/^Udp:/{n++} /^Udp:/ && n==2 {print \"csum \" $8}' "
-		 "/proc/net/snmp; else sleep 0.3; "
+		 "/proc/net/snmp; else sleep 1; "
 		 "%s send 10.0.0.2 5000 300 500 1400; fi",
 		 udpseq, udpseq);
 	US(&r, 20000, "-q", "-n", "2", "--link", "1>2:corrupt=20%", "--", "sh",
@@ -228,7 +228,7 @@ Test(userspace, reorder)
 	NEED_ROOT();
 	progs();
 	snprintf(script, sizeof(script),
-		 "if [ {id} = 2 ]; then %s recv 5000 1500; else sleep 0.3; "
+		 "if [ {id} = 2 ]; then %s recv 5000 1500; else sleep 1; "
 		 "%s send 10.0.0.2 5000 200 1000; fi",
 		 udpseq, udpseq);
 	US(&r, 20000, "-q", "-n", "2", "--link", "1>2:delay=10ms,reorder=25%",
