@@ -304,13 +304,20 @@ static void wait_all(struct lk_launch *l)
 	}
 }
 
-static int epoll_add(struct lk_launch *l, int fd, uint64_t key,
-		     struct lk_error *e)
+/* Put fd on the supervisor's loop, creating the loop on first use (an
+ * engine may register its descriptors before the supervisor does). */
+static int epoll_add(struct lk_launch *l, int fd, uint32_t events,
+		     uint64_t key, struct lk_error *e)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = key};
+	struct epoll_event ev = {.events = events, .data.u64 = key};
 
+	if (l->epfd < 0) {
+		l->epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (l->epfd < 0)
+			return lk_error_errno(e, "create the event loop");
+	}
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		return lk_error_errno(e, "epoll_ctl");
+		return lk_error_errno(e, "watch a descriptor");
 	return 0;
 }
 
@@ -324,17 +331,7 @@ static int epoll_add(struct lk_launch *l, int fd, uint64_t key,
 int lk_launch_watch(struct lk_launch *l, int fd, uint32_t events,
 		    uint32_t tag, struct lk_error *e)
 {
-	struct epoll_event ev = {.events = events,
-				 .data.u64 = KEY_ENGINE | tag};
-
-	if (l->epfd < 0) {
-		l->epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (l->epfd < 0)
-			return lk_error_errno(e, "create the event loop");
-	}
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		return lk_error_errno(e, "watch engine descriptor");
-	return 0;
+	return epoll_add(l, fd, events, KEY_ENGINE | tag, e);
 }
 
 static void reap(struct lk_launch *l);
@@ -512,22 +509,20 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 		l->by_pid[i] = (struct lk_pid_index){l->peers[i].pid, i};
 	qsort(l->by_pid, n, sizeof(*l->by_pid), cmp_pid);
 
-	if (l->epfd < 0)
-		l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
 							     TFD_NONBLOCK);
-	if (l->epfd < 0 || l->timerfd < 0) {
+	if (l->timerfd < 0) {
 		r = lk_error_errno(e, "create the event loop");
 		goto fail;
 	}
-	if ((r = epoll_add(l, l->sigfd, KEY_SIG, e)) < 0 ||
-	    (r = epoll_add(l, l->timerfd, KEY_TIMER, e)) < 0)
+	if ((r = epoll_add(l, l->sigfd, EPOLLIN, KEY_SIG, e)) < 0 ||
+	    (r = epoll_add(l, l->timerfd, EPOLLIN, KEY_TIMER, e)) < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		for (int s = 0; s < 2; s++) {
 			fcntl(l->peers[i].out[s], F_SETFL, O_NONBLOCK);
-			r = epoll_add(l, l->peers[i].out[s], KEY_STREAM(i, s),
-				      e);
+			r = epoll_add(l, l->peers[i].out[s], EPOLLIN,
+				      KEY_STREAM(i, s), e);
 			if (r < 0)
 				goto fail;
 			l->open_streams++;
@@ -647,8 +642,6 @@ static void reap(struct lk_launch *l)
 		}
 	}
 }
-
-static void emit_line(void *ctx, const char *line, size_t len);
 
 struct emit_ctx {
 	struct lk_launch *l;

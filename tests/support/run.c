@@ -144,65 +144,6 @@ void run_result_free(struct run_result *r)
 	r->out = r->err = NULL;
 }
 
-int count_netns(void)
-{
-	static char seen[4096][64];
-	int n = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		char path[300], link[64];
-		ssize_t len;
-		int i;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
-		len = readlink(path, link, sizeof(link) - 1);
-		if (len <= 0)
-			continue;
-		link[len] = '\0';
-		for (i = 0; i < n; i++)
-			if (strcmp(seen[i], link) == 0)
-				break;
-		if (i == n && n < 4096)
-			snprintf(seen[n++], sizeof(seen[0]), "%s", link);
-	}
-	closedir(d);
-	return n;
-}
-
-int count_comm(const char *name)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		char path[300], comm[64] = "";
-		FILE *f;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f)) {
-			comm[strcspn(comm, "\n")] = '\0';
-			n += strcmp(comm, name) == 0;
-		}
-		fclose(f);
-	}
-	closedir(d);
-	return n;
-}
-
 bool has(const char *text, const char *needle)
 {
 	return text && strstr(text, needle) != NULL;

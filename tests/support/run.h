@@ -27,15 +27,11 @@ pid_t spawn_cmd(char *const argv[], int *out_fd, int *err_fd);
 /* Path of a built program: $LINKEM_BUILD/NAME (default build/NAME). */
 const char *build_path(const char *name);
 
-/* How many distinct network namespaces the processes on this host use. */
-int count_netns(void);
 /* The network namespaces ("net:[N]") a launch uses: those of the
  * supervisor's descendants and those its descriptors hold. */
 int launch_netns(pid_t supervisor, char (*out)[64], int max);
 /* Is this namespace still held by any process or descriptor? */
 bool netns_in_use(const char *ns);
-/* How many processes whose comm is NAME. */
-int count_comm(const char *name);
 /* Does text contain needle?  Shown in failure messages by the caller. */
 bool has(const char *text, const char *needle);
 /* Number of lines in text. */
