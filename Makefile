@@ -26,7 +26,7 @@ SAN_FLAGS :=
 endif
 
 CC ?= cc
-PKGS := libmnl libcap-ng libseccomp
+PKGS := libmnl libcap-ng libseccomp jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 

@@ -239,8 +239,17 @@ static int call_once(const struct call *c)
 			strerror(errno));
 		return 1;
 	}
-	if (lk_ctl_request_format(&req, c->cmd, c->args, c->nargs) < 0 ||
-	    (r = send_request(fd, &req, c->exec)) < 0) {
+	r = lk_ctl_request_format(&req, c->cmd, c->args, c->nargs);
+	if (r < 0) {
+		fprintf(stderr, PROG ": %s\n",
+			r == -EILSEQ ? "an argument is not valid UTF-8 (the "
+				       "control protocol carries JSON text)"
+				     : strerror(-r));
+		close(fd);
+		lk_buf_free(&req);
+		return 1;
+	}
+	if ((r = send_request(fd, &req, c->exec)) < 0) {
 		fprintf(stderr, PROG ": send to '%s': %s\n", c->path,
 			strerror(errno));
 		close(fd);

@@ -223,13 +223,12 @@ LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
 /* "1-2:delay=50ms" lines for every impaired link; A-B when both
  * directions are equal.  data gets a JSON array of the same strings. */
 static void show(const struct lk_launch *l, struct lk_buf *text,
-		 struct lk_buf *data)
+		 json_t **data)
 {
 	const unsigned n = l->plan.n;
 	char a[1024], b[1024];
-	bool first = true;
+	json_t *arr = json_array();
 
-	lk_buf_puts(data, "[");
 	for (unsigned s = 1; s <= n; s++)
 		for (unsigned d = 1; d <= n; d++) {
 			struct lk_impair imp, rev;
@@ -253,12 +252,9 @@ static void show(const struct lk_launch *l, struct lk_buf *text,
 			snprintf(line, sizeof(line), "%u%c%u:%s", s,
 				 both ? '-' : '>', d, a);
 			lk_buf_printf(text, "%s\n", line);
-			if (!first)
-				lk_buf_puts(data, ",");
-			lk_buf_json_str(data, line);
-			first = false;
+			json_array_append_new(arr, lk_json_str(line));
 		}
-	lk_buf_puts(data, "]");
+	*data = arr;
 }
 
 static const char *peer_state(const struct lk_peer *p, char *buf, size_t n)
@@ -275,13 +271,13 @@ static const char *peer_state(const struct lk_peer *p, char *buf, size_t n)
 }
 
 static void peers(const struct lk_launch *l, struct lk_buf *text,
-		  struct lk_buf *data)
+		  json_t **data)
 {
 	const struct lk_control *c = l->control;
+	json_t *arr = json_array();
 
 	lk_buf_printf(text, "%-5s %-9s %-15s %-24s %-8s %-7s %s\n", "ID",
 		      "NAME", "ADDRESS", "ADDRESS6", "PID", "LINKS", "STATE");
-	lk_buf_puts(data, "[");
 	for (unsigned id = 1; id <= l->plan.n; id++) {
 		const struct lk_peer *p = &l->peers[id - 1];
 		struct in_addr a4 = lk_plan_addr4(&l->plan, id);
@@ -297,26 +293,55 @@ static void peers(const struct lk_launch *l, struct lk_buf *text,
 		st = peer_state(p, stb, sizeof(stb));
 		lk_buf_printf(text, "%-5u %-9s %-15s %-24s %-8d %-7s %s\n", id,
 			      name, s4, s6, (int)p->pid, links, st);
-		lk_buf_printf(data,
-			      "%s{\"id\":%u,\"name\":\"%s\",\"addr\":\"%s\","
-			      "\"addr6\":\"%s\",\"pid\":%d,\"links\":\"%s\","
-			      "\"running\":%s",
-			      id > 1 ? "," : "", id, name, s4, s6, (int)p->pid,
-			      links, p->reaped ? "false" : "true");
-		if (p->reaped && p->signaled)
-			lk_buf_printf(data, ",\"signal\":%d", p->status);
-		else if (p->reaped)
-			lk_buf_printf(data, ",\"exit\":%d", p->status);
-		lk_buf_puts(data, "}");
+		json_array_append_new(
+		    arr, json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:b}", "id",
+				   (json_int_t)id, "name", name, "addr", s4,
+				   "addr6", s6, "pid", (json_int_t)p->pid,
+				   "links", links, "running", !p->reaped));
+		if (p->reaped)
+			json_object_set_new(json_array_get(arr, id - 1),
+					    p->signaled ? "signal" : "exit",
+					    json_integer(p->status));
 	}
-	lk_buf_puts(data, "]");
+	*data = arr;
+}
+
+static json_t *stats_json(unsigned s, unsigned d,
+			  const struct lk_link_stats *st)
+{
+	const struct {
+		const char *key;
+		uint64_t v;
+	} f[] = {
+	    {"offered_pkts", st->offered_pkts},
+	    {"offered_bytes", st->offered_bytes},
+	    {"delivered_pkts", st->delivered_pkts},
+	    {"delivered_bytes", st->delivered_bytes},
+	    {"dropped_pkts", st->dropped_pkts},
+	    {"dropped_loss", st->dropped_loss},
+	    {"dropped_down", st->dropped_down},
+	    {"dropped_limit", st->dropped_limit},
+	    {"dropped_rate", st->dropped_rate},
+	    {"dropped_memory", st->dropped_memory},
+	    {"duplicated", st->duplicated},
+	    {"corrupted", st->corrupted},
+	    {"ecn_marked", st->ecn_marked},
+	    {"reordered", st->reordered},
+	    {"queued", st->queued},
+	};
+	json_t *o = json_pack("{s:I,s:I}", "src", (json_int_t)s, "dst",
+			      (json_int_t)d);
+
+	for (size_t i = 0; o && i < LK_ARRAY_SIZE(f); i++)
+		json_object_set_new(o, f[i].key, json_integer((json_int_t)f[i].v));
+	return o;
 }
 
 /* Counters of every link that carried something, from the engine. */
 static int stats(const struct lk_launch *l, struct lk_buf *text,
-		 struct lk_buf *data, struct lk_error *e)
+		 json_t **data, struct lk_error *e)
 {
-	bool first = true;
+	json_t *arr;
 
 	if (!l->engine || !l->engine->link_stats)
 		return lk_error_set(e, ENOTSUP,
@@ -327,7 +352,7 @@ static int stats(const struct lk_launch *l, struct lk_buf *text,
 		      "%6s\n",
 		      "LINK", "OFFERED", "BYTES", "DELIVERED", "LOSS", "DOWN",
 		      "LIMIT", "RATE", "DUP", "CORR", "REORD", "QUEUED");
-	lk_buf_puts(data, "[");
+	*data = arr = json_array();
 	for (unsigned s = 1; s <= l->plan.n; s++)
 		for (unsigned d = 1; d <= l->plan.n; d++) {
 			struct lk_link_stats st;
@@ -358,35 +383,8 @@ static int stats(const struct lk_launch *l, struct lk_buf *text,
 			    (unsigned long long)st.corrupted,
 			    (unsigned long long)st.reordered,
 			    (unsigned long long)st.queued);
-			lk_buf_printf(
-			    data,
-			    "%s{\"src\":%u,\"dst\":%u,\"offered_pkts\":%llu,"
-			    "\"offered_bytes\":%llu,\"delivered_pkts\":%llu,"
-			    "\"delivered_bytes\":%llu,\"dropped_pkts\":%llu,"
-			    "\"dropped_loss\":%llu,\"dropped_down\":%llu,"
-			    "\"dropped_limit\":%llu,\"dropped_rate\":%llu,"
-			    "\"dropped_memory\":%llu,\"duplicated\":%llu,"
-			    "\"corrupted\":%llu,\"ecn_marked\":%llu,"
-			    "\"reordered\":%llu,\"queued\":%llu}",
-			    first ? "" : ",", s, d,
-			    (unsigned long long)st.offered_pkts,
-			    (unsigned long long)st.offered_bytes,
-			    (unsigned long long)st.delivered_pkts,
-			    (unsigned long long)st.delivered_bytes,
-			    (unsigned long long)st.dropped_pkts,
-			    (unsigned long long)st.dropped_loss,
-			    (unsigned long long)st.dropped_down,
-			    (unsigned long long)st.dropped_limit,
-			    (unsigned long long)st.dropped_rate,
-			    (unsigned long long)st.dropped_memory,
-			    (unsigned long long)st.duplicated,
-			    (unsigned long long)st.corrupted,
-			    (unsigned long long)st.ecn_marked,
-			    (unsigned long long)st.reordered,
-			    (unsigned long long)st.queued);
-			first = false;
+			json_array_append_new(arr, stats_json(s, d, &st));
 		}
-	lk_buf_puts(data, "]");
 	return 0;
 }
 
@@ -419,7 +417,7 @@ static int need_args(const char *cmd, size_t nargs, size_t lo, size_t hi,
 /* One command, from a client or the timeline.  text: what linkem-ctl
  * prints; data: JSON (may stay empty). */
 static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
-		    size_t nargs, struct lk_buf *text, struct lk_buf *data,
+		    size_t nargs, struct lk_buf *text, json_t **data,
 		    struct lk_error *e)
 {
 	unsigned id;
@@ -478,12 +476,10 @@ static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
 		lk_buf_printf(text, "linkem %s, %u peers, engine %s\n",
 			      lk_version(), l->plan.n,
 			      l->engine ? l->engine->name : "none");
-		lk_buf_printf(data,
-			      "{\"version\":\"%s\",\"peers\":%u,"
-			      "\"engine\":\"%s\",\"pid\":%d}",
-			      lk_version(), l->plan.n,
-			      l->engine ? l->engine->name : "none",
-			      (int)getpid());
+		*data = json_pack("{s:s,s:I,s:s,s:I}", "version", lk_version(),
+				  "peers", (json_int_t)l->plan.n, "engine",
+				  l->engine ? l->engine->name : "none", "pid",
+				  (json_int_t)getpid());
 	} else if (strcmp(cmd, "restart") == 0) {
 		r = lk_error_set(e, ENOTSUP, "restart is not implemented yet");
 	} else {
@@ -523,8 +519,9 @@ static void run_steps(struct lk_launch *l)
 	while (c->tl.next < c->tl.len &&
 	       c->t0_ns + c->tl.v[c->tl.next].at_ns <= now) {
 		const struct lk_step *s = &c->tl.v[c->tl.next++];
-		struct lk_buf text = {0}, data = {0}, what = {0};
+		struct lk_buf text = {0}, what = {0};
 		struct lk_error e = {0};
+		json_t *data = NULL;
 		int r;
 
 		r = dispatch(l, s->cmd, s->args, s->nargs, &text, &data, &e);
@@ -540,7 +537,7 @@ static void run_steps(struct lk_launch *l)
 				(double)(now_ns() - c->t0_ns) / 1e9, s->origin,
 				s->cmd, what.p ? what.p : "");
 		lk_buf_free(&text);
-		lk_buf_free(&data);
+		json_decref(data);
 		lk_buf_free(&what);
 	}
 	arm_timer(c);
@@ -561,33 +558,11 @@ static void client_close(struct lk_launch *l, struct client *cl)
 	*cl = (struct client){.fd = -1};
 }
 
-static void reply_error(struct client *cl, const char *id,
+static void reply_error(struct client *cl, json_t *id,
 			const struct lk_error *e)
 {
-	lk_buf_printf(&cl->out, "{\"v\":%d,", LK_CTL_VERSION);
-	if (id)
-		lk_buf_printf(&cl->out, "\"id\":%s,", id);
-	lk_buf_puts(&cl->out, "\"ok\":false,\"error\":");
-	lk_buf_json_str(&cl->out, e->msg[0] ? e->msg : strerror(e->code));
-	lk_buf_puts(&cl->out, "}\n");
-}
-
-static void reply_ok(struct client *cl, const char *id,
-		     const struct lk_buf *text, const struct lk_buf *data)
-{
-	lk_buf_printf(&cl->out, "{\"v\":%d,", LK_CTL_VERSION);
-	if (id)
-		lk_buf_printf(&cl->out, "\"id\":%s,", id);
-	lk_buf_puts(&cl->out, "\"ok\":true");
-	if (text->len) {
-		lk_buf_puts(&cl->out, ",\"text\":");
-		lk_buf_json_str(&cl->out, text->p);
-	}
-	if (data->len) {
-		lk_buf_puts(&cl->out, ",\"data\":");
-		lk_buf_put(&cl->out, data->p, data->len);
-	}
-	lk_buf_puts(&cl->out, "}\n");
+	lk_ctl_reply_error(&cl->out, id,
+			   e->msg[0] ? e->msg : strerror(e->code));
 }
 
 static void write_all(int fd, const char *s, size_t n)
@@ -637,9 +612,7 @@ static _Noreturn void exec_fail(int conn, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	lk_buf_printf(&b, "{\"v\":%d,\"ok\":false,\"error\":", LK_CTL_VERSION);
-	lk_buf_json_str(&b, msg);
-	lk_buf_puts(&b, "}\n");
+	lk_ctl_reply_error(&b, NULL, msg);
 	if (b.p)
 		write_all(conn, b.p, b.len);
 	_exit(1);
@@ -752,14 +725,12 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
 		;
 	{
-		char line[128];
-		int status =
-		    WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-		int len = snprintf(line, sizeof(line),
-				   "{\"v\":%d,\"ok\":true,\"status\":%d}\n",
-				   LK_CTL_VERSION, status);
+		struct lk_buf b = {0};
 
-		write_all(conn, line, (size_t)len);
+		lk_ctl_reply_status(&b, WIFSIGNALED(st) ? 128 + WTERMSIG(st)
+							: WEXITSTATUS(st));
+		if (b.p)
+			write_all(conn, b.p, b.len);
 	}
 	_exit(0);
 }
@@ -904,22 +875,24 @@ static int handle_lines(struct lk_launch *l, struct client *cl)
 				lk_ctl_request_free(&req);
 				return 1;
 			}
-			reply_error(cl, req.id, &e);
+			reply_error(cl, req.id_value, &e);
 		} else {
-			struct lk_buf text = {0}, data = {0};
+			struct lk_buf text = {0};
+			json_t *data = NULL;
 
 			r = dispatch(l, req.cmd, req.args, req.nargs, &text,
 				     &data, &e);
 			if (r < 0)
-				reply_error(cl, req.id, &e);
-			else if (text.oom || data.oom)
-				reply_error(cl, req.id,
+				reply_error(cl, req.id_value, &e);
+			else if (text.oom)
+				reply_error(cl, req.id_value,
 					    &(struct lk_error){
 						ENOMEM, "out of memory"});
 			else
-				reply_ok(cl, req.id, &text, &data);
+				lk_ctl_reply_ok(&cl->out, req.id_value, text.p,
+						data);
 			lk_buf_free(&text);
-			lk_buf_free(&data);
+			json_decref(data);
 		}
 		lk_ctl_request_free(&req);
 	}
@@ -983,12 +956,15 @@ static void on_accept(struct lk_launch *l)
 			return;
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
 		    (cred.uid != geteuid() && cred.uid != 0)) {
-			static const char no[] =
-			    "{\"v\":1,\"ok\":false,\"error\":\"permission "
-			    "denied: this launch belongs to another "
-			    "user\"}\n";
-			(void)!send(fd, no, sizeof(no) - 1,
-				    MSG_NOSIGNAL | MSG_DONTWAIT);
+			struct lk_buf no = {0};
+
+			lk_ctl_reply_error(&no, NULL,
+					   "permission denied: this launch "
+					   "belongs to another user");
+			if (no.p)
+				(void)!send(fd, no.p, no.len,
+					    MSG_NOSIGNAL | MSG_DONTWAIT);
+			lk_buf_free(&no);
 			close(fd);
 			continue;
 		}

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* control_proto.c — JSON lines for the control socket.  Pure. */
+/* control_proto.c — JSON lines for the control socket, written and read
+ * with jansson.  Pure. */
 #include "launcher/control_proto.h"
 
+#include "common/cleanup.h"
 #include "common/error.h"
 #include "common/units.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -68,444 +69,295 @@ void lk_buf_printf(struct lk_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void lk_buf_json_str(struct lk_buf *b, const char *s)
-{
-	lk_buf_put(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			char esc[2] = {'\\', (char)c};
-			lk_buf_put(b, esc, 2);
-		} else if (c == '\n') {
-			lk_buf_put(b, "\\n", 2);
-		} else if (c == '\t') {
-			lk_buf_put(b, "\\t", 2);
-		} else if (c < 0x20) {
-			lk_buf_printf(b, "\\u%04x", c);
-		} else {
-			lk_buf_put(b, s, 1);
-		}
-	}
-	lk_buf_put(b, "\"", 1);
-}
-
 void lk_buf_free(struct lk_buf *b)
 {
 	free(b->p);
 	*b = (struct lk_buf){0};
 }
 
-/* ---- a small JSON reader ---------------------------------------------- */
+/* ---- JSON strings ------------------------------------------------------ */
 
-struct jp {
-	const char *s, *p, *end;
-	struct lk_error *e;
-	const char *what; /* "request" or "reply" */
+/* The length of the valid UTF-8 sequence at s, 0 when there is none. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+json_t *lk_json_str(const char *s)
+{
+	json_t *j = json_string(s);
+	char *copy;
+
+	if (j || !s)
+		return j;
+	/* Not UTF-8 (a message cut inside a character, a name in another
+	 * encoding): JSON cannot carry such bytes; each becomes '?'. */
+	copy = strdup(s);
+	if (!copy)
+		return NULL;
+	for (size_t i = 0; copy[i];) {
+		size_t n = utf8_seq((const unsigned char *)copy + i);
+
+		if (n == 0) {
+			copy[i] = '?';
+			n = 1;
+		}
+		i += n;
+	}
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
+static bool is_utf8(const char *s)
+{
+	for (size_t i = 0, n; s[i]; i += n)
+		if ((n = utf8_seq((const unsigned char *)s + i)) == 0)
+			return false;
+	return true;
+}
+
+/* Append v as one compact JSON text and steal it. */
+static void put_json(struct lk_buf *b, json_t *v)
+{
+	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+	if (!s)
+		b->oom = true;
+	else
+		lk_buf_puts(b, s);
+	free(s);
+	json_decref(v);
+}
+
+/* ---- parsing a line ---------------------------------------------------- */
+
+/* jansson's messages, in the words this protocol has always used. */
+static const struct {
+	const char *lib, *ours;
+} phrases[] = {
+    {"'}' expected", "expected ',' or '}'"},
+    {"']' expected", "expected ',' or ']'"},
+    {"':' expected", "expected ':'"},
+    {"invalid escape", "a bad escape"},
+    {"control character", "a control character in a string"},
 };
 
-static int jerr(struct jp *j, const char *msg)
+static int json_error(struct lk_error *e, const char *what,
+		      const json_error_t *je)
 {
-	return lk_error_set(j->e, EINVAL, "%s: %s at byte %zu", j->what, msg,
-			    (size_t)(j->p - j->s) + 1);
+	const char *msg = je->text;
+
+	switch (json_error_code(je)) {
+	case json_error_end_of_input_expected:
+		msg = "trailing text after the object";
+		break;
+	case json_error_null_character:
+		msg = "a NUL character in a string";
+		break;
+	case json_error_duplicate_key:
+		return lk_error_set(e, EINVAL, "%s: a key given twice (%s)",
+				    what, je->text);
+	case json_error_out_of_memory:
+		return lk_error_set(e, ENOMEM, "%s: out of memory", what);
+	case json_error_stack_overflow:
+		msg = "nested too deep";
+		break;
+	default:
+		for (size_t i = 0; i < LK_ARRAY_SIZE(phrases); i++)
+			if (strncmp(je->text, phrases[i].lib,
+				    strlen(phrases[i].lib)) == 0) {
+				msg = phrases[i].ours;
+				break;
+			}
+		break;
+	}
+	return lk_error_set(e, EINVAL, "%s: %s at byte %d", what, msg,
+			    je->position > 0 ? je->position : 1);
 }
 
-static void ws(struct jp *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-				 *j->p == '\r' || *j->p == '\n'))
-		j->p++;
-}
+#define MAX_DEPTH 32
 
-static bool eat(struct jp *j, char c)
+static bool too_deep(json_t *v, int depth)
 {
-	ws(j);
-	if (j->p < j->end && *j->p == c) {
-		j->p++;
+	const char *k;
+	json_t *x;
+	size_t i;
+
+	if (depth > MAX_DEPTH)
 		return true;
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, x)
+		{
+			if (too_deep(x, depth + 1))
+				return true;
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+		{
+			if (too_deep(x, depth + 1))
+				return true;
+		}
 	}
 	return false;
 }
 
-static int hex4(struct jp *j, unsigned *out)
+/* One line as a JSON object: strict RFC 8259 (jansson), no duplicate
+ * keys, no NUL in strings, at most MAX_DEPTH levels of nesting. */
+static int parse_object(const char *line, size_t len, const char *what,
+			json_t **out, struct lk_error *e)
 {
-	unsigned v = 0;
+	json_error_t je;
+	size_t i = 0;
+	json_t *v;
 
-	if (j->end - j->p < 4)
-		return jerr(j, "a short \\u escape");
-	for (int i = 0; i < 4; i++) {
-		char c = *j->p++;
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return jerr(j, "a bad \\u escape");
+	while (i < len && strchr(" \t\r\n", line[i]))
+		i++;
+	if (i == len || line[i] != '{')
+		return lk_error_set(e, EINVAL,
+				    "%s: expected a JSON object at byte %zu",
+				    what, i + 1);
+	v = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+	if (!v)
+		return json_error(e, what, &je);
+	if (too_deep(v, 0)) {
+		json_decref(v);
+		return lk_error_set(e, EINVAL, "%s: nested too deep (more "
+				    "than %d levels)", what, MAX_DEPTH);
 	}
 	*out = v;
 	return 0;
 }
 
-static void put_utf8(struct lk_buf *b, unsigned cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		lk_buf_put(b, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		lk_buf_put(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		lk_buf_put(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		lk_buf_put(b, u, 4);
-	}
-}
-
-/* A string; *out is malloc'd (NUL bytes refused). */
-static int jstring(struct jp *j, char **out)
-{
-	struct lk_buf b = {0};
-	int r;
-
-	if (!eat(j, '"'))
-		return jerr(j, "expected a string");
-	lk_buf_put(&b, "", 0);
-	while (j->p < j->end && *j->p != '"') {
-		unsigned char c = (unsigned char)*j->p++;
-		unsigned cp, lo;
-
-		if (c < 0x20) {
-			j->p--;
-			r = jerr(j, "a control character in a string");
-			goto fail;
-		}
-		if (c != '\\') {
-			lk_buf_put(&b, (const char *)&c, 1);
-			continue;
-		}
-		if (j->p >= j->end)
-			break;
-		c = (unsigned char)*j->p++;
-		switch (c) {
-		case '"':
-		case '\\':
-		case '/':
-			lk_buf_put(&b, (const char *)&c, 1);
-			break;
-		case 'b':
-			lk_buf_put(&b, "\b", 1);
-			break;
-		case 'f':
-			lk_buf_put(&b, "\f", 1);
-			break;
-		case 'n':
-			lk_buf_put(&b, "\n", 1);
-			break;
-		case 'r':
-			lk_buf_put(&b, "\r", 1);
-			break;
-		case 't':
-			lk_buf_put(&b, "\t", 1);
-			break;
-		case 'u':
-			if ((r = hex4(j, &cp)) < 0)
-				goto fail;
-			if (cp >= 0xd800 && cp < 0xdc00) {
-				if (j->end - j->p < 6 || j->p[0] != '\\' ||
-				    j->p[1] != 'u') {
-					r = jerr(j, "a lone surrogate");
-					goto fail;
-				}
-				j->p += 2;
-				if ((r = hex4(j, &lo)) < 0)
-					goto fail;
-				if (lo < 0xdc00 || lo > 0xdfff) {
-					r = jerr(j, "a bad surrogate pair");
-					goto fail;
-				}
-				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				     (lo - 0xdc00);
-			}
-			if (cp == 0) {
-				r = jerr(j, "a NUL character in a string");
-				goto fail;
-			}
-			put_utf8(&b, cp);
-			break;
-		default:
-			j->p--;
-			r = jerr(j, "a bad escape");
-			goto fail;
-		}
-	}
-	if (j->p >= j->end) {
-		r = jerr(j, "an unterminated string");
-		goto fail;
-	}
-	j->p++;
-	if (b.oom) {
-		r = lk_error_set(j->e, ENOMEM, "out of memory");
-		goto fail;
-	}
-	*out = b.p;
-	return 0;
-fail:
-	lk_buf_free(&b);
-	return r;
-}
-
-static int jnumber(struct jp *j)
-{
-	const char *start;
-
-	ws(j);
-	start = j->p;
-	if (j->p < j->end && *j->p == '-')
-		j->p++;
-	while (j->p < j->end &&
-	       (isdigit((unsigned char)*j->p) || *j->p == '.' || *j->p == 'e' ||
-		*j->p == 'E' || *j->p == '+' || *j->p == '-'))
-		j->p++;
-	if (j->p == start || !isdigit((unsigned char)j->p[-1]))
-		return jerr(j, "a bad number");
-	return 0;
-}
-
-static int jliteral(struct jp *j, const char *word)
-{
-	size_t n = strlen(word);
-
-	ws(j);
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
-		return jerr(j, "expected a value");
-	j->p += n;
-	return 0;
-}
-
-/* Skip any value, nested at most 32 deep. */
-static int jskip(struct jp *j, int depth)
-{
-	int r;
-
-	if (depth > 32)
-		return jerr(j, "nested too deep");
-	ws(j);
-	if (j->p >= j->end)
-		return jerr(j, "expected a value");
-	switch (*j->p) {
-	case '"': {
-		char *s = NULL;
-
-		r = jstring(j, &s);
-		free(s);
-		return r;
-	}
-	case '{':
-		j->p++;
-		if (eat(j, '}'))
-			return 0;
-		do {
-			char *k = NULL;
-
-			r = jstring(j, &k);
-			free(k);
-			if (r < 0)
-				return r;
-			if (!eat(j, ':'))
-				return jerr(j, "expected ':'");
-			if ((r = jskip(j, depth + 1)) < 0)
-				return r;
-		} while (eat(j, ','));
-		return eat(j, '}') ? 0 : jerr(j, "expected ',' or '}'");
-	case '[':
-		j->p++;
-		if (eat(j, ']'))
-			return 0;
-		do {
-			if ((r = jskip(j, depth + 1)) < 0)
-				return r;
-		} while (eat(j, ','));
-		return eat(j, ']') ? 0 : jerr(j, "expected ',' or ']'");
-	case 't':
-		return jliteral(j, "true");
-	case 'f':
-		return jliteral(j, "false");
-	case 'n':
-		return jliteral(j, "null");
-	default:
-		return jnumber(j);
-	}
-}
-
-static char *span_dup(const char *a, const char *b)
-{
-	return strndup(a, (size_t)(b - a));
-}
-
-static int jend(struct jp *j)
-{
-	ws(j);
-	return j->p == j->end ? 0 : jerr(j, "trailing text after the object");
-}
-
 /* ---- requests ---------------------------------------------------------- */
 
-static int parse_args(struct jp *j, struct lk_ctl_request *r)
+static int parse_args(json_t *a, struct lk_ctl_request *r, struct lk_error *e)
 {
-	size_t cap = 0;
-	int rc;
+	size_t n = json_is_array(a) ? json_array_size(a) : 0;
 
-	if (!eat(j, '['))
-		return jerr(j, "\"args\" must be an array of strings");
-	if (eat(j, ']'))
-		return 0;
-	do {
-		char *s = NULL;
+	if (!json_is_array(a))
+		return lk_error_set(e, EINVAL, "request: \"args\" must be an "
+				    "array of strings");
+	if (n > LK_CTL_MAX_ARGS)
+		return lk_error_set(e, EINVAL, "request: too many arguments "
+				    "(%zu, at most %d)", n, LK_CTL_MAX_ARGS);
+	r->args = calloc(n + 1, sizeof(*r->args));
+	if (!r->args)
+		return lk_error_set(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_t *s = json_array_get(a, i);
 
-		if (r->nargs >= LK_CTL_MAX_ARGS)
-			return jerr(j, "too many arguments");
-		ws(j);
-		if (j->p < j->end && *j->p != '"')
-			return jerr(j, "\"args\" must be an array of strings");
-		if ((rc = jstring(j, &s)) < 0)
-			return rc;
-		if (r->nargs + 1 >= cap) {
-			size_t nc = cap ? 2 * cap : 8;
-			char **v = realloc(r->args, nc * sizeof(*v));
-
-			if (!v) {
-				free(s);
-				return lk_error_set(j->e, ENOMEM,
-						    "out of memory");
-			}
-			r->args = v;
-			cap = nc;
-		}
-		r->args[r->nargs++] = s;
-		r->args[r->nargs] = NULL;
-	} while (eat(j, ','));
-	return eat(j, ']') ? 0 : jerr(j, "expected ',' or ']'");
+		if (!json_is_string(s))
+			return lk_error_set(e, EINVAL,
+					    "request: \"args\" must be an "
+					    "array of strings (item %zu is "
+					    "not)", i + 1);
+		r->args[i] = strdup(json_string_value(s));
+		if (!r->args[i])
+			return lk_error_set(e, ENOMEM, "out of memory");
+		r->nargs++;
+	}
+	return 0;
 }
 
 int lk_ctl_request_parse(const char *line, size_t len,
 			 struct lk_ctl_request *out, struct lk_error *e)
 {
-	struct jp j = {line, line, line + len, e, "request"};
 	struct lk_ctl_request r = {0};
-	bool have_v = false, have_args = false;
+	json_t *o = NULL, *v, *cmd, *args, *id;
 	int rc;
 
 	*out = r;
-	if (!eat(&j, '{')) {
-		rc = jerr(&j, "expected a JSON object");
+	if ((rc = parse_object(line, len, "request", &o, e)) < 0)
+		return rc;
+	v = json_object_get(o, "v");
+	cmd = json_object_get(o, "cmd");
+	args = json_object_get(o, "args");
+	id = json_object_get(o, "id");
+	/* Other keys are ignored (later versions may add some). */
+	if (!v) {
+		rc = lk_error_set(e, EINVAL,
+				  "request: no \"v\" (protocol version, 1)");
 		goto fail;
 	}
-	if (!eat(&j, '}')) {
-		do {
-			char *key = NULL;
-
-			if ((rc = jstring(&j, &key)) < 0)
-				goto fail;
-			if (!eat(&j, ':')) {
-				free(key);
-				rc = jerr(&j, "expected ':'");
-				goto fail;
-			}
-			if (strcmp(key, "v") == 0) {
-				const char *a;
-
-				ws(&j);
-				a = j.p;
-				if ((rc = jnumber(&j)) < 0) {
-					free(key);
-					goto fail;
-				}
-				r.v = (unsigned)strtoul(a, NULL, 10);
-				have_v = true;
-			} else if (strcmp(key, "cmd") == 0) {
-				free(r.cmd);
-				r.cmd = NULL;
-				if ((rc = jstring(&j, &r.cmd)) < 0) {
-					free(key);
-					goto fail;
-				}
-			} else if (strcmp(key, "args") == 0) {
-				if (have_args) {
-					free(key);
-					rc = jerr(&j, "\"args\" given twice");
-					goto fail;
-				}
-				have_args = true;
-				if ((rc = parse_args(&j, &r)) < 0) {
-					free(key);
-					goto fail;
-				}
-			} else if (strcmp(key, "id") == 0) {
-				const char *a;
-
-				ws(&j);
-				a = j.p;
-				if ((rc = jskip(&j, 0)) < 0) {
-					free(key);
-					goto fail;
-				}
-				free(r.id);
-				r.id = span_dup(a, j.p);
-			} else if ((rc = jskip(&j, 0)) < 0) {
-				/* Unknown keys are ignored (later versions
-				 * may add some). */
-				free(key);
-				goto fail;
-			}
-			free(key);
-		} while (eat(&j, ','));
-		if (!eat(&j, '}')) {
-			rc = jerr(&j, "expected ',' or '}'");
+	if (!json_is_integer(v)) {
+		rc = lk_error_set(e, EINVAL,
+				  "request: \"v\" must be a number (the "
+				  "protocol version, 1)");
+		goto fail;
+	}
+	if (json_integer_value(v) != LK_CTL_VERSION) {
+		rc = lk_error_set(e, EPROTONOSUPPORT,
+				  "request: protocol version %lld is not "
+				  "supported (this supervisor speaks %d)",
+				  (long long)json_integer_value(v),
+				  LK_CTL_VERSION);
+		goto fail;
+	}
+	r.v = LK_CTL_VERSION;
+	if (id) {
+		r.id_value = json_incref(id);
+		r.id = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!r.id) {
+			rc = lk_error_set(e, ENOMEM, "out of memory");
 			goto fail;
 		}
 	}
-	if ((rc = jend(&j)) < 0)
-		goto fail;
-	if (!have_v) {
+	if (cmd && !json_is_string(cmd)) {
 		rc = lk_error_set(e, EINVAL,
-				  "request: no \"v\" (protocol "
-				  "version, 1)");
+				  "request: \"cmd\" must be a string");
 		goto fail;
 	}
-	if (r.v != LK_CTL_VERSION) {
-		rc = lk_error_set(e, EPROTONOSUPPORT,
-				  "request: protocol version %u is not "
-				  "supported (this supervisor speaks %d)",
-				  r.v, LK_CTL_VERSION);
-		goto fail;
-	}
-	if (!r.cmd || !*r.cmd) {
+	if (!cmd || !*json_string_value(cmd)) {
 		rc = lk_error_set(e, EINVAL, "request: no \"cmd\"");
 		goto fail;
 	}
+	if (args && (rc = parse_args(args, &r, e)) < 0)
+		goto fail;
+	r.cmd = strdup(json_string_value(cmd));
+	if (!r.cmd) {
+		rc = lk_error_set(e, ENOMEM, "out of memory");
+		goto fail;
+	}
+	json_decref(o);
 	*out = r;
 	return 0;
 fail:
+	json_decref(o);
 	lk_ctl_request_free(&r);
 	return rc;
 }
 
 void lk_ctl_request_free(struct lk_ctl_request *r)
 {
+	json_decref(r->id_value);
 	free(r->id);
 	free(r->cmd);
 	for (size_t i = 0; i < r->nargs; i++)
@@ -517,82 +369,104 @@ void lk_ctl_request_free(struct lk_ctl_request *r)
 int lk_ctl_request_format(struct lk_buf *b, const char *cmd, char *const *args,
 			  size_t nargs)
 {
-	lk_buf_printf(b, "{\"v\":%d,\"cmd\":", LK_CTL_VERSION);
-	lk_buf_json_str(b, cmd);
-	lk_buf_puts(b, ",\"args\":[");
-	for (size_t i = 0; i < nargs; i++) {
-		if (i)
-			lk_buf_puts(b, ",");
-		lk_buf_json_str(b, args[i]);
+	json_t *a = json_array();
+	json_t *o = json_object();
+
+	if (!a || !o) {
+		json_decref(a);
+		json_decref(o);
+		return -ENOMEM;
 	}
-	lk_buf_puts(b, "]}\n");
+	/* JSON carries Unicode text only: bytes that are not UTF-8 cannot
+	 * travel (and are not changed silently). */
+	if (!is_utf8(cmd)) {
+		json_decref(a);
+		json_decref(o);
+		return -EILSEQ;
+	}
+	for (size_t i = 0; i < nargs; i++)
+		if (!is_utf8(args[i]) ||
+		    json_array_append_new(a, json_string(args[i])) < 0) {
+			json_decref(a);
+			json_decref(o);
+			return is_utf8(args[i]) ? -ENOMEM : -EILSEQ;
+		}
+	json_object_set_new(o, "v", json_integer(LK_CTL_VERSION));
+	json_object_set_new(o, "cmd", json_string(cmd));
+	json_object_set_new(o, "args", a);
+	put_json(b, o);
+	lk_buf_puts(b, "\n");
 	return b->oom ? -ENOMEM : 0;
 }
 
 /* ---- replies ----------------------------------------------------------- */
 
+static json_t *reply_head(json_t *id, bool ok)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "v", json_integer(LK_CTL_VERSION));
+	if (id)
+		json_object_set(o, "id", id);
+	json_object_set_new(o, "ok", json_boolean(ok));
+	return o;
+}
+
+void lk_ctl_reply_ok(struct lk_buf *out, json_t *id, const char *text,
+		     json_t *data)
+{
+	json_t *o = reply_head(id, true);
+
+	if (text && *text)
+		json_object_set_new(o, "text", lk_json_str(text));
+	if (data)
+		json_object_set(o, "data", data);
+	put_json(out, o);
+	lk_buf_puts(out, "\n");
+}
+
+void lk_ctl_reply_error(struct lk_buf *out, json_t *id, const char *msg)
+{
+	json_t *o = reply_head(id, false);
+
+	json_object_set_new(o, "error", lk_json_str(msg));
+	put_json(out, o);
+	lk_buf_puts(out, "\n");
+}
+
+void lk_ctl_reply_status(struct lk_buf *out, int status)
+{
+	json_t *o = reply_head(NULL, true);
+
+	json_object_set_new(o, "status", json_integer(status));
+	put_json(out, o);
+	lk_buf_puts(out, "\n");
+}
+
 int lk_ctl_reply_parse(const char *line, size_t len, struct lk_ctl_reply *out,
 		       struct lk_error *e)
 {
-	struct jp j = {line, line, line + len, e, "reply"};
 	struct lk_ctl_reply r = {0};
+	json_t *o = NULL, *x;
 	int rc;
 
 	*out = r;
-	if (!eat(&j, '{')) {
-		rc = jerr(&j, "expected a JSON object");
-		goto fail;
+	if ((rc = parse_object(line, len, "reply", &o, e)) < 0)
+		return rc;
+	r.ok = json_is_true(json_object_get(o, "ok"));
+	if ((x = json_object_get(o, "error")) && json_is_string(x))
+		r.error = strdup(json_string_value(x));
+	if ((x = json_object_get(o, "text")) && json_is_string(x))
+		r.text = strdup(json_string_value(x));
+	if ((x = json_object_get(o, "data")))
+		r.data = json_dumps(x, JSON_COMPACT | JSON_ENCODE_ANY);
+	if ((x = json_object_get(o, "status")) && json_is_integer(x)) {
+		r.has_status = true;
+		r.status = (int)json_integer_value(x);
 	}
-	if (!eat(&j, '}')) {
-		do {
-			char *key = NULL;
-			const char *a;
-
-			if ((rc = jstring(&j, &key)) < 0)
-				goto fail;
-			if (!eat(&j, ':')) {
-				free(key);
-				rc = jerr(&j, "expected ':'");
-				goto fail;
-			}
-			ws(&j);
-			a = j.p;
-			if (strcmp(key, "error") == 0 ||
-			    strcmp(key, "text") == 0) {
-				char **dst = key[0] == 'e' ? &r.error : &r.text;
-
-				free(*dst);
-				*dst = NULL;
-				rc = jstring(&j, dst);
-			} else {
-				rc = jskip(&j, 0);
-			}
-			if (rc == 0 && strcmp(key, "ok") == 0)
-				r.ok = (size_t)(j.p - a) == 4 &&
-				       memcmp(a, "true", 4) == 0;
-			else if (rc == 0 && strcmp(key, "data") == 0) {
-				free(r.data);
-				r.data = span_dup(a, j.p);
-			} else if (rc == 0 && strcmp(key, "status") == 0) {
-				r.has_status = true;
-				r.status = atoi(a);
-			}
-			free(key);
-			if (rc < 0)
-				goto fail;
-		} while (eat(&j, ','));
-		if (!eat(&j, '}')) {
-			rc = jerr(&j, "expected ',' or '}'");
-			goto fail;
-		}
-	}
-	if ((rc = jend(&j)) < 0)
-		goto fail;
+	json_decref(o);
 	*out = r;
 	return 0;
-fail:
-	lk_ctl_reply_free(&r);
-	return rc;
 }
 
 void lk_ctl_reply_free(struct lk_ctl_reply *r)

@@ -2,13 +2,15 @@
 /*
  * control_proto.h — the control protocol's messages (docs/control-protocol.md)
  * and the pure parsers behind linkem-ctl: JSON lines, one request and one
- * reply, "v":1.  Also the partition syntax ("1,2/3..5").  Pure.
+ * reply, "v":1, read and written with jansson (strict RFC 8259: no
+ * duplicate keys, no NUL in strings, UTF-8 only).  Also the partition syntax ("1,2/3..5").  Pure.
  */
 #ifndef LK_CONTROL_PROTO_H
 #define LK_CONTROL_PROTO_H
 
 #include "linkem.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,7 +21,8 @@
 
 struct lk_ctl_request {
 	unsigned v;
-	char *id;  /* the request's "id", raw JSON, echoed; NULL when none */
+	char *id;	   /* the request's "id" as compact JSON; NULL if none */
+	json_t *id_value;  /* the same value, echoed in the reply */
 	char *cmd; /* "set", "peers", ... */
 	char **args;
 	size_t nargs;
@@ -41,11 +44,13 @@ void lk_buf_put(struct lk_buf *b, const char *s, size_t n);
 void lk_buf_puts(struct lk_buf *b, const char *s);
 void lk_buf_printf(struct lk_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* s as a JSON string, quotes included. */
-void lk_buf_json_str(struct lk_buf *b, const char *s);
+/* A JSON string for s; bytes that are not UTF-8 become '?'.  NULL when
+ * out of memory. */
+json_t *lk_json_str(const char *s);
 void lk_buf_free(struct lk_buf *b);
 
-/* A request line (newline included) for cmd and its arguments. */
+/* A request line (newline included) for cmd and its arguments.
+ * -EILSEQ when one is not UTF-8 (JSON cannot carry it), -ENOMEM. */
 int lk_ctl_request_format(struct lk_buf *b, const char *cmd, char *const *args,
 			  size_t nargs);
 
@@ -53,10 +58,17 @@ struct lk_ctl_reply {
 	bool ok;
 	char *error; /* when !ok */
 	char *text;  /* human-readable result, may be NULL */
-	char *data;  /* structured result, raw JSON, may be NULL */
+	char *data;  /* structured result, compact JSON, may be NULL */
 	bool has_status;
 	int status; /* exec: the command's exit status (128+S) */
 };
+/* Reply lines, newline included: id may be NULL, text and data too.
+ * Neither id nor data is stolen.  Out of memory latches out->oom. */
+void lk_ctl_reply_ok(struct lk_buf *out, json_t *id, const char *text,
+		     json_t *data);
+void lk_ctl_reply_error(struct lk_buf *out, json_t *id, const char *msg);
+void lk_ctl_reply_status(struct lk_buf *out, int status);
+
 int lk_ctl_reply_parse(const char *line, size_t len, struct lk_ctl_reply *out,
 		       struct lk_error *e);
 void lk_ctl_reply_free(struct lk_ctl_reply *r);

@@ -3,7 +3,7 @@
 # Debian packages only.  Runs as root (or through sudo when available).
 set -eu
 
-PKGS="gcc make pkg-config libmnl-dev libcap-ng-dev libseccomp-dev
+PKGS="gcc make pkg-config libmnl-dev libcap-ng-dev libseccomp-dev libjansson-dev
 libcriterion-dev iproute2 iputils-ping iperf3 tcpdump procps strace
 qemu-system-x86 busybox-static xz-utils"
 # Extra packages that parts of the project ask for (mk/*.mk may set more).

@@ -2,6 +2,7 @@
 #include "launcher/control_proto.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 
@@ -189,4 +190,64 @@ Test(control_proto, signals)
 	cr_assert_lt(lk_signal_parse("NOPE", &s), 0);
 	cr_assert_lt(lk_signal_parse("0", &s), 0);
 	cr_assert_lt(lk_signal_parse("65", &s), 0);
+}
+
+Test(control_proto, strict_json_from_the_library)
+{
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+	    {"{\"v\":1,\"cmd\":\"a\",\"cmd\":\"b\"}", "twice"},
+	    {"{\"v\":1,\"cmd\":'a'}", "request:"},
+	    {"{\"v\":NaN,\"cmd\":\"a\"}", "request:"},
+	    {"{\"v\":1,\"cmd\":\"\xff\"}", "request:"},
+	    {"{\"v\":1,\"cmd\":\"\\ud83d\"}", "request:"},
+	    {"{\"v\":\"1\",\"cmd\":\"a\"}", "\"v\" must be a number"},
+	    {"{\"v\":1,\"cmd\":7}", "\"cmd\" must be a string"},
+	    {"{\"v\":1,\"cmd\":\"a\",\"args\":[\"x\",null]}",
+	     "item 2 is not"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lk_ctl_request r;
+		struct lk_error e = {0};
+
+		cr_assert_lt(parse(cases[i].line, &r, &e), 0, "%s",
+			     cases[i].line);
+		cr_assert(strstr(e.msg, cases[i].want), "'%s' -> '%s'",
+			  cases[i].line, e.msg);
+	}
+}
+
+Test(control_proto, reply_writers_round_trip)
+{
+	struct lk_buf b = {0};
+	struct lk_ctl_reply r;
+	struct lk_error e = {0};
+	json_t *id = json_string("x/1");
+	json_t *data = json_pack("[{s:i}]", "id", 1);
+	char *bad[] = {"ok", "\xc3"};
+
+	lk_ctl_reply_ok(&b, id, "a\tb\n", data);
+	cr_assert_str_eq(b.p, "{\"v\":1,\"id\":\"x/1\",\"ok\":true,\"text\":"
+			      "\"a\\tb\\n\",\"data\":[{\"id\":1}]}\n");
+	cr_assert_eq(lk_ctl_reply_parse(b.p, b.len - 1, &r, &e), 0, "%s",
+		     e.msg);
+	cr_assert_str_eq(r.text, "a\tb\n");
+	cr_assert_str_eq(r.data, "[{\"id\":1}]");
+	lk_ctl_reply_free(&r);
+	lk_buf_free(&b);
+	/* A message cut inside a UTF-8 character still makes valid JSON. */
+	lk_ctl_reply_error(&b, NULL, "peer '\xc3' \xe2\x82");
+	cr_assert_str_eq(b.p, "{\"v\":1,\"ok\":false,\"error\":\"peer '?' "
+			      "??\"}\n");
+	lk_buf_free(&b);
+	lk_ctl_reply_status(&b, 137);
+	cr_assert_str_eq(b.p, "{\"v\":1,\"ok\":true,\"status\":137}\n");
+	lk_buf_free(&b);
+	/* Arguments that JSON cannot carry are refused, not mangled. */
+	cr_assert_eq(lk_ctl_request_format(&b, "set", bad, 2), -EILSEQ);
+	lk_buf_free(&b);
+	json_decref(id);
+	json_decref(data);
 }
