@@ -186,6 +186,22 @@ LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
 /* The control socket's path, once the launch was created. */
 LK_EXPORT const char *lk_launch_control_path(const struct lk_launch *l);
 
+/* ---- restart (launcher/control.c) ---------------------------------- */
+
+/* Ask peer id's PID 1 to stop the workload (SIGTERM to its process group,
+ * SIGKILL after --grace; whatever else runs in the peer is killed too)
+ * and start COMMAND again in the same peer: same namespaces, addresses,
+ * links, hostname, /tmp and sandbox.  Also brings back a peer whose
+ * workload has ended, while the launch still runs (it ends when every
+ * workload has ended).  Asynchronous: returns once asked; the new run
+ * shows in lk_launch_peer_restarts and lk_launch_peer_result.  The
+ * launch's exit status counts each peer's last run. */
+LK_EXPORT int lk_launch_restart_peer(struct lk_launch *l, unsigned id,
+				     struct lk_error *e);
+/* How many times peer id's workload was started again. */
+LK_EXPORT unsigned lk_launch_peer_restarts(const struct lk_launch *l,
+					   unsigned id);
+
 /* ---- sandbox (policies/) ---------------------------------------------- */
 
 /* --policy-check FILE: parse and compile a seccomp policy file (or a

@@ -58,6 +58,8 @@ struct client {
 	uint32_t interest;
 	uint64_t last_ns;
 	bool eof;
+	unsigned waiting;	/* restart: the peer whose answer is awaited */
+	json_t *waiting_id;	/* that request's id */
 };
 
 struct lk_control {
@@ -213,11 +215,45 @@ LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
 		return lk_error_set(e, EINVAL, "no peer %u (1..%u)", id,
 				    l->plan.n);
 	p = &l->peers[id - 1];
-	if (p->reaped || p->pidfd < 0)
+	if (p->reaped || p->pidfd < 0 || p->workload_done)
 		return lk_error_set(e, ESRCH, "peer%u has already ended", id);
 	if (syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0) < 0)
 		return lk_error_errno(e, "signal %d to peer%u", sig, id);
 	return 0;
+}
+
+LK_EXPORT int lk_launch_restart_peer(struct lk_launch *l, unsigned id,
+				     struct lk_error *e)
+{
+	struct lk_peer *p;
+
+	if (!l->peers || id < 1 || id > l->plan.n)
+		return lk_error_set(e, EINVAL, "no peer %u (1..%u)", id,
+				    l->plan.n);
+	p = &l->peers[id - 1];
+	if (p->reaped || p->pidfd < 0)
+		return lk_error_set(e, ESRCH,
+				    "peer%u cannot be restarted: its PID 1 "
+				    "is gone (killed, or its setup failed), "
+				    "and its namespaces with it",
+				    id);
+	if (l->stopping || l->releasing)
+		return lk_error_set(e, ESRCH,
+				    "peer%u cannot be restarted: the launch "
+				    "is ending",
+				    id);
+	if (p->restarting)
+		return lk_error_set(e, EBUSY, "peer%u is already restarting",
+				    id);
+	return lk_launch_send_restart(l, id - 1, e);
+}
+
+LK_EXPORT unsigned lk_launch_peer_restarts(const struct lk_launch *l,
+					   unsigned id)
+{
+	if (!l->peers || id < 1 || id > l->plan.n)
+		return 0;
+	return l->peers[id - 1].restarts;
 }
 
 /* "1-2:delay=50ms" lines for every impaired link; A-B when both
@@ -257,9 +293,16 @@ static void show(const struct lk_launch *l, struct lk_buf *text,
 	*data = arr;
 }
 
+static bool peer_running(const struct lk_peer *p)
+{
+	return !p->reaped && !p->workload_done;
+}
+
 static const char *peer_state(const struct lk_peer *p, char *buf, size_t n)
 {
-	if (!p->reaped)
+	if (p->restarting)
+		return "restarting";
+	if (peer_running(p))
 		return "running";
 	if (p->signaled)
 		snprintf(buf, n, "killed by SIG%s",
@@ -276,8 +319,9 @@ static void peers(const struct lk_launch *l, struct lk_buf *text,
 	const struct lk_control *c = l->control;
 	json_t *arr = json_array();
 
-	lk_buf_printf(text, "%-5s %-9s %-15s %-24s %-8s %-7s %s\n", "ID",
-		      "NAME", "ADDRESS", "ADDRESS6", "PID", "LINKS", "STATE");
+	lk_buf_printf(text, "%-5s %-9s %-15s %-24s %-8s %-7s %-8s %-8s %s\n",
+		      "ID", "NAME", "ADDRESS", "ADDRESS6", "PID", "LINKS",
+		      "WORKLOAD", "RESTARTS", "STATE");
 	for (unsigned id = 1; id <= l->plan.n; id++) {
 		const struct lk_peer *p = &l->peers[id - 1];
 		struct in_addr a4 = lk_plan_addr4(&l->plan, id);
@@ -291,14 +335,19 @@ static void peers(const struct lk_launch *l, struct lk_buf *text,
 		inet_ntop(AF_INET6, &a6, s6, sizeof(s6));
 		snprintf(name, sizeof(name), "peer%u", id);
 		st = peer_state(p, stb, sizeof(stb));
-		lk_buf_printf(text, "%-5u %-9s %-15s %-24s %-8d %-7s %s\n", id,
-			      name, s4, s6, (int)p->pid, links, st);
+		lk_buf_printf(text,
+			      "%-5u %-9s %-15s %-24s %-8d %-7s %-8d %-8u %s\n",
+			      id, name, s4, s6, (int)p->pid, links,
+			      (int)p->workload_pid, p->restarts, st);
 		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:b}", "id",
-				   (json_int_t)id, "name", name, "addr", s4,
-				   "addr6", s6, "pid", (json_int_t)p->pid,
-				   "links", links, "running", !p->reaped));
-		if (p->reaped)
+		    arr,
+		    json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:b,s:I,s:I}", "id",
+			      (json_int_t)id, "name", name, "addr", s4, "addr6",
+			      s6, "pid", (json_int_t)p->pid, "links", links,
+			      "running", peer_running(p), "workload_pid",
+			      (json_int_t)p->workload_pid, "restarts",
+			      (json_int_t)p->restarts));
+		if (!peer_running(p) && !p->restarting)
 			json_object_set_new(json_array_get(arr, id - 1),
 					    p->signaled ? "signal" : "exit",
 					    json_integer(p->status));
@@ -481,12 +530,17 @@ static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
 				  l->engine ? l->engine->name : "none", "pid",
 				  (json_int_t)getpid());
 	} else if (strcmp(cmd, "restart") == 0) {
-		r = lk_error_set(e, ENOTSUP, "restart is not implemented yet");
+		/* From a client, handle_lines waits for the answer; from the
+		 * timeline, the request is enough. */
+		if ((r = need_args(cmd, nargs, 1, 1, "PEER", e)) < 0 ||
+		    (r = parse_peer(l, args[0], &id, e)) < 0)
+			return r;
+		r = lk_launch_restart_peer(l, id, e);
 	} else {
 		r = lk_error_set(e, EINVAL,
 				 "unknown command '%s' (expected set, clear, "
 				 "partition, heal, down, up, show, stats, "
-				 "peers, exec, kill, hello)",
+				 "peers, exec, kill, restart, hello)",
 				 cmd);
 	}
 	return r;
@@ -555,6 +609,7 @@ static void client_close(struct lk_launch *l, struct client *cl)
 		close(cl->fds[i]);
 	free(cl->in);
 	lk_buf_free(&cl->out);
+	json_decref(cl->waiting_id);
 	*cl = (struct client){.fd = -1};
 }
 
@@ -750,7 +805,7 @@ static int start_exec(struct lk_launch *l, struct client *cl,
 				    "usage: exec PEER COMMAND [ARG...]");
 	if ((r = parse_peer(l, req->args[0], &id, e)) < 0)
 		return r;
-	if (l->peers[id - 1].reaped)
+	if (!peer_running(&l->peers[id - 1]))
 		return lk_error_set(e, ESRCH, "peer%u has already ended", id);
 	if (cl->nfds != 3)
 		return lk_error_set(e, EINVAL,
@@ -773,9 +828,11 @@ static void set_interest(struct lk_launch *l, struct client *cl, int slot)
 	bool have_line = cl->in && memchr(cl->in, '\n', cl->inlen);
 	uint32_t want = 0;
 
-	if (pending_out || (have_line && cl->out.len < OUT_LIMIT))
+	if (pending_out ||
+	    (have_line && cl->out.len < OUT_LIMIT && !cl->waiting))
 		want |= EPOLLOUT;
-	if (!have_line && cl->out.len < OUT_LIMIT && !cl->eof)
+	if (!have_line && cl->out.len < OUT_LIMIT && !cl->eof &&
+	    !cl->waiting)
 		want |= EPOLLIN;
 	if (want != cl->interest) {
 		struct epoll_event ev = {.events = want,
@@ -851,7 +908,8 @@ static int read_in(struct client *cl)
  * was handed over (exec), -1 to close it. */
 static int handle_lines(struct lk_launch *l, struct client *cl)
 {
-	for (int done = 0; done < MAX_LINES && cl->out.len < OUT_LIMIT;
+	for (int done = 0;
+	     done < MAX_LINES && cl->out.len < OUT_LIMIT && !cl->waiting;
 	     done++) {
 		char *nl = cl->in ? memchr(cl->in, '\n', cl->inlen) : NULL;
 		struct lk_ctl_request req;
@@ -882,7 +940,13 @@ static int handle_lines(struct lk_launch *l, struct client *cl)
 
 			r = dispatch(l, req.cmd, req.args, req.nargs, &text,
 				     &data, &e);
-			if (r < 0)
+			if (r == 0 && strcmp(req.cmd, "restart") == 0) {
+				/* The answer comes when the peer's init
+				 * has started the workload again; the
+				 * next requests wait for it, in order. */
+				parse_peer(l, req.args[0], &cl->waiting, &e);
+				cl->waiting_id = json_incref(req.id_value);
+			} else if (r < 0)
 				reply_error(cl, req.id_value, &e);
 			else if (text.oom)
 				reply_error(cl, req.id_value,
@@ -932,7 +996,8 @@ static void on_client(struct lk_launch *l, int slot, uint32_t events)
 		return;
 	if (r < 0 || !flush_out(cl))
 		goto close;
-	if (cl->eof && cl->out.len == 0 && !memchr(cl->in, '\n', cl->inlen))
+	if (cl->eof && cl->out.len == 0 && !cl->waiting &&
+	    !memchr(cl->in, '\n', cl->inlen))
 		goto close; /* a half request at the end is dropped */
 	set_interest(l, cl, slot);
 	return;
@@ -998,6 +1063,41 @@ static void on_accept(struct lk_launch *l)
 				(uint64_t)(SLOT_CLIENT0 + (free_slot - c->c))};
 		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 			client_close(l, free_slot);
+	}
+}
+
+void lk_control_restarted(struct lk_launch *l, unsigned id, const char *err)
+{
+	struct lk_control *c = l->control;
+	const struct lk_peer *p = &l->peers[id - 1];
+
+	if (!c)
+		return;
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *cl = &c->c[i];
+		char text[96];
+
+		if (cl->fd < 0 || cl->waiting != id)
+			continue;
+		if (err) {
+			lk_ctl_reply_error(&cl->out, cl->waiting_id, err);
+		} else {
+			json_t *data = json_pack(
+			    "{s:I,s:I,s:I}", "id", (json_int_t)id,
+			    "workload_pid", (json_int_t)p->workload_pid,
+			    "restarts", (json_int_t)p->restarts);
+
+			snprintf(text, sizeof(text),
+				 "peer%u restarted (pid %d)\n", id,
+				 (int)p->workload_pid);
+			lk_ctl_reply_ok(&cl->out, cl->waiting_id, text, data);
+			json_decref(data);
+		}
+		json_decref(cl->waiting_id);
+		cl->waiting_id = NULL;
+		cl->waiting = 0;
+		/* Send it, and go on with what the client sent since. */
+		on_client(l, SLOT_CLIENT0 + i, 0);
 	}
 }
 

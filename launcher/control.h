@@ -33,6 +33,11 @@ int lk_control_arm(struct lk_launch *l, struct lk_error *e);
 void lk_control_on_event(struct lk_launch *l, uint64_t key, uint32_t events);
 void lk_control_free(struct lk_launch *l);
 
+/* The supervisor heard back from peer id's init about a restart: err is
+ * NULL when the workload runs again, else why not.  Answers the clients
+ * waiting for it. */
+void lk_control_restarted(struct lk_launch *l, unsigned id, const char *err);
+
 /* Whether a partition or a downed peer cuts the link src -> dst. */
 bool lk_control_link_cut(const struct lk_launch *l, unsigned src, unsigned dst);
 

@@ -23,6 +23,12 @@ enum lk_sync_type {
 	LK_SYNC_WORKLOAD,     /* init → supervisor: the workload started; its
 			       * pid travels as SCM_CREDENTIALS, so the
 			       * supervisor sees it in its own namespace */
+	LK_SYNC_RESTART,      /* supervisor → init: stop the workload (TERM,
+			       * KILL after --grace) and start it again */
+	LK_SYNC_RESTART_ERROR, /* init → supervisor: COMMAND did not start
+				* again; the peer stays, without workload */
+	LK_SYNC_EXIT,	      /* supervisor → init: every workload ended,
+			       * exit (with the last workload's status) */
 };
 
 struct lk_sync_msg {
@@ -51,6 +57,10 @@ struct lk_peer {
 	char msg[244];
 	pid_t workload_pid; /* in the supervisor's PID namespace, or 0 */
 	char note[160];	    /* why the workload died, when known */
+	bool workload_done; /* its status arrived; init lingers */
+	bool restarting;    /* LK_SYNC_RESTART sent, no answer yet */
+	bool sync_watched;  /* sync is on the event loop */
+	unsigned restarts;  /* workloads started again (restart) */
 };
 
 struct lk_outbuf {
@@ -78,6 +88,7 @@ struct lk_launch {
 	unsigned running; /* peers not yet reaped */
 	unsigned open_streams;
 	bool stopping;
+	bool releasing; /* every workload ended: LK_SYNC_EXIT sent */
 	bool killed;
 	bool started;
 	struct lk_outbuf out[2];
@@ -95,6 +106,11 @@ struct lk_peer_arg {
 	int sync, out_w, err_w;
 };
 int lk_peer_init_main(void *arg);
+
+/* supervisor.c: ask peer idx's init for a restart (control.c's
+ * lk_launch_restart_peer checks first). */
+int lk_launch_send_restart(struct lk_launch *l, unsigned idx,
+			   struct lk_error *e);
 
 /* output.c */
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,

@@ -7,7 +7,9 @@
  * /etc/hosts, allows unprivileged ping, then waits for the supervisor's
  * "go" (the network is complete), starts the workload as its only child,
  * forwards signals to it, reaps every zombie, and reports the workload's
- * status before it exits (which ends the namespace).
+ * status.  It then stays until the supervisor says the launch is over
+ * (its exit ends the namespace), and starts the workload again when the
+ * supervisor asks (linkem-ctl restart).
  */
 #include "launcher/launch_internal.h"
 
@@ -22,12 +24,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SYNC_FD 3
@@ -273,13 +278,129 @@ out:
 static int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2,
 			  SIGQUIT};
 
+/* Start the workload: fork, exec in the child.  Returns its pid, or -1
+ * with *err set when it could not be executed. */
+static pid_t start_workload(const struct lk_launch *l, unsigned id, int *err)
+{
+	int errpipe[2];
+	pid_t child;
+	ssize_t n;
+
+	if (pipe2(errpipe, O_CLOEXEC) < 0) {
+		*err = errno;
+		return -1;
+	}
+	child = fork();
+	if (child < 0) {
+		*err = errno;
+		close(errpipe[0]);
+		close(errpipe[1]);
+		return -1;
+	}
+	if (child == 0) {
+		close(errpipe[0]);
+		close(SYNC_FD);
+		exec_workload(l, id, errpipe[1]);
+	}
+	close(errpipe[1]);
+	do {
+		n = read(errpipe[0], err, sizeof(*err));
+	} while (n < 0 && errno == EINTR);
+	close(errpipe[0]);
+	if (n == (ssize_t)sizeof(*err)) {
+		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -1;
+	}
+	return child;
+}
+
+/* Reap every child that has ended; returns the wait status of child in
+ * *st when it was among them. */
+static bool reap_all(pid_t child, int *st)
+{
+	bool got = false;
+
+	for (;;) {
+		int s;
+		pid_t p = waitpid(-1, &s, WNOHANG);
+
+		if (p <= 0)
+			return got;
+		if (p == child) {
+			*st = s;
+			got = true;
+		}
+	}
+}
+
+/* What the workload left running dies with it, as when the namespace
+ * ended; then reap all of it. */
+static void end_leftovers(void)
+{
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
+/* restart: SIGTERM to the workload's process group, SIGKILL after the
+ * launch's --grace, everything else in the peer killed, then COMMAND
+ * again, exactly as the first time (same namespaces, same sandbox). */
+static pid_t restart(const struct lk_launch *l, unsigned id, pid_t child,
+		     int sigfd)
+{
+	char what[64];
+	int err = 0, st;
+
+	if (child > 0) {
+		struct timespec t0, now;
+		long left;
+
+		if (kill(-child, SIGTERM) < 0)
+			kill(child, SIGTERM);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (;;) {
+			struct pollfd pf = {.fd = sigfd, .events = POLLIN};
+			struct signalfd_siginfo si;
+
+			if (reap_all(child, &st))
+				break;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = (long)l->opts.grace_ms -
+			       ((now.tv_sec - t0.tv_sec) * 1000 +
+				(now.tv_nsec - t0.tv_nsec) / 1000000);
+			if (left <= 0) {
+				if (kill(-child, SIGKILL) < 0)
+					kill(child, SIGKILL);
+				while (waitpid(child, &st, 0) < 0 &&
+				       errno == EINTR)
+					;
+				break;
+			}
+			if (poll(&pf, 1, (int)left) > 0)
+				while (read(sigfd, &si, sizeof(si)) > 0)
+					;
+		}
+	}
+	end_leftovers();
+	child = start_workload(l, id, &err);
+	if (child < 0) {
+		snprintf(what, sizeof(what), "%s", l->opts.argv[0]);
+		send_msg(LK_SYNC_RESTART_ERROR, err, 0,
+			 "cannot execute '%s': %s", what, strerror(err));
+		return 0;
+	}
+	send_workload_pid(child);
+	return child;
+}
+
 int lk_peer_init_main(void *arg)
 {
 	const struct lk_peer_arg *a = arg;
 	const struct lk_launch *l = a->l;
 	unsigned id = a->idx + 1;
 	struct lk_sync_msg go;
-	int errpipe[2], err = 0;
+	int err = 0, sigfd, last = 0;
 	sigset_t set;
 	pid_t child;
 	ssize_t n;
@@ -309,22 +430,8 @@ int lk_peer_init_main(void *arg)
 		_exit(1); /* the supervisor gave up or died */
 
 	set_env(l, id);
-	if (pipe2(errpipe, O_CLOEXEC) < 0)
-		fail("pipe");
-	child = fork();
-	if (child < 0)
-		fail("fork the workload");
-	if (child == 0) {
-		close(errpipe[0]);
-		close(SYNC_FD);
-		exec_workload(l, id, errpipe[1]);
-	}
-	close(errpipe[1]);
-	do {
-		n = read(errpipe[0], &err, sizeof(err));
-	} while (n < 0 && errno == EINTR);
-	close(errpipe[0]);
-	if (n == (ssize_t)sizeof(err)) {
+	child = start_workload(l, id, &err);
+	if (child < 0) {
 		send_msg(LK_SYNC_EXEC_ERROR, err, 0, "cannot execute '%s': %s",
 			 l->opts.argv[0], strerror(err));
 		_exit(127);
@@ -332,37 +439,60 @@ int lk_peer_init_main(void *arg)
 	send_workload_pid(child);
 
 	/* The signals were blocked in the supervisor before clone(), so
-	 * none was lost on the way: wait for them here. */
+	 * none was lost on the way: take them from a signalfd. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	for (size_t i = 0; i < LK_ARRAY_SIZE(forwarded); i++)
 		sigaddset(&set, forwarded[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		fail("signalfd");
 
+	/* When the workload ends, init reports its status and stays, with
+	 * the namespace, until the supervisor says the launch is over (or
+	 * asks for a restart). */
 	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
+		struct pollfd pf[2] = {{.fd = sigfd, .events = POLLIN},
+				       {.fd = SYNC_FD, .events = POLLIN}};
+		struct signalfd_siginfo si;
+		struct lk_sync_msg m;
+		int st;
 
-		if (sig < 0)
+		if (poll(pf, 2, -1) < 0)
 			continue;
-		if (sig != SIGCHLD) {
-			if (kill(-child, sig) < 0)
+		while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			int sig = (int)si.ssi_signo;
+
+			if (sig != SIGCHLD && child > 0 && kill(-child, sig) < 0)
 				kill(child, sig);
+		}
+		if (child > 0 && reap_all(child, &st)) {
+			send_msg(LK_SYNC_STATUS, 0, st, NULL);
+			last = st;
+			child = 0;
+			end_leftovers();
+		} else {
+			reap_all(0, &st); /* orphans */
+		}
+		if (!(pf[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = recv(SYNC_FD, &m, sizeof(m), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n == (ssize_t)sizeof(m) && m.type == LK_SYNC_RESTART) {
+			child = restart(l, id, child, sigfd);
+			if (child == 0)
+				last = 127 << 8;
 			continue;
 		}
-		for (;;) {
-			int st;
-			pid_t p = waitpid(-1, &st, WNOHANG);
-
-			if (p <= 0)
-				break;
-			if (p != child)
-				continue; /* an orphan, reaped */
-			send_msg(LK_SYNC_STATUS, 0, st, NULL);
-			/* Our exit ends the namespace and whatever the
-			 * workload left running in it. */
-			_exit(WIFEXITED(st) ? WEXITSTATUS(st)
-					    : 128 + WTERMSIG(st));
+		/* LK_SYNC_EXIT, or the supervisor is gone.  Our exit ends
+		 * the namespace and whatever is left in it. */
+		if (child > 0) {
+			kill(-child, SIGKILL);
+			kill(child, SIGKILL);
 		}
+		_exit(WIFEXITED(last) ? WEXITSTATUS(last)
+				      : 128 + WTERMSIG(last));
 	}
 }

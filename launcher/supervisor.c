@@ -327,6 +327,7 @@ static int epoll_add(struct lk_launch *l, int fd, uint32_t events,
 #define KEY_TIMER 1
 #define KEY_STREAM(idx, s) (2 + 2 * (uint64_t)(idx) + (uint64_t)(s))
 #define KEY_ENGINE ((uint64_t)1 << 62)
+#define KEY_SYNC ((uint64_t)1 << 60) /* | idx: a peer init's sync socket */
 
 int lk_launch_watch(struct lk_launch *l, int fd, uint32_t events,
 		    uint32_t tag, struct lk_error *e)
@@ -508,6 +509,15 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	for (unsigned i = 0; i < n; i++)
 		l->by_pid[i] = (struct lk_pid_index){l->peers[i].pid, i};
 	qsort(l->by_pid, n, sizeof(*l->by_pid), cmp_pid);
+	/* What the inits report from now on (status, restarts) is read
+	 * on the loop. */
+	for (unsigned i = 0; i < n; i++) {
+		fcntl(l->peers[i].sync, F_SETFL, O_NONBLOCK);
+		r = epoll_add(l, l->peers[i].sync, EPOLLIN, KEY_SYNC | i, e);
+		if (r < 0)
+			goto fail;
+		l->peers[i].sync_watched = true;
+	}
 
 	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
 							     TFD_NONBLOCK);
@@ -555,11 +565,63 @@ static struct lk_peer *peer_by_pid(struct lk_launch *l, pid_t pid)
 	return hit ? &l->peers[hit->idx] : NULL;
 }
 
-static void record_end(struct lk_peer *p, int init_status)
+/* The workload's own wait status arrived. */
+static void workload_ended(struct lk_peer *p, int wst)
+{
+	p->have_status = true;
+	p->workload_done = true;
+	if (WIFSIGNALED(wst)) {
+		p->signaled = true;
+		p->status = WTERMSIG(wst);
+		/* A seccomp kill: which syscall, from the kernel's audit
+		 * record (it may lag behind the exit a little). */
+		if (p->status == SIGSYS && p->workload_pid)
+			for (int i = 0; i < 10; i++) {
+				if (lk_seccomp_describe_kill(p->workload_pid,
+							     p->note,
+							     sizeof(p->note)) == 0)
+					break;
+				usleep(10000);
+			}
+	} else {
+		p->signaled = false;
+		p->status = WEXITSTATUS(wst);
+	}
+}
+
+/* Every workload has ended and none is being restarted: the inits may
+ * go (each exits with its last workload's status). */
+static void maybe_release(struct lk_launch *l)
+{
+	struct lk_sync_msg m = {.type = LK_SYNC_EXIT};
+
+	if (l->releasing || !l->peers)
+		return;
+	for (unsigned i = 0; i < l->plan.n; i++) {
+		const struct lk_peer *p = &l->peers[i];
+
+		if (!p->reaped && (!p->workload_done || p->restarting))
+			return;
+	}
+	l->releasing = true;
+	for (unsigned i = 0; i < l->plan.n; i++)
+		if (!l->peers[i].reaped)
+			(void)!send(l->peers[i].sync, &m, sizeof(m),
+				    MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void unwatch_sync(struct lk_launch *l, struct lk_peer *p)
+{
+	if (p->sync_watched)
+		epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->sync, NULL);
+	p->sync_watched = false;
+}
+
+/* What peer p's init said; returns false at end-of-file. */
+static bool read_sync(struct lk_launch *l, struct lk_peer *p)
 {
 	struct lk_sync_msg m;
 
-	p->reaped = true;
 	for (;;) {
 		union {
 			struct cmsghdr h;
@@ -570,10 +632,15 @@ static void record_end(struct lk_peer *p, int init_status)
 				    .msg_iovlen = 1,
 				    .msg_control = c.buf,
 				    .msg_controllen = sizeof(c.buf)};
+		ssize_t n = recvmsg(p->sync, &mh,
+				    MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
-		if (recvmsg(p->sync, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) !=
-		    (ssize_t)sizeof(m))
-			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			return false;
+		if (n != (ssize_t)sizeof(m))
+			return true;
 		m.text[sizeof(m.text) - 1] = '\0';
 		switch (m.type) {
 		case LK_SYNC_WORKLOAD: {
@@ -585,11 +652,28 @@ static void record_end(struct lk_peer *p, int init_status)
 				memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
 				p->workload_pid = cred.pid;
 			}
+			if (p->restarting) {
+				/* The last run's status is the one that
+				 * counts: the new run has none yet. */
+				p->restarting = false;
+				p->restarts++;
+				p->workload_done = false;
+				p->have_status = false;
+				p->signaled = false;
+				p->status = 0;
+				p->note[0] = '\0';
+				lk_control_restarted(l, p->id, NULL);
+			}
 			break;
 		}
 		case LK_SYNC_STATUS:
-			p->have_status = true;
-			init_status = m.status;
+			workload_ended(p, m.status);
+			break;
+		case LK_SYNC_RESTART_ERROR:
+			p->restarting = false;
+			workload_ended(p, 127 << 8);
+			memcpy(p->msg, m.text, sizeof(p->msg));
+			lk_control_restarted(l, p->id, m.text);
 			break;
 		case LK_SYNC_EXEC_ERROR:
 			p->exec_errno = m.err ? m.err : EIO;
@@ -603,22 +687,52 @@ static void record_end(struct lk_peer *p, int init_status)
 			break;
 		}
 	}
+}
+
+static void on_sync(struct lk_launch *l, unsigned idx)
+{
+	struct lk_peer *p = &l->peers[idx];
+
+	if (!read_sync(l, p))
+		unwatch_sync(l, p);
+	maybe_release(l);
+}
+
+/* Peer p's init was reaped with init_status. */
+static void record_end(struct lk_launch *l, struct lk_peer *p,
+		       int init_status)
+{
+	p->reaped = true;
+	read_sync(l, p);
+	unwatch_sync(l, p);
+	if (p->restarting) {
+		char why[64];
+
+		p->restarting = false;
+		snprintf(why, sizeof(why), "peer%u ended during the restart",
+			 p->id);
+		lk_control_restarted(l, p->id, why);
+	}
+	if (p->have_status)
+		return; /* the workload's own status, from init */
 	if (WIFSIGNALED(init_status)) {
 		p->signaled = true;
 		p->status = WTERMSIG(init_status);
-		/* A seccomp kill: which syscall, from the kernel's audit
-		 * record (it may lag behind the exit a little). */
-		if (p->status == SIGSYS && p->have_status && p->workload_pid)
-			for (int i = 0; i < 10; i++) {
-				if (lk_seccomp_describe_kill(p->workload_pid,
-							     p->note,
-							     sizeof(p->note)) == 0)
-					break;
-				usleep(10000);
-			}
 	} else {
 		p->status = WEXITSTATUS(init_status);
 	}
+}
+
+int lk_launch_send_restart(struct lk_launch *l, unsigned idx,
+			   struct lk_error *e)
+{
+	struct lk_sync_msg m = {.type = LK_SYNC_RESTART};
+	struct lk_peer *p = &l->peers[idx];
+
+	if (send(p->sync, &m, sizeof(m), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		return lk_error_errno(e, "restart peer%u", p->id);
+	p->restarting = true;
+	return 0;
 }
 
 static void reap(struct lk_launch *l)
@@ -633,13 +747,14 @@ static void reap(struct lk_launch *l)
 		p = peer_by_pid(l, pid);
 		if (!p || p->reaped)
 			continue;
-		record_end(p, st);
+		record_end(l, p, st);
 		l->running--;
 		if (p->exec_errno && !l->killed) {
 			/* COMMAND cannot run: no point going on. */
 			l->killed = true;
 			kill_all(l, SIGKILL);
 		}
+		maybe_release(l);
 	}
 }
 
@@ -753,6 +868,8 @@ LK_EXPORT int lk_launch_poll(struct lk_launch *l, int timeout_ms,
 				return r;
 		} else if (key & LK_KEY_CONTROL) {
 			lk_control_on_event(l, key, evs[i].events);
+		} else if (key & KEY_SYNC) {
+			on_sync(l, (unsigned)(key & ~KEY_SYNC));
 		} else if (key == KEY_SIG) {
 			on_signal(l);
 		} else if (key == KEY_TIMER) {
@@ -822,7 +939,7 @@ LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 	*out = (struct lk_peer_result){
 		.id = id,
 		.pid = p->pid,
-		.ended = p->reaped,
+		.ended = p->reaped || p->workload_done,
 		.signaled = p->signaled,
 		.status = p->status,
 		.exec_errno = p->exec_errno,
