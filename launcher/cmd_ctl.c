@@ -41,6 +41,8 @@ static const char usage[] =
     "  exec PEER -- CMD...    run CMD inside the peer (its namespaces\n"
     "                         and sandbox), with this terminal's I/O\n"
     "  kill PEER [SIGNAL]     signal a peer (default TERM)\n"
+    "  restart PEER           stop the peer's workload (TERM, KILL after\n"
+    "                         --grace) and start it again in the peer\n"
     "  list                   the running launches\n"
     "\n"
     "Options:\n"
@@ -256,7 +258,10 @@ static int call_once(const struct call *c)
 		lk_buf_free(&req);
 		return 1;
 	}
-	r = read_reply(fd, &line, c->exec ? -1 : 30000);
+	/* exec lasts as long as its command; restart as long as the
+	 * launch's --grace lets the old workload linger. */
+	r = read_reply(fd, &line,
+		       c->exec || strcmp(c->cmd, "restart") == 0 ? -1 : 30000);
 	close(fd);
 	lk_buf_free(&req);
 	if (r < 0) {
