@@ -351,6 +351,7 @@ static pid_t restart(const struct lk_launch *l, unsigned id, pid_t child,
 {
 	char what[64];
 	int err = 0, st;
+	uint64_t pending = 0; /* signals to forward to the new workload */
 
 	if (child > 0) {
 		struct timespec t0, now;
@@ -378,8 +379,11 @@ static pid_t restart(const struct lk_launch *l, unsigned id, pid_t child,
 				break;
 			}
 			if (poll(&pf, 1, (int)left) > 0)
-				while (read(sigfd, &si, sizeof(si)) > 0)
-					;
+				while (read(sigfd, &si, sizeof(si)) ==
+				       (ssize_t)sizeof(si))
+					if (si.ssi_signo != SIGCHLD &&
+					    si.ssi_signo < 64)
+						pending |= 1ull << si.ssi_signo;
 		}
 	}
 	end_leftovers();
@@ -391,6 +395,11 @@ static pid_t restart(const struct lk_launch *l, unsigned id, pid_t child,
 		return 0;
 	}
 	send_workload_pid(child);
+	/* A signal that came meanwhile (the launch being stopped) is for
+	 * the workload: the new one. */
+	for (int sig = 1; sig < 64; sig++)
+		if (pending & (1ull << sig) && kill(-child, sig) < 0)
+			kill(child, sig);
 	return child;
 }
 
