@@ -1,10 +1,12 @@
 /* test_control_restart.c — linkem-ctl restart PEER: the workload stopped
  * and started again in the same peer (namespaces, network, /tmp,
  * sandbox), running or already ended; the launch's exit status. */
+#include "linkem.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -460,4 +462,63 @@ Test(control_restart, errors_name_the_peer_and_replies_stay_in_order)
 	run_result_free(&r);
 	finish(&L, SIGTERM, 15);
 	launch_free(&L);
+}
+
+/* The same through the library, in this process. */
+Test(control_restart, library_restart_peer)
+{
+	static const char script[] =
+	    "echo run; if [ \"$LINKEM_ID\" = 2 ]; then sleep 3; exit 0; fi; "
+	    "[ -e /tmp/again ] && exit 0; touch /tmp/again; exit 4";
+	char dir[] = "/tmp/lk-restart-api-XXXXXX", path[128], buf[256];
+	char *argv[] = {"linkem-launch", "-q", "--log-dir", dir, "-n", "2",
+			"--", "sh", "-c", (char *)script, NULL};
+	struct lk_options opts;
+	struct lk_launch *l;
+	struct lk_error e = {0};
+	struct lk_peer_result pr;
+	int k = 1, fd;
+	ssize_t n;
+	double end;
+
+	NEED_ROOT();
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(lk_options_parse(10, argv, &opts, &e), 0, "%s", e.msg);
+	cr_assert_eq(lk_launch_new(&opts, &l, &e), 0, "%s", e.msg);
+	cr_assert_eq(lk_launch_start(l, &e), 0, "%s", e.msg);
+	/* Wait for peer 1's first run to end (exit 4). */
+	end = now_s() + 10;
+	do {
+		cr_assert_gt(lk_launch_poll(l, 10, &e), 0, "%s", e.msg);
+		cr_assert_eq(lk_launch_peer_result(l, 1, &pr), 0);
+	} while (!pr.ended && now_s() < end);
+	cr_assert(pr.ended);
+	cr_assert_eq(pr.status, 4);
+	cr_assert_lt(lk_launch_restart_peer(l, 9, &e), 0);
+	cr_assert(has(e.msg, "no peer 9"), "%s", e.msg);
+	cr_assert_eq(lk_launch_restart_peer(l, 1, &e), 0, "%s", e.msg);
+	cr_assert_eq(lk_launch_restart_peer(l, 1, &e), -EBUSY);
+	while (k > 0 && lk_launch_peer_restarts(l, 1) == 0)
+		k = lk_launch_poll(l, 10, &e);
+	cr_assert_eq(lk_launch_peer_restarts(l, 1), 1);
+	while ((k = lk_launch_poll(l, 10, &e)) > 0)
+		;
+	cr_assert_eq(k, 0, "%s", e.msg);
+	cr_assert_eq(lk_launch_peer_result(l, 1, &pr), 0);
+	cr_assert(pr.ended);
+	cr_assert_eq(pr.status, 0);
+	cr_assert_eq(lk_launch_exit_status(l), 0);
+	lk_launch_free(l);
+	lk_options_free(&opts);
+	snprintf(path, sizeof(path), "%s/peer1.log", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	cr_assert_geq(fd, 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	cr_assert_str_eq(buf, "run\nrun\n");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/peer2.log", dir);
+	unlink(path);
+	rmdir(dir);
 }
