@@ -58,8 +58,8 @@ struct client {
 	uint32_t interest;
 	uint64_t last_ns;
 	bool eof;
-	unsigned waiting;	/* restart: the peer whose answer is awaited */
-	json_t *waiting_id;	/* that request's id */
+	unsigned waiting;   /* restart: the peer whose answer is awaited */
+	json_t *waiting_id; /* that request's id */
 };
 
 struct lk_control {
@@ -258,8 +258,7 @@ LK_EXPORT unsigned lk_launch_peer_restarts(const struct lk_launch *l,
 
 /* "1-2:delay=50ms" lines for every impaired link; A-B when both
  * directions are equal.  data gets a JSON array of the same strings. */
-static void show(const struct lk_launch *l, struct lk_buf *text,
-		 json_t **data)
+static void show(const struct lk_launch *l, struct lk_buf *text, json_t **data)
 {
 	const unsigned n = l->plan.n;
 	char a[1024], b[1024];
@@ -313,8 +312,7 @@ static const char *peer_state(const struct lk_peer *p, char *buf, size_t n)
 	return buf;
 }
 
-static void peers(const struct lk_launch *l, struct lk_buf *text,
-		  json_t **data)
+static void peers(const struct lk_launch *l, struct lk_buf *text, json_t **data)
 {
 	const struct lk_control *c = l->control;
 	json_t *arr = json_array();
@@ -340,13 +338,12 @@ static void peers(const struct lk_launch *l, struct lk_buf *text,
 			      id, name, s4, s6, (int)p->pid, links,
 			      (int)p->workload_pid, p->restarts, st);
 		json_array_append_new(
-		    arr,
-		    json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:b,s:I,s:I}", "id",
-			      (json_int_t)id, "name", name, "addr", s4, "addr6",
-			      s6, "pid", (json_int_t)p->pid, "links", links,
-			      "running", peer_running(p), "workload_pid",
-			      (json_int_t)p->workload_pid, "restarts",
-			      (json_int_t)p->restarts));
+		    arr, json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:b,s:I,s:I}",
+				   "id", (json_int_t)id, "name", name, "addr",
+				   s4, "addr6", s6, "pid", (json_int_t)p->pid,
+				   "links", links, "running", peer_running(p),
+				   "workload_pid", (json_int_t)p->workload_pid,
+				   "restarts", (json_int_t)p->restarts));
 		if (!peer_running(p) && !p->restarting)
 			json_object_set_new(json_array_get(arr, id - 1),
 					    p->signaled ? "signal" : "exit",
@@ -378,17 +375,18 @@ static json_t *stats_json(unsigned s, unsigned d,
 	    {"reordered", st->reordered},
 	    {"queued", st->queued},
 	};
-	json_t *o = json_pack("{s:I,s:I}", "src", (json_int_t)s, "dst",
-			      (json_int_t)d);
+	json_t *o =
+	    json_pack("{s:I,s:I}", "src", (json_int_t)s, "dst", (json_int_t)d);
 
 	for (size_t i = 0; o && i < LK_ARRAY_SIZE(f); i++)
-		json_object_set_new(o, f[i].key, json_integer((json_int_t)f[i].v));
+		json_object_set_new(o, f[i].key,
+				    json_integer((json_int_t)f[i].v));
 	return o;
 }
 
 /* Counters of every link that carried something, from the engine. */
-static int stats(const struct lk_launch *l, struct lk_buf *text,
-		 json_t **data, struct lk_error *e)
+static int stats(const struct lk_launch *l, struct lk_buf *text, json_t **data,
+		 struct lk_error *e)
 {
 	json_t *arr;
 
@@ -613,8 +611,7 @@ static void client_close(struct lk_launch *l, struct client *cl)
 	*cl = (struct client){.fd = -1};
 }
 
-static void reply_error(struct client *cl, json_t *id,
-			const struct lk_error *e)
+static void reply_error(struct client *cl, json_t *id, const struct lk_error *e)
 {
 	lk_ctl_reply_error(&cl->out, id,
 			   e->msg[0] ? e->msg : strerror(e->code));
@@ -831,8 +828,7 @@ static void set_interest(struct lk_launch *l, struct client *cl, int slot)
 	if (pending_out ||
 	    (have_line && cl->out.len < OUT_LIMIT && !cl->waiting))
 		want |= EPOLLOUT;
-	if (!have_line && cl->out.len < OUT_LIMIT && !cl->eof &&
-	    !cl->waiting)
+	if (!have_line && cl->out.len < OUT_LIMIT && !cl->eof && !cl->waiting)
 		want |= EPOLLIN;
 	if (want != cl->interest) {
 		struct epoll_event ev = {.events = want,

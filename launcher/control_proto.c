@@ -249,8 +249,10 @@ static int parse_object(const char *line, size_t len, const char *what,
 		return json_error(e, what, &je);
 	if (too_deep(v, 0)) {
 		json_decref(v);
-		return lk_error_set(e, EINVAL, "%s: nested too deep (more "
-				    "than %d levels)", what, MAX_DEPTH);
+		return lk_error_set(e, EINVAL,
+				    "%s: nested too deep (more "
+				    "than %d levels)",
+				    what, MAX_DEPTH);
 	}
 	*out = v;
 	return 0;
@@ -263,11 +265,14 @@ static int parse_args(json_t *a, struct lk_ctl_request *r, struct lk_error *e)
 	size_t n = json_is_array(a) ? json_array_size(a) : 0;
 
 	if (!json_is_array(a))
-		return lk_error_set(e, EINVAL, "request: \"args\" must be an "
+		return lk_error_set(e, EINVAL,
+				    "request: \"args\" must be an "
 				    "array of strings");
 	if (n > LK_CTL_MAX_ARGS)
-		return lk_error_set(e, EINVAL, "request: too many arguments "
-				    "(%zu, at most %d)", n, LK_CTL_MAX_ARGS);
+		return lk_error_set(e, EINVAL,
+				    "request: too many arguments "
+				    "(%zu, at most %d)",
+				    n, LK_CTL_MAX_ARGS);
 	r->args = calloc(n + 1, sizeof(*r->args));
 	if (!r->args)
 		return lk_error_set(e, ENOMEM, "out of memory");
@@ -278,7 +283,8 @@ static int parse_args(json_t *a, struct lk_ctl_request *r, struct lk_error *e)
 			return lk_error_set(e, EINVAL,
 					    "request: \"args\" must be an "
 					    "array of strings (item %zu is "
-					    "not)", i + 1);
+					    "not)",
+					    i + 1);
 		r->args[i] = strdup(json_string_value(s));
 		if (!r->args[i])
 			return lk_error_set(e, ENOMEM, "out of memory");

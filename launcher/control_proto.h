@@ -3,7 +3,8 @@
  * control_proto.h — the control protocol's messages (docs/control-protocol.md)
  * and the pure parsers behind linkem-ctl: JSON lines, one request and one
  * reply, "v":1, read and written with jansson (strict RFC 8259: no
- * duplicate keys, no NUL in strings, UTF-8 only).  Also the partition syntax ("1,2/3..5").  Pure.
+ * duplicate keys, no NUL in strings, UTF-8 only).  Also the partition syntax
+ * ("1,2/3..5").  Pure.
  */
 #ifndef LK_CONTROL_PROTO_H
 #define LK_CONTROL_PROTO_H
@@ -21,8 +22,8 @@
 
 struct lk_ctl_request {
 	unsigned v;
-	char *id;	   /* the request's "id" as compact JSON; NULL if none */
-	json_t *id_value;  /* the same value, echoed in the reply */
+	char *id;	  /* the request's "id" as compact JSON; NULL if none */
+	json_t *id_value; /* the same value, echoed in the reply */
 	char *cmd; /* "set", "peers", ... */
 	char **args;
 	size_t nargs;

@@ -473,7 +473,8 @@ int lk_peer_init_main(void *arg)
 		while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			int sig = (int)si.ssi_signo;
 
-			if (sig != SIGCHLD && child > 0 && kill(-child, sig) < 0)
+			if (sig != SIGCHLD && child > 0 &&
+			    kill(-child, sig) < 0)
 				kill(child, sig);
 		}
 		if (child > 0 && reap_all(child, &st)) {

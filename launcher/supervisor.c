@@ -577,9 +577,9 @@ static void workload_ended(struct lk_peer *p, int wst)
 		 * record (it may lag behind the exit a little). */
 		if (p->status == SIGSYS && p->workload_pid)
 			for (int i = 0; i < 10; i++) {
-				if (lk_seccomp_describe_kill(p->workload_pid,
-							     p->note,
-							     sizeof(p->note)) == 0)
+				if (lk_seccomp_describe_kill(
+					p->workload_pid, p->note,
+					sizeof(p->note)) == 0)
 					break;
 				usleep(10000);
 			}
@@ -632,8 +632,8 @@ static bool read_sync(struct lk_launch *l, struct lk_peer *p)
 				    .msg_iovlen = 1,
 				    .msg_control = c.buf,
 				    .msg_controllen = sizeof(c.buf)};
-		ssize_t n = recvmsg(p->sync, &mh,
-				    MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		ssize_t n =
+		    recvmsg(p->sync, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -699,8 +699,7 @@ static void on_sync(struct lk_launch *l, unsigned idx)
 }
 
 /* Peer p's init was reaped with init_status. */
-static void record_end(struct lk_launch *l, struct lk_peer *p,
-		       int init_status)
+static void record_end(struct lk_launch *l, struct lk_peer *p, int init_status)
 {
 	p->reaped = true;
 	read_sync(l, p);

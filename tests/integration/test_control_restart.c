@@ -252,8 +252,7 @@ Test(control_restart, running_peer_runs_again_on_the_same_network)
 	run_result_free(&r);
 	/* Peer 2 was not touched. */
 	CTL(&L, &r, "--json", "peers");
-	cr_assert(has(r.out, "\"running\":true,\"workload_pid\""), "%s",
-		  r.out);
+	cr_assert(has(r.out, "\"running\":true,\"workload_pid\""), "%s", r.out);
 	cr_assert(has(r.out, "\"restarts\":1}"), "%s", r.out);
 	cr_assert(has(r.out, "\"restarts\":0}"), "%s", r.out);
 	run_result_free(&r);
@@ -368,10 +367,10 @@ Test(control_restart, the_sandbox_holds_after_a_restart)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
 	cr_assert(wait_for(&L, "[peer1] done", 2, 10), "%s", L.ebuf);
-	cr_assert_eq(occurrences(L.obuf, "[peer1] CapEff: 0000000000000000"),
-		     2, "%s", L.obuf);
-	cr_assert_eq(occurrences(L.obuf, "[peer1] CapBnd: 0000000000000000"),
-		     2, "%s", L.obuf);
+	cr_assert_eq(occurrences(L.obuf, "[peer1] CapEff: 0000000000000000"), 2,
+		     "%s", L.obuf);
+	cr_assert_eq(occurrences(L.obuf, "[peer1] CapBnd: 0000000000000000"), 2,
+		     "%s", L.obuf);
 	cr_assert_eq(occurrences(L.obuf, "[peer1] NoNewPrivs: 1"), 2, "%s",
 		     L.obuf);
 	cr_assert_eq(occurrences(L.obuf, "[peer1] Seccomp: 2"), 2, "%s",
@@ -438,10 +437,11 @@ Test(control_restart, errors_name_the_peer_and_replies_stay_in_order)
 	/* Pipelined: the restart's reply comes first, when it is done; the
 	 * request after it is answered after it. */
 	fd = raw_connect(L.sock);
-	rep = raw_call(fd,
-		       "{\"v\":1,\"id\":1,\"cmd\":\"restart\",\"args\":[\"2\"]}\n"
-		       "{\"v\":1,\"id\":2,\"cmd\":\"hello\"}\n",
-		       10000);
+	rep =
+	    raw_call(fd,
+		     "{\"v\":1,\"id\":1,\"cmd\":\"restart\",\"args\":[\"2\"]}\n"
+		     "{\"v\":1,\"id\":2,\"cmd\":\"hello\"}\n",
+		     10000);
 	cr_assert_not_null(rep);
 	cr_assert(has(rep, "{\"v\":1,\"id\":1,\"ok\":true,\"text\":\"peer2 "
 			   "restarted (pid "),
@@ -471,8 +471,17 @@ Test(control_restart, library_restart_peer)
 	    "echo run; if [ \"$LINKEM_ID\" = 2 ]; then sleep 3; exit 0; fi; "
 	    "[ -e /tmp/again ] && exit 0; touch /tmp/again; exit 4";
 	char dir[] = "/tmp/lk-restart-api-XXXXXX", path[128], buf[256];
-	char *argv[] = {"linkem-launch", "-q", "--log-dir", dir, "-n", "2",
-			"--", "sh", "-c", (char *)script, NULL};
+	char *argv[] = {"linkem-launch",
+			"-q",
+			"--log-dir",
+			dir,
+			"-n",
+			"2",
+			"--",
+			"sh",
+			"-c",
+			(char *)script,
+			NULL};
 	struct lk_options opts;
 	struct lk_launch *l;
 	struct lk_error e = {0};

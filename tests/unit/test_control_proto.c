@@ -204,8 +204,7 @@ Test(control_proto, strict_json_from_the_library)
 	    {"{\"v\":1,\"cmd\":\"\\ud83d\"}", "request:"},
 	    {"{\"v\":\"1\",\"cmd\":\"a\"}", "\"v\" must be a number"},
 	    {"{\"v\":1,\"cmd\":7}", "\"cmd\" must be a string"},
-	    {"{\"v\":1,\"cmd\":\"a\",\"args\":[\"x\",null]}",
-	     "item 2 is not"},
+	    {"{\"v\":1,\"cmd\":\"a\",\"args\":[\"x\",null]}", "item 2 is not"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
