@@ -87,7 +87,7 @@ int lk_timeline_add_at(struct lk_timeline *t, const char *text,
 		       struct lk_error *e)
 {
 	static const char *const keyed[] = {"partition", "down", "up", "clear",
-					    "kill"};
+					    "kill", "restart"};
 	_cleanup_free_ char *origin = NULL, *time = NULL;
 	const char *colon = strchr(text, ':'), *spec, *cmd = "set", *arg;
 	struct lk_step s;
@@ -306,7 +306,8 @@ static int check_step(const struct lk_step *s, unsigned n, struct lk_error *e)
 		if (s->nargs)
 			return lk_error_set(
 			    e, EINVAL, "%s: heal takes no argument", s->origin);
-	} else if (strcmp(s->cmd, "down") == 0 || strcmp(s->cmd, "up") == 0) {
+	} else if (strcmp(s->cmd, "down") == 0 || strcmp(s->cmd, "up") == 0 ||
+		   strcmp(s->cmd, "restart") == 0) {
 		if (s->nargs != 1)
 			return lk_error_set(e, EINVAL, "%s: %s needs one PEER",
 					    s->origin, s->cmd);
@@ -326,8 +327,8 @@ static int check_step(const struct lk_step *s, unsigned n, struct lk_error *e)
 	} else {
 		return lk_error_set(e, EINVAL,
 				    "%s: unknown command '%s' (expected set, "
-				    "clear, partition, heal, down, up or "
-				    "kill)",
+				    "clear, partition, heal, down, up, "
+				    "kill or restart)",
 				    s->origin, s->cmd);
 	}
 	if (r < 0)

@@ -66,6 +66,7 @@ Test(timeline, at_errors)
 	      {"1s:partition=1/1", "peer 1 is in two groups"},
 	      {"1s:down=4", "'4' is not a peer (1..3)"},
 	      {"1s:kill=1:BOGUS", "is not a signal"},
+	      {"1s:restart=4", "'4' is not a peer (1..3)"},
 	      {"1s:clear=1-2:delay=1ms", "--at 1s:clear=1-2:delay=1ms"},
 	  };
 
