@@ -9,7 +9,7 @@
 #define NONE UINT32_MAX
 
 struct ix_pair {
-	uint64_t key;	  /* src << 32 | dst */
+	uint64_t key;	     /* src << 32 | dst */
 	uint32_t head, tail; /* items, in spec order */
 };
 
@@ -100,8 +100,7 @@ static struct ix_pair *find(const struct lk_links_ix *x, uint64_t k)
 
 	if (!x->nslots)
 		return NULL;
-	for (i = hash(k, x->nslots); x->slots[i];
-	     i = (i + 1) & (x->nslots - 1))
+	for (i = hash(k, x->nslots); x->slots[i]; i = (i + 1) & (x->nslots - 1))
 		if (x->pairs[x->slots[i] - 1].key == k)
 			return &x->pairs[x->slots[i] - 1];
 	return NULL;
@@ -216,8 +215,7 @@ bool lk_lix_fold(const struct lk_links *l, unsigned src, unsigned dst,
 		 bool with_pairs, struct lk_impair *out)
 {
 	const struct lk_links_ix *x = l->ix;
-	const struct ix_pair *p =
-	    with_pairs ? find(x, key_of(src, dst)) : NULL;
+	const struct ix_pair *p = with_pairs ? find(x, key_of(src, dst)) : NULL;
 	uint32_t it = p ? p->head : NONE;
 	size_t r = 0;
 	bool named = false;

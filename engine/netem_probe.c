@@ -76,7 +76,8 @@ static int converse(struct lk_nl *nl, struct nlmsghdr *req, char *buf,
 				continue;
 			return lk_error_errno(e, "probe netem: receive");
 		}
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		for (; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			const struct nlmsgerr *err;
 			size_t off;
 

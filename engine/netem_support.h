@@ -35,10 +35,10 @@
 
 struct lk_ns_support {
 	bool probed;
-	uint32_t ignored; /* accepted, not kept (not in netem_dump) */
-	uint32_t refused; /* the kernel refused a netem carrying it */
-	int err[LK_NS_NATTR];		/* refused: the errno */
-	char why[LK_NS_NATTR][160];	/* refused: strerror (kernel: ...) */
+	uint32_t ignored;	    /* accepted, not kept (not in netem_dump) */
+	uint32_t refused;	    /* the kernel refused a netem carrying it */
+	int err[LK_NS_NATTR];	    /* refused: the errno */
+	char why[LK_NS_NATTR][160]; /* refused: strerror (kernel: ...) */
 };
 
 /* One probe: the attributes it is about, and the link PARAMS that make
