@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "engine/kernel_tree.h"
+#include "engine/netem_support.h"
 #include "launcher/launch_internal.h"
 #include "netsetup/qdisc_netem.h"
 
@@ -22,6 +23,7 @@
 struct kernel_priv {
 	struct lk_psched ps;
 	struct utsname uts;
+	struct lk_ns_support support; /* which netem options work here */
 	struct lk_kt_peer *peers; /* peers[idx] */
 	struct lk_nl *nl;	  /* per peer, opened on the first change */
 };
@@ -35,9 +37,12 @@ static void fill_opts(struct lk_launch *l, struct kernel_priv *k,
 	    .eth_ifindex = LK_PEER_ETH0_IFINDEX,
 	    .first_ifindex = LK_PEER_ETH0_IFINDEX + 1,
 	    .netem = true,
-	    .seed_set = l->opts.seed_set,
+	    /* a kernel that refuses the seed attribute does not get it */
+	    .seed_set = l->opts.seed_set &&
+			!(k->support.refused & LK_NS_BIT(LK_NS_PRNG_SEED)),
 	    .seed = l->opts.seed,
 	    .kernel = k->uts.release,
+	    .support = &k->support,
 	};
 }
 
@@ -100,6 +105,18 @@ static int kernel_init(struct lk_launch *l, struct lk_error *e)
 	uname(&k->uts);
 	if (lk_psched_read(&k->ps, &ignored) < 0)
 		lk_psched_default(&k->ps);
+	/* Which netem options this kernel keeps, refuses or ignores
+	 * (netem_support.h), on the hub's lo.  Only a diagnosis: if the
+	 * probe itself cannot run, links are built without it. */
+	if (lk_ns_probe(&l->hub.nl, 1, &k->ps, &k->support, &ignored) < 0)
+		memset(&k->support, 0, sizeof(k->support));
+	if (l->opts.seed_set && !l->opts.quiet) {
+		char notice[320];
+
+		if (lk_ns_seed_notice(&k->support, k->uts.release, notice,
+				      sizeof(notice)))
+			fprintf(stderr, "linkem-launch: %s\n", notice);
+	}
 	k->peers = calloc(l->plan.n, sizeof(*k->peers));
 	k->nl = calloc(l->plan.n, sizeof(*k->nl));
 	if (!k->peers || !k->nl)
@@ -135,6 +152,18 @@ static int kernel_ready(struct lk_launch *l, struct lk_error *e)
 	return lk_hub_wait_forwarding(&l->hub, l->plan.n, 5000, e);
 }
 
+/* The caller (lk_launch_push_pair) names the link itself: an error that
+ * already starts with "link SRC>DST: " (lk_ns_check) loses it. */
+static void drop_link_prefix(struct lk_error *e, unsigned src, unsigned dst)
+{
+	char prefix[32];
+	size_t n;
+
+	n = (size_t)snprintf(prefix, sizeof(prefix), "link %u>%u: ", src, dst);
+	if (strncmp(e->msg, prefix, n) == 0)
+		memmove(e->msg, e->msg + n, strlen(e->msg + n) + 1);
+}
+
 static int kernel_set_link(struct lk_launch *l, unsigned src, unsigned dst,
 			   const struct lk_impair *imp, struct lk_error *e)
 {
@@ -162,6 +191,8 @@ static int kernel_set_link(struct lk_launch *l, unsigned src, unsigned dst,
 	if (r == 0)
 		r = lk_nl_batch_flush(&b, e);
 	lk_nl_batch_free(&b);
+	if (r < 0)
+		drop_link_prefix(e, src, dst);
 	return r;
 }
 

@@ -504,6 +504,13 @@ int lk_kt_link_set(struct lk_nl_batch *b, unsigned dst,
 				    st->src, dst);
 	if (imp && lk_impair_is_noop(imp))
 		imp = NULL;
+	/* Before anything changes: an option this kernel drops or refuses */
+	if (imp && o->netem && lk_ns_link_matters(o->support)) {
+		r = lk_ns_check(o->support, lk_ns_impair_attrs(imp, o->ps), imp,
+				o->kernel, st->src, dst, e);
+		if (r < 0)
+			return r;
+	}
 	d = (struct lk_kt_dst *)lk_kt_find(st, dst);
 	if (d && !d->ifb_leaf && !d->class_leaf)
 		d = NULL; /* an earlier attempt failed before any request */

@@ -21,6 +21,7 @@
 
 #include "engine/impair.h"
 #include "engine/linkspec.h"
+#include "engine/netem_support.h"
 #include "engine/psched.h"
 #include "linkem.h"
 #include "netsetup/nl.h"
@@ -72,6 +73,9 @@ struct lk_kt_opts {
 	uint64_t seed;
 	bool ifb_all;	    /* tests: every impaired link through an ifb */
 	const char *kernel; /* uname release, for messages; may be NULL */
+	/* what the kernel does with each netem attribute (NULL: unknown);
+	 * a link needing one it refuses or ignores is an error */
+	const struct lk_ns_support *support;
 };
 
 /* ---- pure planning ---- */

@@ -6,6 +6,9 @@
  * N can be 65534, so nothing here is stored per pair: a struct lk_links is
  * the ordered list of parsed specs, and lk_links_resolve() folds, in
  * order, every spec that names a (source, destination) pair, key by key.
+ * An index (engine/links_index.h) keeps the specs that name a single pair
+ * by pair, so that a mesh written as N(N-1) pair specs adds, resolves and
+ * iterates in time linear in the number of specs.
  * Pure, except that a spec naming a table file (dist=PATH) reads it.
  */
 #ifndef LK_LINKSPEC_H
@@ -29,10 +32,13 @@ struct lk_linkspec {
 	struct lk_impair imp; /* imp.keys: the keys this spec sets */
 };
 
+struct lk_links_ix;
+
 struct lk_links {
 	unsigned n; /* peers, numbered 1..n */
 	struct lk_linkspec *v;
 	size_t len, cap;
+	struct lk_links_ix *ix; /* engine/links_index.h; NULL until needed */
 };
 
 /* Parse one SPEC for a launch of n peers.  Returns 0, or -EINVAL (-ENOENT
@@ -46,7 +52,8 @@ bool lk_linkspec_names(const struct lk_linkspec *s, unsigned src, unsigned dst);
 void lk_links_init(struct lk_links *l, unsigned n);
 void lk_links_free(struct lk_links *l);
 /* Parse SPEC, append it, and check every link it names once folded with
- * the specs before it (lk_impair_check).  On error l is unchanged. */
+ * the specs before it (lk_impair_check).  On error l is unchanged.  Costs
+ * O(range specs + pair specs on its links) for a spec naming one pair. */
 int lk_links_add(struct lk_links *l, const char *text, struct lk_error *e);
 
 /* The conditions of the link src -> dst: defaults, then every spec naming

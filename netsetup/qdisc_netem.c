@@ -196,3 +196,24 @@ int lk_netem_put(struct nlmsghdr *nlh, size_t buf_size,
 	nlh->nlmsg_len += (uint32_t)r;
 	return 0;
 }
+
+uint32_t lk_netem_attr_mask(const void *opts, size_t len)
+{
+	const uint8_t *p = opts;
+	size_t off = LK_NLA_ALIGN(sizeof(struct tc_netem_qopt));
+	uint32_t mask = 0;
+
+	while (off + sizeof(struct nlattr) <= len) {
+		struct nlattr a;
+		unsigned type;
+
+		memcpy(&a, p + off, sizeof(a));
+		if (a.nla_len < sizeof(a) || off + a.nla_len > len)
+			break;
+		type = a.nla_type & NLA_TYPE_MASK;
+		if (type < 32)
+			mask |= 1u << type;
+		off += LK_NLA_ALIGN(a.nla_len);
+	}
+	return mask;
+}

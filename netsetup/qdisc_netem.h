@@ -36,12 +36,18 @@ uint32_t lk_netem_auto_limit(const struct lk_impair *imp);
  * (tc 6.1 forgets TCA_NETEM_CORR when it is the only correlation), and an
  * unset limit is lk_netem_auto_limit() instead of 1000.  A link that is
  * down goes as 100% random loss, without ecn and duplication.
- * seed: NULL, or the PRNG seed to send (kernel >= 5.12).
+ * seed: NULL, or the PRNG seed to send (kept by kernels >= 6.6; older
+ * ones ignore it: engine/netem_support.h).
  * Returns the bytes written (4-aligned), -ENOSPC, or -EINVAL when imp
  * fails lk_impair_check.
  */
 int lk_netem_encode(const struct lk_impair *imp, const struct lk_psched *ps,
 		    const uint64_t *seed, void *buf, size_t size);
+
+/* The TCA_NETEM_* attributes (bit 1 << type, types below 32) in netem's
+ * TCA_OPTIONS payload (len bytes at opts: struct tc_netem_qopt, then the
+ * attributes), as lk_netem_encode writes it and netem_dump echoes it. */
+uint32_t lk_netem_attr_mask(const void *opts, size_t len);
 
 /* Append TCA_KIND "netem" and the options to a request being built in a
  * buffer of buf_size bytes. */

@@ -1,15 +1,19 @@
-/* kt_bench.c — time the kernel engine building a full mesh of token-bucket
- * trees (a distinct rate on every ordered pair) in namespaces run.sh made:
- *   kt-bench N PREFIX     (namespaces /run/netns/PREFIX-1 .. PREFIX-N)
- * Prints "parse_s build_s requests".  Token buckets only, with bfifo
- * leaves, so that it runs on a kernel without sch_netem. */
+/* kt_bench.c — time the kernel engine building a full mesh of trees (a
+ * distinct impairment on every ordered pair) in namespaces run.sh made:
+ *   kt-bench N PREFIX [netem]   (namespaces /run/netns/PREFIX-1 .. -N)
+ * Prints "parse_s build_s requests".  Without "netem": token buckets only
+ * (s>d:rate=(1000+sN+d)kbit), with bfifo leaves, so that it runs on a
+ * kernel without sch_netem.  With "netem": the same token buckets, and a
+ * netem leaf with delay=(1000+sN+d)us,loss=(s)%/10 on every link. */
 #include "engine/kernel_tree.h"
 #include "engine/linkspec.h"
 #include "netsetup/nl.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,8 +36,11 @@ int main(int argc, char **argv)
 	unsigned long reqs = 0;
 	int back;
 
-	if (argc != 3)
+	bool netem;
+
+	if (argc != 3 && !(argc == 4 && strcmp(argv[3], "netem") == 0))
 		return 2;
+	netem = argc == 4;
 	n = (unsigned)atoi(argv[1]);
 	if (lk_plan_init(&plan, n, "10.88.0.0/16", &e) < 0)
 		goto fail;
@@ -44,12 +51,20 @@ int main(int argc, char **argv)
 	lk_links_init(&links, n);
 	for (unsigned s = 1; s <= n; s++)
 		for (unsigned d = 1; d <= n; d++) {
-			char spec[64];
+			char spec[96];
 
 			if (s == d)
 				continue;
-			snprintf(spec, sizeof(spec), "%u>%u:rate=%ukbit", s, d,
-				 1000 + s * n + d);
+			if (netem)
+				snprintf(spec, sizeof(spec),
+					 "%u>%u:rate=%ukbit,delay=%uus,"
+					 "loss=%u.%u%%",
+					 s, d, 1000 + s * n + d,
+					 1000 + s * n + d, s / 10, s % 10);
+			else
+				snprintf(spec, sizeof(spec),
+					 "%u>%u:rate=%ukbit", s, d,
+					 1000 + s * n + d);
 			if (lk_links_add(&links, spec, &e) < 0)
 				goto fail;
 		}
@@ -58,7 +73,8 @@ int main(int argc, char **argv)
 		struct lk_kt_opts o = {.plan = &plan,
 				       .ps = &ps,
 				       .eth_ifindex = 2,
-				       .first_ifindex = 3};
+				       .first_ifindex = 3,
+				       .netem = netem};
 		struct lk_kt_peer st;
 		struct lk_nl nl = {0};
 		struct lk_nl_batch b;

@@ -398,3 +398,168 @@ Test(linkspec, format_round_trips)
 	roundtrip("loss=0.0001%,ecn=off");
 	roundtrip("delay=1,jitter=250us");
 }
+
+/* ---- the index (engine/links_index.c) against the plain definition ---- */
+
+/* The fold of every spec naming src -> dst, by scanning them all. */
+static bool resolve_by_scan(const struct lk_links *l, unsigned src,
+			    unsigned dst, struct lk_impair *out)
+{
+	bool named = false;
+
+	lk_impair_init(out);
+	for (size_t i = 0; i < l->len; i++)
+		if (lk_linkspec_names(&l->v[i], src, dst)) {
+			lk_impair_apply(out, &l->v[i].imp);
+			named = true;
+		}
+	return named;
+}
+
+static void add_ok(struct lk_links *l, const char *text)
+{
+	struct lk_error e = {0};
+
+	cr_assert_eq(lk_links_add(l, text, &e), 0, "%s: %s", text, e.msg);
+}
+
+/* Every link and every iteration of a and b agree. */
+static void assert_same_links(const struct lk_links *a,
+			      const struct lk_links *b)
+{
+	for (unsigned s = 1; s <= a->n; s++) {
+		for (unsigned d = 1; d <= a->n; d++) {
+			struct lk_impair x, y;
+			bool nx = lk_links_resolve(a, s, d, &x);
+			bool ny = lk_links_resolve(b, s, d, &y);
+
+			cr_assert_eq(nx, ny, "%u>%u named", s, d);
+			cr_assert_eq(memcmp(&x, &y, sizeof(x)), 0, "%u>%u", s,
+				     d);
+			ny = resolve_by_scan(a, s, d, &y);
+			cr_assert_eq(nx, ny, "%u>%u named (scan)", s, d);
+			cr_assert_eq(memcmp(&x, &y, sizeof(x)), 0,
+				     "%u>%u (scan)", s, d);
+		}
+		for (unsigned d = 0;;) {
+			unsigned da = lk_links_next_dst(a, s, d);
+
+			cr_assert_eq(da, lk_links_next_dst(b, s, d),
+				     "next dst of %u after %u", s, d);
+			cr_assert_eq(lk_links_next_src(a, s, d),
+				     lk_links_next_src(b, s, d),
+				     "next src of %u after %u", s, d);
+			if (!da)
+				break;
+			d = da;
+		}
+	}
+}
+
+static unsigned quadrant(unsigned s, unsigned d, unsigned half)
+{
+	return (s > half) * 2 + (d > half) + 1;
+}
+
+/* A full mesh of 60 peers written as 3540 pair specs (plus "A-B" pairs on
+ * top) resolves and iterates exactly like the same links written as a few
+ * range specs, and like scanning every spec. */
+Test(linkspec, mesh_of_pair_specs_equals_ranges)
+{
+	const unsigned n = 60, half = 30;
+	struct lk_links pairs, ranges;
+	struct lk_error e = {0};
+	char spec[128];
+
+	lk_links_init(&pairs, n);
+	lk_links_init(&ranges, n);
+	add_ok(&pairs, "*-*:delay=10ms");
+	add_ok(&ranges, "*-*:delay=10ms");
+	for (unsigned s = 1; s <= n; s++)
+		for (unsigned d = 1; d <= n; d++) {
+			if (s == d)
+				continue;
+			snprintf(spec, sizeof(spec), "%u>%u:rate=%umbit,loss=1%%",
+				 s, d, quadrant(s, d, half));
+			add_ok(&pairs, spec);
+		}
+	add_ok(&ranges, "1..30>1..30:rate=1mbit,loss=1%");
+	add_ok(&ranges, "1..30>31..60:rate=2mbit,loss=1%");
+	add_ok(&ranges, "31..60>1..30:rate=3mbit,loss=1%");
+	add_ok(&ranges, "31..60>31..60:rate=4mbit,loss=1%");
+	/* 7-8, 7-9 ..: both ways, overriding the rate and adding jitter */
+	for (unsigned d = 8; d <= n; d++) {
+		snprintf(spec, sizeof(spec), "7-%u:rate=9mbit,jitter=1ms", d);
+		add_ok(&pairs, spec);
+	}
+	add_ok(&ranges, "7-8..60:rate=9mbit,jitter=1ms");
+	/* a range spec on top of pair specs, and a pair spec on top */
+	add_ok(&pairs, "2..4>*:ecn");
+	add_ok(&ranges, "2..4>*:ecn");
+	add_ok(&pairs, "3>2:loss=0%,ecn=off");
+	add_ok(&ranges, "3>2:loss=0%,ecn=off");
+	assert_same_links(&pairs, &ranges);
+
+	/* the same links fail the same check; the smallest such link is
+	 * named (7>8: jitter, and now no delay) */
+	add_ok(&pairs, "*>1..6:delay=0");
+	add_ok(&ranges, "*>1..6:delay=0");
+	cr_assert_eq(lk_links_add(&pairs, "*>7..8:delay=0", &e), -EINVAL);
+	cr_assert(strstr(e.msg, "jitter needs a delay (on 7>8, with"), "%s",
+		  e.msg);
+	cr_assert_eq(lk_links_add(&ranges, "*>7..8:delay=0", &e), -EINVAL);
+	cr_assert(strstr(e.msg, "jitter needs a delay (on 7>8, with"), "%s",
+		  e.msg);
+	/* a pair spec that breaks only its own link */
+	cr_assert_eq(lk_links_add(&pairs, "3>2:ecn", &e), -EINVAL);
+	cr_assert(strstr(e.msg, "(on 3>2, with"), "%s",
+		  e.msg);
+	assert_same_links(&pairs, &ranges);
+	lk_links_free(&pairs);
+	lk_links_free(&ranges);
+}
+
+/* A range spec is checked on the links that no pair spec names too, and a
+ * pair spec can complete a range spec's links one by one. */
+Test(linkspec, range_spec_over_pair_specs)
+{
+	struct lk_links l;
+	struct lk_error e = {0};
+
+	lk_links_init(&l, 4);
+	add_ok(&l, "1>3:delay=10ms");
+	add_ok(&l, "2>3:delay=10ms");
+	add_ok(&l, "1..2>3:jitter=5ms"); /* both links have a delay */
+	cr_assert_eq(lk_links_add(&l, "1..2>3..4:jitter=5ms", &e), -EINVAL);
+	cr_assert(strstr(e.msg, "(on 1>4,"), "%s", e.msg);
+	cr_assert_eq(l.len, 3);
+	lk_links_free(&l);
+}
+
+/* Removing specs behind the index's back (launcher/set_link.c compacts)
+ * makes it stale: lookups still see the specs as they are. */
+Test(linkspec, index_survives_removal)
+{
+	struct lk_links l;
+	struct lk_impair imp;
+
+	lk_links_init(&l, 5);
+	add_ok(&l, "1>2:delay=10ms");
+	add_ok(&l, "1-2:loss=5%");
+	add_ok(&l, "*>*:rate=1mbit");
+	add_ok(&l, "1>2:delay=20ms");
+	/* drop the first spec as compact() does */
+	lk_linkspec_free(&l.v[0]);
+	memmove(&l.v[0], &l.v[1], 3 * sizeof(l.v[0]));
+	l.len = 3;
+	cr_assert(lk_links_resolve(&l, 1, 2, &imp));
+	cr_assert_eq(imp.delay_ns, 20000000ull);
+	cr_assert(lk_links_resolve(&l, 2, 1, &imp));
+	cr_assert_eq(imp.keys, LK_K_LOSS | LK_K_TB);
+	cr_assert_eq(lk_links_next_dst(&l, 2, 0), 1);
+	add_ok(&l, "2>1:delay=1ms");
+	cr_assert(lk_links_resolve(&l, 2, 1, &imp));
+	cr_assert_eq(imp.keys, LK_K_LOSS | LK_K_TB | LK_K_DELAY);
+	cr_assert_eq(lk_links_next_src(&l, 1, 0), 2);
+	lk_links_free(&l);
+}
