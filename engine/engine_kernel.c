@@ -288,7 +288,8 @@ static void account_link(struct lk_launch *l, unsigned src, unsigned dst,
 	struct lk_kt_counters c;
 	struct lk_error ignored = {0};
 
-	if (!a || a[dst - 1].cause == cause_of(imp))
+	if (!a || dst < 1 || dst > l->plan.n ||
+	    a[dst - 1].cause == cause_of(imp))
 		return;
 	a += dst - 1;
 	/* Drops the counters cannot be read for go to the new cause. */
