@@ -28,7 +28,9 @@ static bool in_vm(void)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
-static void read_err(int ms)
+/* Read what the launch prints for up to ms; false at the end of its
+ * stderr. */
+static bool read_err(int ms)
 {
 	struct pollfd pf[2] = {{.fd = lerr, .events = POLLIN},
 			       {.fd = lout, .events = POLLIN}};
@@ -43,10 +45,11 @@ static void read_err(int ms)
 			continue;
 		n = read(lerr, errbuf + errlen, sizeof(errbuf) - 1 - errlen);
 		if (n <= 0)
-			break;
+			return false;
 		errlen += (size_t)n;
 		errbuf[errlen] = '\0';
 	}
+	return true;
 }
 
 /* Start n peers (each `sleep 120`) on engine; skip when the engine is not
@@ -78,10 +81,11 @@ static void start(const char *engine, const char *n, const char *const *extra)
 	errbuf[0] = '\0';
 	launch_pid = spawn_cmd(argv, &lout, &lerr);
 	for (int i = 0; i < 600 && !strstr(errbuf, "control socket"); i++) {
-		read_err(50);
-		if (waitpid(launch_pid, &st, WNOHANG) != launch_pid)
+		bool more = read_err(50);
+
+		/* Once its stderr is closed, it is ending. */
+		if (waitpid(launch_pid, &st, more ? WNOHANG : 0) != launch_pid)
 			continue;
-		read_err(0);
 		rmdir(dir);
 		if (strstr(errbuf, "not in this build"))
 			cr_skip_test("no %s engine in this build", engine);
@@ -101,7 +105,8 @@ static void stop(void)
 
 	kill(launch_pid, SIGTERM);
 	while (waitpid(launch_pid, &st, WNOHANG) == 0)
-		read_err(20);
+		if (!read_err(20))
+			usleep(20000);
 	close(lout);
 	close(lerr);
 	*strrchr(sock, '/') = '\0';
