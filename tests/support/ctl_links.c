@@ -52,6 +52,27 @@ static bool read_err(int ms)
 	return true;
 }
 
+/* A test that fails stops its launch and removes its directory on the
+ * way out (stop() does it otherwise). */
+static void cleanup(void)
+{
+	char path[160];
+
+	if (launch_pid > 0) {
+		kill(launch_pid, SIGTERM);
+		waitpid(launch_pid, NULL, 0);
+		launch_pid = 0;
+	}
+	if (!sock[0])
+		return;
+	unlink(sock);
+	snprintf(path, sizeof(path), "%s.lock", sock);
+	unlink(path);
+	*strrchr(sock, '/') = '\0';
+	rmdir(sock);
+	sock[0] = '\0';
+}
+
 /* Start n peers (each `sleep 120`) on engine; skip when the engine is not
  * built, or cannot work on this kernel outside the VM. */
 static void start(const char *engine, const char *n, const char *const *extra)
@@ -64,6 +85,7 @@ static void start(const char *engine, const char *n, const char *const *extra)
 		cr_skip_test("needs root (namespaces, rtnetlink)");
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(sock, sizeof(sock), "%s/c.sock", dir);
+	atexit(cleanup);
 	argv[k++] = (char *)build_path("linkem-launch");
 	argv[k++] = "-n";
 	argv[k++] = (char *)n;
@@ -86,7 +108,7 @@ static void start(const char *engine, const char *n, const char *const *extra)
 		/* Once its stderr is closed, it is ending. */
 		if (waitpid(launch_pid, &st, more ? WNOHANG : 0) != launch_pid)
 			continue;
-		rmdir(dir);
+		launch_pid = 0;
 		if (strstr(errbuf, "not in this build"))
 			cr_skip_test("no %s engine in this build", engine);
 		if (strstr(errbuf, "cannot work here") && !in_vm())
@@ -107,10 +129,10 @@ static void stop(void)
 	while (waitpid(launch_pid, &st, WNOHANG) == 0)
 		if (!read_err(20))
 			usleep(20000);
+	launch_pid = 0;
 	close(lout);
 	close(lerr);
-	*strrchr(sock, '/') = '\0';
-	rmdir(sock);
+	cleanup();
 }
 
 /* linkem-ctl --control SOCK ARGS...; returns its exit status. */
