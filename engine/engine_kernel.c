@@ -7,8 +7,10 @@
 #include "engine/engine.h"
 
 #include "common/error.h"
+#include "engine/kernel_stats.h"
 #include "engine/kernel_tree.h"
 #include "engine/netem_support.h"
+#include "launcher/control.h"
 #include "launcher/launch_internal.h"
 #include "netsetup/qdisc_netem.h"
 
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 struct kernel_priv {
 	struct lk_psched ps;
@@ -26,7 +29,29 @@ struct kernel_priv {
 	struct lk_ns_support support; /* which netem options work here */
 	struct lk_kt_peer *peers; /* peers[idx] */
 	struct lk_nl *nl;	  /* per peer, opened on the first change */
+	/* stats: acc[src - 1][dst - 1] from the peer's first impaired link
+	 * on; the last dump of one peer's counters, reused for 20 ms (a
+	 * `stats` asks for every link of a peer in a row). */
+	struct kernel_acc **acc;
+	struct lk_kt_counters *cache;
+	unsigned cache_src;
+	uint64_t cache_ns;
 };
+
+/* netem has one drop counter for its loss, its limit and a down link
+ * (100% loss): drops are put down to the cause the link had while they
+ * happened, from the counter's value at each change of cause. */
+enum { KC_LIMIT, KC_LOSS, KC_DOWN, KC_N };
+
+struct kernel_acc {
+	uint64_t base;	   /* the leaves' drops at the last change */
+	uint64_t by[KC_N]; /* drops before it, by cause */
+	uint8_t cause;	   /* of the drops since */
+};
+
+static void account_link(struct lk_launch *l, unsigned src, unsigned dst,
+			 const struct lk_impair *imp);
+static void acc_start(struct lk_launch *l, unsigned src);
 
 static void fill_opts(struct lk_launch *l, struct kernel_priv *k,
 		      struct lk_kt_opts *o)
@@ -141,10 +166,14 @@ static int kernel_configure_peer(struct lk_launch *l, unsigned idx,
 {
 	struct kernel_priv *k = l->engine_priv;
 	struct lk_kt_opts o;
+	int r;
 
 	fill_opts(l, k, &o);
 	lk_kt_peer_init(&k->peers[idx], idx + 1, &o);
-	return lk_kt_peer_build(b, &l->links, idx + 1, &o, &k->peers[idx], e);
+	r = lk_kt_peer_build(b, &l->links, idx + 1, &o, &k->peers[idx], e);
+	if (r == 0)
+		acc_start(l, idx + 1);
+	return r;
 }
 
 static int kernel_ready(struct lk_launch *l, struct lk_error *e)
@@ -183,6 +212,7 @@ static int kernel_set_link(struct lk_launch *l, unsigned src, unsigned dst,
 			return lk_error_wrap(e, "change link peer%u -> peer%u",
 					     src, dst);
 	}
+	account_link(l, src, dst, imp);
 	fill_opts(l, k, &o);
 	r = lk_nl_batch_init(&b, nl, e);
 	if (r < 0)
@@ -196,6 +226,151 @@ static int kernel_set_link(struct lk_launch *l, unsigned src, unsigned dst,
 	return r;
 }
 
+/* ---- stats ---- */
+
+static uint8_t cause_of(const struct lk_impair *imp)
+{
+	if (imp && imp->down)
+		return KC_DOWN;
+	if (imp && (imp->keys & LK_K_LOSS) &&
+	    (imp->loss_model != LK_LOSS_RANDOM || imp->loss))
+		return KC_LOSS;
+	return KC_LIMIT;
+}
+
+/* src's accumulators, made on first use: every link unimpaired. */
+static struct kernel_acc *acc_of(struct lk_launch *l, unsigned src)
+{
+	struct kernel_priv *k = l->engine_priv;
+
+	if (!k->acc)
+		k->acc = calloc(l->plan.n, sizeof(*k->acc));
+	if (!k->acc)
+		return NULL;
+	if (!k->acc[src - 1])
+		k->acc[src - 1] = calloc(l->plan.n, sizeof(**k->acc));
+	return k->acc[src - 1];
+}
+
+/* A peer whose tree was built at start: its links' causes then. */
+static void acc_start(struct lk_launch *l, unsigned src)
+{
+	struct kernel_priv *k = l->engine_priv;
+	const struct lk_kt_peer *st = &k->peers[src - 1];
+	struct kernel_acc *a;
+
+	if (!st->len || !(a = acc_of(l, src)))
+		return;
+	for (size_t i = 0; i < st->len; i++) {
+		struct lk_impair imp;
+		unsigned dst = st->v[i].dst;
+
+		if (lk_launch_link_effective(l, src, dst, &imp))
+			a[dst - 1].cause = cause_of(&imp);
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The counters of src -> dst's leaves (zero when it has none). */
+static int read_link(struct lk_launch *l, unsigned src, unsigned dst,
+		     struct lk_kt_counters *c, struct lk_error *e)
+{
+	struct kernel_priv *k = l->engine_priv;
+	struct lk_nl *nl = &k->nl[src - 1];
+	uint64_t now = now_ns();
+	int r;
+
+	if (!k->cache && !(k->cache = calloc(l->plan.n, sizeof(*k->cache))))
+		return lk_error_set(e, ENOMEM, "out of memory");
+	if (k->cache_src != src || now - k->cache_ns > 20000000ull) {
+		if (!nl->sock) {
+			r = lk_nl_open_in(nl, l->peers[src - 1].pidfd,
+					  l->hub.orig_netns, e);
+			if (r < 0)
+				return lk_error_wrap(e, "counters of peer%u",
+						     src);
+		}
+		k->cache_src = 0;
+		memset(k->cache, 0, l->plan.n * sizeof(*k->cache));
+		r = lk_kt_read_counters(nl, &k->peers[src - 1], l->plan.n,
+					k->cache, e);
+		if (r < 0)
+			return r;
+		k->cache_src = src;
+		k->cache_ns = now;
+	}
+	*c = k->cache[dst - 1];
+	return 0;
+}
+
+/* Before src -> dst becomes imp: close the period of its old cause. */
+static void account_link(struct lk_launch *l, unsigned src, unsigned dst,
+			 const struct lk_impair *imp)
+{
+	struct kernel_priv *k = l->engine_priv;
+	struct kernel_acc *a = acc_of(l, src);
+	struct lk_kt_counters c;
+	struct lk_error ignored = {0};
+
+	if (!a || dst < 1 || dst > l->plan.n ||
+	    a[dst - 1].cause == cause_of(imp))
+		return;
+	a += dst - 1;
+	/* Drops the counters cannot be read for go to the new cause. */
+	if (lk_kt_find(&k->peers[src - 1], dst) &&
+	    read_link(l, src, dst, &c, &ignored) == 0 && c.drops >= a->base) {
+		a->by[a->cause] += c.drops - a->base;
+		a->base = c.drops;
+	}
+	a->cause = cause_of(imp);
+}
+
+static int kernel_link_stats(struct lk_launch *l, unsigned src, unsigned dst,
+			     struct lk_link_stats *o, struct lk_error *e)
+{
+	struct kernel_priv *k = l->engine_priv;
+	struct kernel_acc a = {0};
+	struct lk_kt_counters c;
+	int r;
+
+	if (!k || src < 1 || src > l->plan.n || dst < 1 || dst > l->plan.n ||
+	    src == dst)
+		return lk_error_set(e, EINVAL, "no link %u>%u", src, dst);
+	memset(o, 0, sizeof(*o));
+	/* A link never impaired has no class: its packets take HTB's
+	 * direct queue, counted for no link. */
+	if (!lk_kt_find(&k->peers[src - 1], dst))
+		return 0;
+	r = read_link(l, src, dst, &c, e);
+	if (r < 0)
+		return r;
+	if (k->acc && k->acc[src - 1])
+		a = k->acc[src - 1][dst - 1];
+	if (c.drops >= a.base)
+		a.by[a.cause] += c.drops - a.base;
+	o->delivered_pkts = c.pkts;
+	o->delivered_bytes = c.bytes;
+	o->dropped_pkts = c.drops;
+	o->queued = c.qlen;
+	/* The kernel counts no offered packets: every one was sent on,
+	 * dropped or is queued (duplicates included).  The dropped ones'
+	 * bytes are not counted. */
+	o->offered_pkts = c.pkts + c.drops + c.qlen;
+	o->offered_bytes = c.bytes + c.backlog;
+	o->dropped_loss = a.by[KC_LOSS];
+	o->dropped_down = a.by[KC_DOWN];
+	o->dropped_limit = a.by[KC_LIMIT];
+	o->queue_overflows = o->dropped_limit;
+	return 0;
+}
+
 static void kernel_destroy(struct lk_launch *l)
 {
 	struct kernel_priv *k = l->engine_priv;
@@ -206,6 +381,10 @@ static void kernel_destroy(struct lk_launch *l)
 		lk_kt_peer_free(&k->peers[i]);
 	for (unsigned i = 0; k->nl && i < l->plan.n; i++)
 		lk_nl_close(&k->nl[i]);
+	for (unsigned i = 0; k->acc && i < l->plan.n; i++)
+		free(k->acc[i]);
+	free(k->acc);
+	free(k->cache);
 	free(k->peers);
 	free(k->nl);
 	free(k);
@@ -222,4 +401,5 @@ const struct lk_engine_ops lk_engine_kernel = {
     .ready = kernel_ready,
     .set_link = kernel_set_link,
     .destroy = kernel_destroy,
+    .link_stats = kernel_link_stats,
 };

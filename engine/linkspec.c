@@ -971,6 +971,9 @@ static void out_pct_v(struct out *o, uint32_t v)
 
 	for (prec = 1; prec < 17; prec++) {
 		snprintf(t, sizeof(t), "%.*g", prec, pct);
+		/* "50", not "5e+01" */
+		if (pct >= 1 && strchr(t, 'e'))
+			continue;
 		if (lk_percent_scale(strtod(t, NULL) / 100.0) == v)
 			break;
 	}

@@ -238,7 +238,8 @@ struct lk_link_stats {
 	uint64_t queue_overflows; /* dropped_limit + dropped_memory */
 	uint64_t queued;	  /* copies waiting now */
 };
-/* -ENOTSUP when the engine keeps no counters (bridge, kernel). */
+/* -ENOTSUP when the engine keeps no counters (bridge).  The kernel
+ * engine fills fewer fields: docs/control-protocol.md, "stats". */
 LK_EXPORT int lk_launch_link_stats(const struct lk_launch *l, unsigned src,
 				   unsigned dst, struct lk_link_stats *out,
 				   struct lk_error *e);

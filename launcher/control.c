@@ -693,7 +693,8 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 				  int fds[3], char **argv, pid_t supervisor)
 {
 	struct lk_peer *p = &l->peers[id - 1];
-	int ep[2], err = 0, st, pfd;
+	int ep[2], err = 0, st, pfd, rootfd;
+	char root[64];
 	sigset_t none;
 	pid_t child;
 	ssize_t n;
@@ -707,10 +708,22 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(conn, F_SETFL, 0);
 	close_others(conn, fds, p->pidfd);
+	/* setns puts us at the root of the peer's mount namespace, but the
+	 * peer's root may lie below it (a supervisor that runs chrooted, as
+	 * in make check-vm's VM): take the peer's own root, as it sees it. */
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)p->pid);
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		exec_fail(conn, "exec in peer%u: open %s: %s", id, root,
+			  strerror(errno));
 	if (setns(p->pidfd, CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID |
 				CLONE_NEWUTS | CLONE_NEWIPC) < 0)
 		exec_fail(conn, "exec in peer%u: enter its namespaces: %s", id,
 			  strerror(errno));
+	if (fchdir(rootfd) < 0 || chroot(".") < 0)
+		exec_fail(conn, "exec in peer%u: enter its root: %s", id,
+			  strerror(errno));
+	close(rootfd);
 	close(p->pidfd);
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		exec_fail(conn, "exec in peer%u: pipe: %s", id,
