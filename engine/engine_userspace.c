@@ -35,6 +35,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,10 +86,12 @@ struct us_engine {
 	int tfd;
 	uint64_t armed;	   /* the timerfd's deadline, UINT64_MAX when idle */
 	uint64_t early;	   /* how far ahead of a departure it is set */
-	uint64_t late_avg; /* how late its wake-ups come, averaged (ns) */
+	uint64_t late_q;   /* how late its wake-ups come: ~80th pct (ns) */
 	size_t queued_bytes;
 	uint8_t *rbuf;
 	bool no_offloads; /* --pcap: every frame as it would be on a wire */
+	bool slice_set;	  /* our scheduler slice was shortened */
+	uint64_t slice_was;
 	uint8_t scratch[VH + US_MAX_FRAME];
 };
 
@@ -181,13 +184,17 @@ static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
 }
 
 /* Run what is due, then arm the timerfd for the next departure.  A
- * wake-up comes late (a few µs on an idle host, 100 µs and more on a
- * loaded VM), so the timer is set u->early ahead: a running average of
- * how late the timer's wake-ups were, with a margin.  When it comes
- * early, the loop waits out the rest (once per call, at most u->early,
- * so the TAPs are read again soon). */
-#define US_EARLY_MIN 10000ull
+ * wake-up comes late (a few µs on an idle host, 50-100 µs on this VM
+ * after a long idle, more under load), so the timer is set u->early
+ * ahead: an estimate of the 80th percentile of how late the timer's
+ * wake-ups come (a quantile tracker: robust to the long tail that an
+ * average follows), plus a margin.  When it comes early, the loop waits
+ * out the rest (once per call, at most u->early, so the TAPs are read
+ * again soon): what is left is short, as the guest's own idle loop
+ * (haltpoll) would poll anyway. */
+#define US_EARLY_MIN 5000ull
 #define US_EARLY_MAX 400000ull
+#define US_LATE_STEP 1000ull /* ns per wake-up, down; 4x that up */
 
 static void run_due(struct us_engine *u)
 {
@@ -320,13 +327,17 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 
 		(void)!read(u->tfd, &ticks, sizeof(ticks));
 		if (u->armed != UINT64_MAX) {
+			/* How late past the armed time, against the estimate
+			 * (u->late_q): up when later, down when earlier, so
+			 * it settles where 4/5 of the wake-ups are earlier. */
 			uint64_t now = mono_ns();
 			uint64_t late = now > u->armed ? now - u->armed : 0;
 
-			if (late > US_EARLY_MAX * 4)
-				late = US_EARLY_MAX * 4;
-			u->late_avg = (u->late_avg * 7 + late) / 8;
-			u->early = u->late_avg + u->late_avg / 2 + US_EARLY_MIN;
+			if (late > u->late_q)
+				u->late_q += 4 * US_LATE_STEP;
+			else if (u->late_q >= US_LATE_STEP)
+				u->late_q -= US_LATE_STEP;
+			u->early = u->late_q + US_EARLY_MIN;
 			if (u->early > US_EARLY_MAX)
 				u->early = US_EARLY_MAX;
 		}
@@ -533,10 +544,58 @@ static int us_commit(struct lk_launch *l, struct lk_error *e)
 	return 0;
 }
 
+/* sched_attr as of SCHED_ATTR_SIZE_VER0 (glibc has no wrapper). */
+struct us_sched_attr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+};
+#define US_SCHED_RESET_ON_FORK 0x01
+#define US_SLICE_NS 100000ull /* EEVDF's minimum: 0.1 ms */
+
+/* A departure is due at a precise time; when its timer fires the
+ * supervisor should run at once, not after the slice of whatever else
+ * runs on that CPU.  Since Linux 6.12 a SCHED_OTHER task may ask for a
+ * shorter slice (sched_attr.sched_runtime), which gives it an earlier
+ * deadline, so EEVDF lets its wake-ups preempt.  Its share of the CPU is
+ * unchanged (same nice).  Set once the peers exist, not inherited by
+ * any later child; undone at the end.  Best effort: older kernels
+ * refuse it and the engine runs as before. */
+static void slice_shorten(struct us_engine *u)
+{
+	struct us_sched_attr a = {0};
+
+	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0 ||
+	    a.policy != SCHED_OTHER)
+		return;
+	u->slice_was = a.runtime;
+	a.size = sizeof(a);
+	a.flags = US_SCHED_RESET_ON_FORK;
+	a.runtime = US_SLICE_NS;
+	if (syscall(SYS_sched_setattr, 0, &a, 0) == 0)
+		u->slice_set = true;
+}
+
+static void slice_restore(struct us_engine *u)
+{
+	struct us_sched_attr a = {0};
+
+	if (!u->slice_set ||
+	    syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
+		return;
+	a.size = sizeof(a);
+	a.flags = 0;
+	a.runtime = u->slice_was;
+	(void)syscall(SYS_sched_setattr, 0, &a, 0);
+}
+
 static int us_ready(struct lk_launch *l, struct lk_error *e)
 {
-	(void)l;
 	(void)e;
+	if (us_of(l))
+		slice_shorten(us_of(l));
 	return 0; /* a TAP carries frames as soon as it is up */
 }
 
@@ -638,6 +697,7 @@ static void us_destroy(struct lk_launch *l)
 		if (p->fd >= 0)
 			close(p->fd);
 	}
+	slice_restore(u);
 	us_sched_free(&u->sched);
 	if (u->tfd >= 0)
 		close(u->tfd);
