@@ -16,6 +16,7 @@
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "engine/us_frame.h"
+#include "engine/us_gso.h"
 #include "engine/us_pcap.h"
 #include "engine/us_pipeline.h"
 #include "engine/us_sched.h"
@@ -50,7 +51,12 @@
  * it says whether the frame is a GSO super-frame or needs its checksum
  * completed, and travels with the frame to the receiving TAP. */
 #define VH ((uint32_t)sizeof(struct virtio_net_hdr))
-#define US_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+#define US_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN)
+#define US_OFFLOADS_USO (US_OFFLOADS | TUN_F_USO4 | TUN_F_USO6)
 
 /* A frame held by one or more pipelines. */
 struct us_fbuf {
@@ -72,7 +78,6 @@ struct us_peer {
 	bool dead; /* its TAP is gone (the peer's namespace ended) */
 	int pcap_fd;
 	struct us_pcap *pcap;
-	unsigned pipes_out;  /* impaired links from this peer */
 	bool offloads;	     /* its TAP hands over GSO super-frames */
 	struct us_slot *out; /* [n], indexed by dst - 1; NULL until used */
 	uint64_t rx_frames, rx_bad, rx_unknown, tx_errors;
@@ -89,7 +94,8 @@ struct us_engine {
 	uint64_t late_q;   /* how late its wake-ups come: ~80th pct (ns) */
 	size_t queued_bytes;
 	uint8_t *rbuf;
-	bool no_offloads; /* --pcap: every frame as it would be on a wire */
+	uint8_t *sbuf; /* one segment of a super-frame, or a frame whose
+			* checksum is completed, with its header */
 	bool slice_set;	  /* our scheduler slice was shortened */
 	uint64_t slice_was;
 	uint8_t scratch[VH + US_MAX_FRAME];
@@ -230,30 +236,22 @@ static void run_due(struct us_engine *u)
 		u->armed = next;
 }
 
-/* One copy of a frame from src to dst, at now.  *fb: the frame once
- * copied for the pipelines (made on first need). */
-static void deliver(struct us_engine *u, unsigned src, unsigned dst,
-		    const uint8_t *data, uint32_t len, uint32_t in,
-		    uint64_t now, struct us_fbuf **fb)
+/* Into the link's pipeline: data (VH + frame, len bytes) as wire bytes
+ * of frame.  *fb: the frame once copied for the pipelines (made on first
+ * need, shared by every link that queues the same bytes). */
+static void enqueue(struct us_engine *u, struct us_slot *s,
+		    const uint8_t *data, uint32_t len, uint32_t wire,
+		    uint32_t in, uint64_t now, struct us_fbuf **fb)
 {
-	struct us_slot *s = slot_get(u, src, dst);
 	struct us_verdict v;
 
-	if (!s)
-		return;
-	if (!s->pipe) {
-		s->pkts++;
-		s->bytes += len - VH;
-		transmit(u, dst, data, len, 0, 0);
-		return;
-	}
 	/* The pipeline's contract: what is due by now leaves first. */
 	pipe_drain(u, s->pipe, now);
 	if (!*fb) {
 		if (u->queued_bytes + len > US_MEM_BUDGET ||
 		    !(*fb = malloc(sizeof(**fb) + len))) {
 			s->budget_drops++;
-			s->budget_bytes += len - VH;
+			s->budget_bytes += wire;
 			return;
 		}
 		(*fb)->refs = 1; /* ours until every link has it */
@@ -261,10 +259,76 @@ static void deliver(struct us_engine *u, unsigned src, unsigned dst,
 		memcpy((*fb)->data, data, len);
 		u->queued_bytes += len;
 	}
-	us_pipe_enqueue(s->pipe, now, len - VH, in, *fb, &v);
+	us_pipe_enqueue(s->pipe, now, wire, in, *fb, &v);
 	(*fb)->refs += v.queued;
 	if (us_pipe_resched(s->pipe, &u->sched) < 0)
 		us_sched_set(&u->sched, &s->pipe->sched, UINT64_MAX);
+}
+
+/* A copy that enters on its own (a segment, a completed frame). */
+static void enqueue_own(struct us_engine *u, struct us_slot *s,
+			const uint8_t *data, uint32_t len, uint32_t in,
+			uint64_t now)
+{
+	struct us_fbuf *fb = NULL;
+
+	enqueue(u, s, data, len, len - VH, in, now, &fb);
+	if (fb)
+		fbuf_put(u, fb);
+}
+
+/* One copy of a frame from src to dst, at now.  A GSO super-frame goes
+ * whole through an unimpaired link, and through a pipeline whose
+ * decisions do not count packets (delay, jitter, rate: as the bytes of
+ * its wire frames); otherwise it is cut into wire frames first, each
+ * with a complete checksum, so that loss, duplication, reordering and
+ * corruption hit wire packets and a flipped bit fails the receiver's
+ * checksum.  For the same reason a frame whose checksum the sender left
+ * to the device (NEEDS_CSUM) has it completed before such a link. */
+static void deliver(struct us_engine *u, unsigned src, unsigned dst,
+		    const uint8_t *data, uint32_t len, uint32_t in,
+		    uint64_t now, struct us_fbuf **fb)
+{
+	const struct virtio_net_hdr *h = (const void *)data;
+	struct us_slot *s = slot_get(u, src, dst);
+	struct us_gso g;
+	uint32_t wire = len - VH, n;
+	bool cut;
+
+	if (!s)
+		return;
+	if (!s->pipe) {
+		s->pkts++;
+		s->bytes += wire;
+		transmit(u, dst, data, len, 0, 0);
+		return;
+	}
+	cut = us_pipe_per_packet(s->pipe);
+	if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		if (us_gso_begin(&g, h, data + VH, len - VH) < 0) {
+			u->p[src - 1].rx_bad++;
+			return;
+		}
+		wire = us_gso_wire_len(&g);
+		if (s->pipe->tb_rate && wire > s->pipe->tb_burst)
+			cut = true; /* as tbf_segment() */
+		if (cut) {
+			memset(u->sbuf, 0, VH);
+			while ((n = us_gso_next(&g, u->sbuf + VH,
+						US_READ_BUF - VH)))
+				enqueue_own(u, s, u->sbuf, VH + n, in, now);
+			return;
+		}
+	} else if (cut && (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
+		memcpy(u->sbuf, data, len);
+		if (us_csum_complete(u->sbuf + VH, len - VH, h->csum_start,
+				     h->csum_offset)) {
+			memset(u->sbuf, 0, VH);
+			enqueue_own(u, s, u->sbuf, len, in, now);
+			return;
+		}
+	}
+	enqueue(u, s, data, len, wire, in, now, fb);
 }
 
 /* buf: VH bytes of header, then the Ethernet frame; len: both. */
@@ -369,19 +433,17 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 	return 0;
 }
 
-/* A peer's TAP may hand over GSO super-frames (and leave checksums to
- * the receiver) only while every link from it is unimpaired: a pipeline
- * decides per wire frame.  Without pipelines (and without --pcap), the
- * frames go through as the kernel's veth would carry them. */
-static void update_offloads(struct us_engine *u, unsigned id)
+/* Every peer's TAP hands over GSO super-frames and leaves checksums to
+ * the device (deliver() cuts them where a link needs wire frames), as a
+ * veth would: a TCP stream costs a few syscalls per 64 KiB.  UDP
+ * segmentation (USO) too where the kernel has it (6.2). */
+static void set_offloads(struct us_engine *u, unsigned id)
 {
 	struct us_peer *p = &u->p[id - 1];
-	bool want = !u->no_offloads && p->pipes_out == 0;
 
-	if (p->fd < 0 || want == p->offloads)
-		return;
-	if (ioctl(p->fd, TUNSETOFFLOAD, want ? US_OFFLOADS : 0) == 0)
-		p->offloads = want;
+	if (ioctl(p->fd, TUNSETOFFLOAD, US_OFFLOADS_USO) == 0 ||
+	    ioctl(p->fd, TUNSETOFFLOAD, US_OFFLOADS) == 0)
+		p->offloads = true;
 }
 
 static int make_pipe(struct us_engine *u, unsigned src, unsigned dst,
@@ -396,8 +458,6 @@ static int make_pipe(struct us_engine *u, unsigned src, unsigned dst,
 	if (r < 0)
 		return r;
 	s->pipe->owner = (void *)(uintptr_t)dst;
-	u->p[src - 1].pipes_out++;
-	update_offloads(u, src);
 	return 0;
 }
 
@@ -415,10 +475,10 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	u->armed = UINT64_MAX;
 	u->early = US_EARLY_MIN;
 	us_sched_init(&u->sched);
-	u->no_offloads = l->opts.pcap_dir != NULL;
 	u->p = calloc(n, sizeof(*u->p));
 	u->rbuf = malloc(US_READ_BUF);
-	if (!u->p || !u->rbuf)
+	u->sbuf = malloc(US_READ_BUF);
+	if (!u->p || !u->rbuf || !u->sbuf)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	for (unsigned i = 0; i < n; i++)
 		u->p[i].fd = u->p[i].pcap_fd = -1;
@@ -520,7 +580,7 @@ static int us_add_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	lk_plan_mac(&l->plan, id, (uint8_t *)ifr.ifr_hwaddr.sa_data);
 	if (ioctl(p->fd, SIOCSIFHWADDR, &ifr) < 0)
 		return lk_error_errno(e, "set the MAC address of peer%u", id);
-	update_offloads(u, id);
+	set_offloads(u, id);
 	if (l->opts.pcap_dir) {
 		char path[4096];
 
@@ -703,6 +763,7 @@ static void us_destroy(struct lk_launch *l)
 		close(u->tfd);
 	free(u->p);
 	free(u->rbuf);
+	free(u->sbuf);
 	free(u);
 	l->engine_priv = NULL;
 }
