@@ -91,13 +91,15 @@ struct us_engine {
 	int tfd;
 	uint64_t armed;	   /* the timerfd's deadline, UINT64_MAX when idle */
 	uint64_t early;	   /* how far ahead of a departure it is set */
-	uint64_t late_q;   /* how late its wake-ups come: ~80th pct (ns) */
+	bool armed_lead;   /* armed u->early ahead of the departure */
+	uint64_t pclock;   /* the pipelines' clock: never goes back */
 	size_t queued_bytes;
 	uint8_t *rbuf;
 	uint8_t *sbuf; /* one segment of a super-frame, or a frame whose
 			* checksum is completed, with its header */
-	bool slice_set;	  /* our scheduler slice was shortened */
+	bool boosted;	  /* sched_boost() changed our scheduling */
 	uint64_t slice_was;
+	int32_t nice_was;
 	uint8_t scratch[VH + US_MAX_FRAME];
 };
 
@@ -120,6 +122,16 @@ static uint64_t real_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The time handed to the pipelines: CLOCK_MONOTONIC, except that a
+ * drain a little ahead of time (run_due's window) moves it forward, and
+ * a frame read just after is not stamped before it. */
+static uint64_t pipe_clock(struct us_engine *u, uint64_t t)
+{
+	if (t > u->pclock)
+		u->pclock = t;
+	return u->pclock;
 }
 
 static bool us_usable(struct lk_launch *l, char *why, size_t len)
@@ -189,18 +201,25 @@ static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
 	}
 }
 
-/* Run what is due, then arm the timerfd for the next departure.  A
- * wake-up comes late (a few µs on an idle host, 50-100 µs on this VM
- * after a long idle, more under load), so the timer is set u->early
- * ahead: an estimate of the 80th percentile of how late the timer's
- * wake-ups come (a quantile tracker: robust to the long tail that an
- * average follows), plus a margin.  When it comes early, the loop waits
- * out the rest (once per call, at most u->early, so the TAPs are read
- * again soon): what is left is short, as the guest's own idle loop
- * (haltpoll) would poll anyway. */
-#define US_EARLY_MIN 5000ull
-#define US_EARLY_MAX 400000ull
-#define US_LATE_STEP 1000ull /* ns per wake-up, down; 4x that up */
+/* Run what is due, then arm the timerfd for the next departure.
+ *
+ * A timer wake-up comes late: a few µs on an idle host, 50-100 µs on
+ * this VM after a long idle (the vCPU halted), more under load.  So the
+ * timer is set u->early ahead of the departure, u->early being a running
+ * estimate of the *median* of that lateness (a quantile tracker: one
+ * step up when a wake-up is later than the estimate, one down when
+ * earlier; robust to the long tail an average would follow).  Wake-ups
+ * then land on the due time half of the time early, half late.  Early by
+ * at most US_WINDOW: the copies leave at once (they are that close, and
+ * so departures that close share one wake-up).  Early by at most
+ * US_SPIN: the loop waits the rest out (bounded; the guest's own idle
+ * loop, haltpoll, polls that long anyway).  Earlier still: the timer is
+ * armed again, for the due time itself.  The CPU is never spun for long:
+ * at most US_SPIN per wake-up, and only for the early half of them. */
+#define US_WINDOW 10000ull
+#define US_SPIN 50000ull
+#define US_EARLY_MAX 300000ull
+#define US_LATE_STEP 2000ull /* ns per timer wake-up */
 
 static void run_due(struct us_engine *u)
 {
@@ -210,20 +229,28 @@ static void run_due(struct us_engine *u)
 	struct itimerspec its = {0};
 
 	for (;;) {
-		while ((nd = us_sched_peek(&u->sched)) && nd->key <= now) {
+		while ((nd = us_sched_peek(&u->sched)) &&
+		       nd->key <= now + US_WINDOW) {
 			struct us_pipe *pp = us_pipe_of(nd);
 
-			pipe_drain(u, pp, now);
+			/* Due by now + US_WINDOW: the pipeline is asked
+			 * at the due time, not earlier. */
+			pipe_drain(u, pp, pipe_clock(u, nd->key));
 			if (us_pipe_resched(pp, &u->sched) < 0)
 				us_sched_set(&u->sched, nd, UINT64_MAX);
 		}
-		if (!nd || waited || nd->key > now + u->early)
+		if (!nd || waited || nd->key > now + US_SPIN)
 			break;
-		while ((now = mono_ns()) < nd->key)
+		while ((now = mono_ns()) + US_WINDOW < nd->key)
 			;
 		waited = true;
 	}
-	next = nd ? nd->key - u->early : UINT64_MAX;
+	next = UINT64_MAX;
+	if (nd) {
+		next = nd->key - u->early;
+		if (nd->key < now + u->early + US_WINDOW)
+			next = nd->key; /* no time for a lead: due time */
+	}
 	if (next == u->armed)
 		return;
 	if (next != UINT64_MAX) {
@@ -232,8 +259,10 @@ static void run_due(struct us_engine *u)
 		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
 			its.it_value.tv_nsec = 1;
 	}
-	if (timerfd_settime(u->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+	if (timerfd_settime(u->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0) {
 		u->armed = next;
+		u->armed_lead = nd && next != nd->key;
+	}
 }
 
 /* Into the link's pipeline: data (VH + frame, len bytes) as wire bytes
@@ -390,20 +419,16 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 		uint64_t ticks;
 
 		(void)!read(u->tfd, &ticks, sizeof(ticks));
-		if (u->armed != UINT64_MAX) {
-			/* How late past the armed time, against the estimate
-			 * (u->late_q): up when later, down when earlier, so
-			 * it settles where 4/5 of the wake-ups are earlier. */
+		if (u->armed != UINT64_MAX && u->armed_lead) {
+			/* How late past the armed time, against the
+			 * estimate: it settles on the median. */
 			uint64_t now = mono_ns();
 			uint64_t late = now > u->armed ? now - u->armed : 0;
 
-			if (late > u->late_q)
-				u->late_q += 4 * US_LATE_STEP;
-			else if (u->late_q >= US_LATE_STEP)
-				u->late_q -= US_LATE_STEP;
-			u->early = u->late_q + US_EARLY_MIN;
-			if (u->early > US_EARLY_MAX)
-				u->early = US_EARLY_MAX;
+			if (late > u->early && u->early < US_EARLY_MAX)
+				u->early += US_LATE_STEP;
+			else if (late < u->early && u->early >= US_LATE_STEP)
+				u->early -= US_LATE_STEP;
 		}
 		u->armed = UINT64_MAX; /* it fired: re-arm whatever is next */
 		run_due(u);
@@ -427,7 +452,8 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 			peer_gone(l, p);
 			break;
 		}
-		on_frame(u, tag, u->rbuf, (uint32_t)len, mono_ns());
+		on_frame(u, tag, u->rbuf, (uint32_t)len,
+			 pipe_clock(u, mono_ns()));
 	}
 	run_due(u);
 	return 0;
@@ -473,7 +499,7 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	u->n = n;
 	u->tfd = -1;
 	u->armed = UINT64_MAX;
-	u->early = US_EARLY_MIN;
+	u->early = 50000; /* typical of this VM; it adapts */
 	us_sched_init(&u->sched);
 	u->p = calloc(n, sizeof(*u->p));
 	u->rbuf = malloc(US_READ_BUF);
@@ -614,16 +640,22 @@ struct us_sched_attr {
 };
 #define US_SCHED_RESET_ON_FORK 0x01
 #define US_SLICE_NS 100000ull /* EEVDF's minimum: 0.1 ms */
+#define US_NICE (-10)
 
-/* A departure is due at a precise time; when its timer fires the
- * supervisor should run at once, not after the slice of whatever else
- * runs on that CPU.  Since Linux 6.12 a SCHED_OTHER task may ask for a
- * shorter slice (sched_attr.sched_runtime), which gives it an earlier
- * deadline, so EEVDF lets its wake-ups preempt.  Its share of the CPU is
- * unchanged (same nice).  Set once the peers exist, not inherited by
- * any later child; undone at the end.  Best effort: older kernels
- * refuse it and the engine runs as before. */
-static void slice_shorten(struct us_engine *u)
+/* A departure is due at a precise time, and every frame of every peer
+ * passes through this loop: when its timer fires or a frame arrives, the
+ * supervisor should run at once, not after the slices of the peers'
+ * processes on that CPU (the kernel's bridge forwards in softirq, ahead
+ * of every task).  So, best effort, once the peers exist:
+ *  - a shorter EEVDF slice (Linux 6.12+: sched_attr.sched_runtime for
+ *    SCHED_OTHER), which gives it earlier deadlines, so its wake-ups
+ *    preempt;
+ *  - nice -10 (needs CAP_SYS_NICE), so that under load it gets the CPU
+ *    time that forwarding for every peer needs.
+ * Still SCHED_OTHER: a flood cannot starve the peers.  Reset on fork
+ * (no later child inherits it), undone at the end; a kernel or caller
+ * that refuses it leaves the engine as it was. */
+static void sched_boost(struct us_engine *u)
 {
 	struct us_sched_attr a = {0};
 
@@ -631,23 +663,36 @@ static void slice_shorten(struct us_engine *u)
 	    a.policy != SCHED_OTHER)
 		return;
 	u->slice_was = a.runtime;
+	u->nice_was = a.nice;
 	a.size = sizeof(a);
 	a.flags = US_SCHED_RESET_ON_FORK;
 	a.runtime = US_SLICE_NS;
+	if (a.nice > US_NICE)
+		a.nice = US_NICE;
+	if (syscall(SYS_sched_setattr, 0, &a, 0) == 0) {
+		u->boosted = true;
+		return;
+	}
+	a.nice = u->nice_was; /* no CAP_SYS_NICE: the slice alone */
 	if (syscall(SYS_sched_setattr, 0, &a, 0) == 0)
-		u->slice_set = true;
+		u->boosted = true;
+	a.runtime = u->slice_was; /* an older kernel: nice alone */
+	a.nice = US_NICE;
+	if (!u->boosted && syscall(SYS_sched_setattr, 0, &a, 0) == 0)
+		u->boosted = true;
 }
 
-static void slice_restore(struct us_engine *u)
+static void sched_restore(struct us_engine *u)
 {
 	struct us_sched_attr a = {0};
 
-	if (!u->slice_set ||
+	if (!u->boosted ||
 	    syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
 		return;
 	a.size = sizeof(a);
 	a.flags = 0;
 	a.runtime = u->slice_was;
+	a.nice = u->nice_was;
 	(void)syscall(SYS_sched_setattr, 0, &a, 0);
 }
 
@@ -655,7 +700,7 @@ static int us_ready(struct lk_launch *l, struct lk_error *e)
 {
 	(void)e;
 	if (us_of(l))
-		slice_shorten(us_of(l));
+		sched_boost(us_of(l));
 	return 0; /* a TAP carries frames as soon as it is up */
 }
 
@@ -757,7 +802,7 @@ static void us_destroy(struct lk_launch *l)
 		if (p->fd >= 0)
 			close(p->fd);
 	}
-	slice_restore(u);
+	sched_restore(u);
 	us_sched_free(&u->sched);
 	if (u->tfd >= 0)
 		close(u->tfd);

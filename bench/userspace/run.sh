@@ -32,6 +32,23 @@ run2() {
 	echo "supervisor-cpu-s $(echo "$cpu $tck" | awk '{printf "%.2f", $1/$2}')"
 }
 
+# runn N SCRIPT ENGINE-ARGS...: like run2 with N peers
+runn() {
+	n=$1; script=$2; shift 2
+	out=$(mktemp)
+	"$L" -q -n "$n" "$@" -- sh -c "$script" >"$out" 2>&1 &
+	pid=$!
+	cpu=0
+	tck=$(getconf CLK_TCK)
+	while kill -0 $pid 2>/dev/null; do
+		c=$(awk '{print $14+$15}' /proc/$pid/stat 2>/dev/null) && cpu=$c
+		sleep 0.2
+	done
+	wait $pid
+	cat "$out"; rm -f "$out"
+	echo "supervisor-cpu-s $(echo "$cpu $tck" | awk '{printf "%.2f", $1/$2}')"
+}
+
 tcp() { # ENGINE-ARGS...: Mbit/s receiver, supervisor CPU s
 	run2 "if [ {id} = 2 ]; then iperf3 -s -1 >/dev/null; else sleep 0.5; iperf3 -c 10.0.0.2 -t $T -f m | grep receiver; sleep 0.5; fi" "$@" |
 		awk '/receiver/ {for (i=1;i<=NF;i++) if ($i=="Mbits/sec") r=$(i-1)} /supervisor-cpu-s/ {c=$2} END {print r, c}'
@@ -115,17 +132,17 @@ if want peers; then
 echo
 echo "## 100 peers, all pinging their neighbour at once through delay=5ms each way"
 f=$(mktemp)
-"$L" -q -n 100 --engine userspace --link '*-*:delay=5ms' -- sh -c \
-	'sleep 1; n=$(( {id} % 100 + 1 )); ping -c 50 -i 0.02 10.0.$((n / 256)).$((n % 256))' 2>&1 |
-	sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' >"$f"
-echo "replies $(wc -l <"$f") of 5000, median RTT $(med "$f") ms (10 expected), p99 $(sort -g "$f" | awk '{v[NR]=$1} END {print v[int(NR*0.99)]}') ms"
-rm -f "$f"
+runn 100 'sleep 1; n=$(( {id} % 100 + 1 )); ping -c 50 -i 0.02 10.0.$((n / 256)).$((n % 256))' \
+	--engine userspace --link '*-*:delay=5ms' >"$f.o"
+sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' "$f.o" >"$f"
+echo "replies $(wc -l <"$f") of 5000, median RTT $(med "$f") ms (10 expected), p90 $(sort -g "$f" | awk '{v[NR]=$1} END {print v[int(NR*0.9)]}') ms, p99 $(sort -g "$f" | awk '{v[NR]=$1} END {print v[int(NR*0.99)]}') ms, over 20 ms: $(awk '$1 > 20' "$f" | wc -l); supervisor CPU $(awk '/supervisor-cpu-s/ {print $2}' "$f.o") s"
+rm -f "$f" "$f.o"
 echo
 echo "## 100 peers, all sending UDP to their neighbour at once (delay=5ms each way)"
 f=$(mktemp)
-"$L" -q -n 100 --engine userspace --link '*-*:delay=5ms' -- sh -c \
-	"n=\$(( {id} % 100 + 1 )); $U echo 7007 12 & sleep 2; $U rtt 10.0.\$((n / 256)).\$((n % 256)) 7007 200 5000" 2>&1 |
-	awk '/rtt-us/ {print $2, $3, $4}' >"$f"
-echo "peers reporting $(wc -l <"$f") of 100, exchanges $(awk '{sub("n=","",$3); s+=$3} END {print s+0}' "$f") of 20000, median of medians $(awk '{print $1}' "$f" >"$f.m"; med "$f.m") us (10000 expected), worst p90 $(sort -g -k2 "$f" | tail -1 | awk '{print $2}') us"
-rm -f "$f" "$f.m"
+runn 100 "n=\$(( {id} % 100 + 1 )); $U echo 7007 12 & sleep 2; $U rtt 10.0.\$((n / 256)).\$((n % 256)) 7007 200 5000" \
+	--engine userspace --link '*-*:delay=5ms' >"$f.o"
+awk '/rtt-us/ {print $3, $4, $5}' "$f.o" >"$f"
+echo "peers reporting $(wc -l <"$f") of 100, exchanges $(awk '{sub("n=","",$3); s+=$3} END {print s+0}' "$f") of 20000, median of medians $(awk '{print $1}' "$f" >"$f.m"; med "$f.m") us (10000 expected), worst p90 $(sort -g -k2 "$f" | tail -1 | awk '{print $2}') us; supervisor CPU $(awk '/supervisor-cpu-s/ {print $2}' "$f.o") s"
+rm -f "$f" "$f.o" "$f.m"
 fi
