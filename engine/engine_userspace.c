@@ -98,7 +98,6 @@ struct us_engine {
 	uint8_t *sbuf; /* one segment of a super-frame, or a frame whose
 			* checksum is completed, with its header */
 	bool boosted;	  /* sched_boost() changed our scheduling */
-	uint64_t slice_was;
 	int32_t nice_was;
 	uint8_t scratch[VH + US_MAX_FRAME];
 };
@@ -662,7 +661,6 @@ static void sched_boost(struct us_engine *u)
 	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0 ||
 	    a.policy != SCHED_OTHER)
 		return;
-	u->slice_was = a.runtime;
 	u->nice_was = a.nice;
 	a.size = sizeof(a);
 	a.flags = US_SCHED_RESET_ON_FORK;
@@ -676,7 +674,7 @@ static void sched_boost(struct us_engine *u)
 	a.nice = u->nice_was; /* no CAP_SYS_NICE: the slice alone */
 	if (syscall(SYS_sched_setattr, 0, &a, 0) == 0)
 		u->boosted = true;
-	a.runtime = u->slice_was; /* an older kernel: nice alone */
+	a.runtime = 0; /* an older kernel: nice alone */
 	a.nice = US_NICE;
 	if (!u->boosted && syscall(SYS_sched_setattr, 0, &a, 0) == 0)
 		u->boosted = true;
@@ -691,7 +689,7 @@ static void sched_restore(struct us_engine *u)
 		return;
 	a.size = sizeof(a);
 	a.flags = 0;
-	a.runtime = u->slice_was;
+	a.runtime = 0; /* the default slice (getattr shows it, custom or not) */
 	a.nice = u->nice_was;
 	(void)syscall(SYS_sched_setattr, 0, &a, 0);
 }

@@ -67,6 +67,16 @@ urtt() { # ENGINE-ARGS...: median and p90 UDP RTT in us over 300 exchanges
 		awk '/rtt-us/ {print $3, $4}'
 }
 
+# Pipelined UDP round trips (bench/userspace/udpstream.c): one datagram
+# every GAP us, replies timed as they come.
+S=$(mktemp -d)/udpstream
+cc -O2 -o "$S" bench/userspace/udpstream.c || exit 1
+ustream() { # GAP_US COUNT ENGINE-ARGS...: median and p90 RTT in us
+	gap=$1; count=$2; shift 2
+	run2 "if [ {id} = 2 ]; then $U echo 7007 $((count * gap / 1000000 + 4)); else sleep 0.3; $S 10.0.0.2 7007 $count $gap; fi" "$@" |
+		awk '/rtt-us/ {print $3, $4}'
+}
+
 pps() { # ENGINE-ARGS...: UDP 64-byte datagrams received per second
 	run2 "if [ {id} = 2 ]; then iperf3 -s -1 >/dev/null; else sleep 0.5; iperf3 -u -b 0 -l 64 -c 10.0.0.2 -t $T | grep receiver; sleep 0.5; fi" "$@" |
 		awk -v t=$T '/receiver/ {for (i=1;i<=NF;i++) if ($i ~ /^[0-9]+\/[0-9]+$/) {split($i,a,"/"); got=a[2]-a[1]}} END {printf "%.0f\n", got/t}'
@@ -110,6 +120,14 @@ for d in 1 10 100; do
 		echo "$(med "$pdir/e") $(sort -g "$pdir/e" | awk '{v[NR]=$1} END {print v[int(NR*0.9)]}')")
 	rm -rf "$pdir"
 	echo "delay ${d}ms: median RTT ${r% *} us (idle-matched unimpaired ${base% *} us), error $(echo "${r% *} ${base% *} $d" | awk '{printf "%.1f", $1-$2-$3*1000}') us; engine error median ${eng% *} us, p90 ${eng#* } us"
+done
+echo "# streamed: one datagram every 1 ms without waiting (every process on"
+echo "# the path stays awake); error = median RTT - D - unimpaired median"
+sb=$(ustream 1000 3000 --engine userspace)
+echo "streamed, unimpaired: median/p90 RTT $sb us"
+for d in 1 10 100; do
+	r=$(ustream 1000 3000 --engine userspace --link "1>2:delay=${d}ms")
+	echo "streamed, delay ${d}ms: median/p90 RTT $r us, error $(echo "${r% *} ${sb% *} $d" | awk '{printf "%.1f", $1-$2-$3*1000}') us"
 done
 fi
 if want rate; then
