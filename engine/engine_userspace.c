@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "engine/us_frame.h"
 #include "engine/us_gso.h"
+#include "engine/us_gro.h"
 #include "engine/us_pcap.h"
 #include "engine/us_pipeline.h"
 #include "engine/us_sched.h"
@@ -62,6 +63,7 @@
 struct us_fbuf {
 	uint32_t refs;
 	uint32_t len;
+	bool cut; /* its checksum is ours (us_gso): us_gro may merge it */
 	uint8_t data[];
 };
 
@@ -95,6 +97,7 @@ struct us_engine {
 	uint64_t pclock;   /* the pipelines' clock: never goes back */
 	size_t queued_bytes;
 	uint8_t *rbuf;
+	struct us_gro *gro; /* pipe_drain(): segments merged for one write */
 	uint8_t *sbuf; /* one segment of a super-frame, or a frame whose
 			* checksum is completed, with its header */
 	bool boosted;	  /* sched_boost() changed our scheduling */
@@ -187,17 +190,46 @@ static void transmit(struct us_engine *u, unsigned dst, const uint8_t *data,
 				    NULL);
 }
 
+/* Write the run of segments gathered by pipe_drain(), if any. */
+static void gro_flush(struct us_engine *u, struct us_peer *p)
+{
+	const uint8_t *out;
+	uint32_t n = us_gro_take(u->gro, &out);
+
+	if (n && write(p->fd, out, n) != (ssize_t)n)
+		p->tx_errors++;
+}
+
+/* Everything due by now on pp, written to its destination.  Runs of
+ * segments that a cut link let through untouched (no CE mark, no flipped
+ * bit) go back together as one super-frame and one write() (us_gro.h);
+ * the capture still records each wire frame. */
 static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
 {
 	struct us_departure d;
 	unsigned dst = (unsigned)(uintptr_t)pp->owner;
+	struct us_peer *p = &u->p[dst - 1];
 
 	while (us_pipe_dequeue(pp, now, &d)) {
 		struct us_fbuf *f = d.cookie;
+		const uint8_t *fr = f->data + VH;
+		uint32_t fl = f->len - VH;
 
-		transmit(u, dst, f->data, f->len, d.flags, d.corrupt_bit);
+		if (f->cut && !(d.flags & (US_E_CE | US_E_CORRUPT)) &&
+		    !p->dead && p->fd >= 0 &&
+		    (us_gro_add(u->gro, fr, fl) ||
+		     (gro_flush(u, p), us_gro_add(u->gro, fr, fl)))) {
+			if (p->pcap)
+				(void)us_pcap_write(p->pcap, real_ns(), fr, fl,
+						    NULL);
+		} else {
+			gro_flush(u, p);
+			transmit(u, dst, f->data, f->len, d.flags,
+				 d.corrupt_bit);
+		}
 		fbuf_put(u, f);
 	}
+	gro_flush(u, p);
 }
 
 /* Run what is due, then arm the timerfd for the next departure.
@@ -269,7 +301,7 @@ static void run_due(struct us_engine *u)
  * need, shared by every link that queues the same bytes). */
 static void enqueue(struct us_engine *u, struct us_slot *s,
 		    const uint8_t *data, uint32_t len, uint32_t wire,
-		    uint32_t in, uint64_t now, struct us_fbuf **fb)
+		    uint32_t in, uint64_t now, struct us_fbuf **fb, bool cut)
 {
 	struct us_verdict v;
 
@@ -284,6 +316,7 @@ static void enqueue(struct us_engine *u, struct us_slot *s,
 		}
 		(*fb)->refs = 1; /* ours until every link has it */
 		(*fb)->len = len;
+		(*fb)->cut = cut;
 		memcpy((*fb)->data, data, len);
 		u->queued_bytes += len;
 	}
@@ -293,14 +326,15 @@ static void enqueue(struct us_engine *u, struct us_slot *s,
 		us_sched_set(&u->sched, &s->pipe->sched, UINT64_MAX);
 }
 
-/* A copy that enters on its own (a segment, a completed frame). */
+/* A copy that enters on its own (a segment, a completed frame): its
+ * checksum is one we computed. */
 static void enqueue_own(struct us_engine *u, struct us_slot *s,
 			const uint8_t *data, uint32_t len, uint32_t in,
 			uint64_t now)
 {
 	struct us_fbuf *fb = NULL;
 
-	enqueue(u, s, data, len, len - VH, in, now, &fb);
+	enqueue(u, s, data, len, len - VH, in, now, &fb, true);
 	if (fb)
 		fbuf_put(u, fb);
 }
@@ -356,7 +390,7 @@ static void deliver(struct us_engine *u, unsigned src, unsigned dst,
 			return;
 		}
 	}
-	enqueue(u, s, data, len, wire, in, now, fb);
+	enqueue(u, s, data, len, wire, in, now, fb, false);
 }
 
 /* buf: VH bytes of header, then the Ethernet frame; len: both. */
@@ -503,8 +537,10 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	u->p = calloc(n, sizeof(*u->p));
 	u->rbuf = malloc(US_READ_BUF);
 	u->sbuf = malloc(US_READ_BUF);
-	if (!u->p || !u->rbuf || !u->sbuf)
+	u->gro = malloc(sizeof(*u->gro));
+	if (!u->p || !u->rbuf || !u->sbuf || !u->gro)
 		return lk_error_set(e, ENOMEM, "out of memory");
+	us_gro_init(u->gro);
 	for (unsigned i = 0; i < n; i++)
 		u->p[i].fd = u->p[i].pcap_fd = -1;
 
@@ -807,6 +843,7 @@ static void us_destroy(struct lk_launch *l)
 	free(u->p);
 	free(u->rbuf);
 	free(u->sbuf);
+	free(u->gro);
 	free(u);
 	l->engine_priv = NULL;
 }

@@ -1,5 +1,6 @@
 /* test_us_gso.c — cutting TSO/USO super-frames into wire frames and
  * completing partial checksums, checked with an independent checksum. */
+#include "engine/us_gro.h"
 #include "engine/us_gso.h"
 #include "engine/linkspec.h"
 #include "engine/us_pipeline.h"
@@ -252,4 +253,101 @@ Test(us_gso, which_links_cut_super_frames)
 	cr_assert(per_packet("corrupt"));
 	cr_assert(per_packet("reorder"));
 	cr_assert(per_packet("rate+overhead"));
+}
+
+/* Cut a super-frame, merge the segments back: the same stream, one
+ * frame, a partial checksum that completes to a valid one. */
+static void gro_roundtrip(bool v6)
+{
+	static uint8_t f[70000], seg[2000], m2[70000];
+	static struct us_gro g;
+	struct virtio_net_hdr h = {0};
+	const struct virtio_net_hdr *mh;
+	const uint8_t *out;
+	struct us_gso s;
+	size_t len = tcp_super(f, v6, 20000, 0x10);
+	size_t l4 = v6 ? 54 : 34, hl = l4 + 32;
+	uint32_t n, mlen;
+	unsigned taken = 0;
+
+	h.gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+	h.gso_size = 1448;
+	h.csum_start = (uint16_t)l4;
+	us_gro_init(&g);
+	cr_assert_eq(us_gso_begin(&s, &h, f, (uint32_t)len), 0);
+	while ((n = us_gso_next(&s, seg, sizeof(seg))))
+		taken += us_gro_add(&g, seg, n);
+	cr_assert_eq(taken, 14);
+	mlen = us_gro_take(&g, &out);
+	cr_assert_eq(mlen, sizeof(h) + len);
+	mh = (const void *)out;
+	cr_assert_eq(mh->gso_type, h.gso_type);
+	cr_assert_eq(mh->gso_size, 1448);
+	cr_assert_eq(mh->flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	cr_assert_eq(mh->csum_start, l4);
+	memcpy(m2, out + sizeof(h), len);
+	cr_assert_eq(memcmp(m2 + hl, f + hl, len - hl), 0);
+	cr_assert_eq(be32(m2 + l4 + 4), 0xffffff00u);
+	if (!v6) {
+		cr_assert_eq(be16(m2 + 16), len - 14);
+		cr_assert_eq(fold16(sum(m2 + 14, 20, 0)), 0xffff);
+	} else {
+		cr_assert_eq(be16(m2 + 18), len - 54);
+	}
+	cr_assert(us_csum_complete(m2, (uint32_t)len, mh->csum_start,
+				   mh->csum_offset));
+	cr_assert(l4_ok(m2, len, v6, 6));
+	cr_assert_eq(us_gro_take(&g, &out), 0); /* emptied */
+}
+
+Test(us_gso, gro_merges_cut_segments_v4)
+{
+	gro_roundtrip(false);
+}
+
+Test(us_gso, gro_merges_cut_segments_v6)
+{
+	gro_roundtrip(true);
+}
+
+Test(us_gso, gro_refuses_what_does_not_continue_the_run)
+{
+	static uint8_t f[70000], a[2000], b[2000], c[2000];
+	static struct us_gro g;
+	struct virtio_net_hdr h = {0};
+	struct us_gso s;
+	const uint8_t *out;
+	size_t len = tcp_super(f, false, 3 * 1448, 0x10);
+	uint32_t na, nb, nc;
+
+	h.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	h.gso_size = 1448;
+	cr_assert_eq(us_gso_begin(&s, &h, f, (uint32_t)len), 0);
+	na = us_gso_next(&s, a, sizeof(a));
+	nb = us_gso_next(&s, b, sizeof(b));
+	nc = us_gso_next(&s, c, sizeof(c));
+	us_gro_init(&g);
+	cr_assert(us_gro_add(&g, a, na));
+	/* a gap (b lost): c does not continue a */
+	cr_assert_not(us_gro_add(&g, c, nc));
+	/* a duplicate of a neither */
+	cr_assert_not(us_gro_add(&g, a, na));
+	/* b with another TOS (a CE mark) neither */
+	b[15] |= 3;
+	cr_assert_not(us_gro_add(&g, b, nb));
+	b[15] &= (uint8_t)~3;
+	/* other ports neither */
+	b[35] ^= 1;
+	cr_assert_not(us_gro_add(&g, b, nb));
+	b[35] ^= 1;
+	cr_assert(us_gro_add(&g, b, nb));
+	cr_assert_eq(us_gro_take(&g, &out), sizeof(h) + 66 + 2 * 1448);
+	/* a lone segment goes out as it was, header zero */
+	cr_assert(us_gro_add(&g, c, nc));
+	cr_assert_eq(us_gro_take(&g, &out), sizeof(h) + nc);
+	cr_assert_eq(memcmp(out + sizeof(h), c, nc), 0);
+	cr_assert_eq(((const struct virtio_net_hdr *)out)->gso_type, 0);
+	/* not TCP: refused */
+	c[23] = 17;
+	cr_assert_not(us_gro_add(&g, c, nc));
 }
