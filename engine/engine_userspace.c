@@ -91,16 +91,16 @@ struct us_engine {
 	struct us_peer *p; /* [n], indexed by id - 1 */
 	struct us_sched sched;
 	int tfd;
-	uint64_t armed;	   /* the timerfd's deadline, UINT64_MAX when idle */
-	uint64_t early;	   /* how far ahead of a departure it is set */
-	bool armed_lead;   /* armed u->early ahead of the departure */
-	uint64_t pclock;   /* the pipelines' clock: never goes back */
+	uint64_t armed;	 /* the timerfd's deadline, UINT64_MAX when idle */
+	uint64_t early;	 /* how far ahead of a departure it is set */
+	bool armed_lead; /* armed u->early ahead of the departure */
+	uint64_t pclock; /* the pipelines' clock: never goes back */
 	size_t queued_bytes;
 	uint8_t *rbuf;
 	struct us_gro *gro; /* pipe_drain(): segments merged for one write */
-	uint8_t *sbuf; /* one segment of a super-frame, or a frame whose
-			* checksum is completed, with its header */
-	bool boosted;	  /* sched_boost() changed our scheduling */
+	uint8_t *sbuf;	    /* one segment of a super-frame, or a frame whose
+			     * checksum is completed, with its header */
+	bool boosted;	    /* sched_boost() changed our scheduling */
 	int32_t nice_was;
 	uint8_t scratch[VH + US_MAX_FRAME];
 };
@@ -299,9 +299,9 @@ static void run_due(struct us_engine *u)
 /* Into the link's pipeline: data (VH + frame, len bytes) as wire bytes
  * of frame.  *fb: the frame once copied for the pipelines (made on first
  * need, shared by every link that queues the same bytes). */
-static void enqueue(struct us_engine *u, struct us_slot *s,
-		    const uint8_t *data, uint32_t len, uint32_t wire,
-		    uint32_t in, uint64_t now, struct us_fbuf **fb, bool cut)
+static void enqueue(struct us_engine *u, struct us_slot *s, const uint8_t *data,
+		    uint32_t len, uint32_t wire, uint32_t in, uint64_t now,
+		    struct us_fbuf **fb, bool cut)
 {
 	struct us_verdict v;
 
@@ -720,8 +720,7 @@ static void sched_restore(struct us_engine *u)
 {
 	struct us_sched_attr a = {0};
 
-	if (!u->boosted ||
-	    syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
+	if (!u->boosted || syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
 		return;
 	a.size = sizeof(a);
 	a.flags = 0;

@@ -67,8 +67,8 @@ static bool parse(const uint8_t *f, uint32_t len, bool *v6, uint32_t *l4,
 		return false;
 	*hlen = *l4 + (f[*l4 + 12] >> 4) * 4u;
 	fl = f[*l4 + 13];
-	if (*hlen < *l4 + 20 || *hlen >= len || (fl != TCP_ACK &&
-						 fl != (TCP_ACK | TCP_PSH)))
+	if (*hlen < *l4 + 20 || *hlen >= len ||
+	    (fl != TCP_ACK && fl != (TCP_ACK | TCP_PSH)))
 		return false;
 	return get16(f + *l4 + 18) == 0; /* no urgent pointer */
 }
@@ -79,7 +79,7 @@ bool us_gro_add(struct us_gro *g, const uint8_t *f, uint32_t len)
 	uint32_t l4, hlen, pay;
 	bool v6;
 
-	if (!parse(f, len, &v6, &l4, &hlen))
+	if (len > US_GRO_MAX || !parse(f, len, &v6, &l4, &hlen))
 		return false;
 	pay = len - hlen;
 	if (!g->len) {
@@ -149,8 +149,8 @@ uint32_t us_gro_take(struct us_gro *g, const uint8_t **out)
 	sum += 6 + (len - g->l4);
 	put16(m + g->l4 + 16, fold(sum));
 	h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	h->gso_type = g->v6 ? VIRTIO_NET_HDR_GSO_TCPV6
-			    : VIRTIO_NET_HDR_GSO_TCPV4;
+	h->gso_type =
+	    g->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
 	h->gso_size = (uint16_t)g->mss;
 	h->hdr_len = (uint16_t)g->hlen;
 	h->csum_start = (uint16_t)g->l4;

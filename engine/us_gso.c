@@ -172,7 +172,7 @@ uint32_t us_gso_next(struct us_gso *g, uint8_t *out, uint32_t cap)
 
 		put32(th + 4, g->seq + g->off);
 		if (!last)
-			th[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+			th[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
 		if (g->idx)
 			th[13] &= (uint8_t)~TCP_CWR;
 	} else {
@@ -184,8 +184,7 @@ uint32_t us_gso_next(struct us_gso *g, uint8_t *out, uint32_t cap)
 	return len;
 }
 
-bool us_csum_complete(uint8_t *f, uint32_t len, uint32_t start,
-		      uint32_t offset)
+bool us_csum_complete(uint8_t *f, uint32_t len, uint32_t start, uint32_t offset)
 {
 	uint16_t c;
 

@@ -18,8 +18,9 @@
 
 bool us_pipe_per_packet(const struct us_pipe *p)
 {
-	bool loss = p->loss.model == LK_LOSS_RANDOM ? p->loss.loss != 0
-						    : p->loss.model != LK_LOSS_NONE;
+	bool loss = p->loss.model == LK_LOSS_RANDOM
+			? p->loss.loss != 0
+			: p->loss.model != LK_LOSS_NONE;
 
 	return loss || p->duplicate || p->corrupt || p->reorder ||
 	       (p->rate && (p->packet_overhead || p->cell_size));

@@ -351,3 +351,62 @@ Test(us_gso, gro_refuses_what_does_not_continue_the_run)
 	c[23] = 17;
 	cr_assert_not(us_gro_add(&g, c, nc));
 }
+
+/* A hostile peer controls both the virtio-net header and the frame:
+ * random ones (around plausible headers) must never read or write out of
+ * bounds (run under SAN=1) and every segment must fit its buffer. */
+Test(us_gso, random_headers_and_frames_stay_in_bounds)
+{
+	static uint8_t f[4096], seg[4096];
+	static struct us_gro g;
+	uint64_t x = 88172645463325252ull;
+	const uint8_t *out;
+
+	us_gro_init(&g);
+	for (int it = 0; it < 20000; it++) {
+		struct virtio_net_hdr h;
+		struct us_gso s;
+		uint32_t len, n, cap;
+		unsigned segs = 0;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		len = (uint32_t)(x % sizeof(f));
+		tcp_super(f, x & 1, len > 200 ? len - 200 : 0, (uint8_t)x);
+		for (uint32_t k = 0; k < (x >> 8) % 8; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			f[x % 100] = (uint8_t)(x >> 32);
+		}
+		memcpy(&h, &x, sizeof(h) < 8 ? sizeof(h) : 8);
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		h.gso_type = (uint8_t)(x % 6);
+		h.gso_size = (uint16_t)((x >> 8) % 2000);
+		h.csum_start = (uint16_t)((x >> 24) % 128);
+		h.csum_offset = (uint16_t)((x >> 32) % 64);
+		cap = 64 + (uint32_t)((x >> 40) % 2000);
+		if (us_gso_begin(&s, &h, f, len) == 0)
+			while (segs < 5000 && (n = us_gso_next(&s, seg, cap))) {
+				cr_assert_leq(n, cap);
+				if (!us_gro_add(&g, seg, n)) {
+					us_gro_take(&g, &out);
+					us_gro_add(&g, seg, n);
+				}
+				segs++;
+			}
+		(void)us_csum_complete(f, len, h.csum_start, h.csum_offset);
+		(void)us_gro_add(&g, f, len);
+		(void)us_gro_take(&g, &out);
+	}
+}
+
+Test(us_gso, gro_refuses_a_frame_larger_than_its_buffer)
+{
+	static uint8_t f[70000];
+	static struct us_gro g;
+	size_t len = tcp_super(f, true, 65535 - 32, 0x10); /* IPv6 max */
+
+	us_gro_init(&g);
+	cr_assert_gt(len, US_GRO_MAX);
+	cr_assert_not(us_gro_add(&g, f, (uint32_t)len));
+	len = tcp_super(f, true, 1448, 0x10);
+	cr_assert(us_gro_add(&g, f, (uint32_t)len));
+}
