@@ -16,6 +16,16 @@
 #define ETH_FRAME_MAX 1514u
 #define IN_CE (1u << 31) /* internal: a duplicate of a CE-marked frame */
 
+bool us_pipe_per_packet(const struct us_pipe *p)
+{
+	bool loss = p->loss.model == LK_LOSS_RANDOM
+			? p->loss.loss != 0
+			: p->loss.model != LK_LOSS_NONE;
+
+	return loss || p->duplicate || p->corrupt || p->reorder ||
+	       (p->rate && (p->packet_overhead || p->cell_size));
+}
+
 uint32_t us_tb_default_burst(uint64_t rate_Bps)
 {
 	uint64_t b = rate_Bps / 100;

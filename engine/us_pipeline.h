@@ -155,6 +155,13 @@ static inline struct us_pipe *us_pipe_of(struct us_sched_node *nd)
 	return (struct us_pipe *)((char *)nd - offsetof(struct us_pipe, sched));
 }
 
+/* Whether this link decides per wire packet — loss (and so ECN marks),
+ * duplicate, corrupt, reorder, a netem rate with per-packet or per-cell
+ * overhead — so that a GSO super-frame must be cut into wire frames
+ * before it enters.  Delay, jitter, a plain netem rate and the token
+ * bucket can take a super-frame whole, as the bytes it puts on a wire. */
+bool us_pipe_per_packet(const struct us_pipe *p);
+
 /* netem's serialisation time of len bytes at its rate (packet_time_ns). */
 uint64_t us_pipe_packet_time_ns(const struct us_pipe *p, uint32_t len);
 /* The burst chosen when the model gives none: 10 ms at the rate, at
