@@ -24,6 +24,9 @@
 /* The engine of the running test: "kernel" or "userspace". */
 extern const char *bh_engine;
 
+/* What a test measured, shown with --verbose: "kernel engine: ...". */
+#define BH_NOTE(fmt, ...) cr_log_info("%s engine: " fmt, bh_engine, __VA_ARGS__)
+
 /* Sets bh_engine; skips (or fails in the VM) when it cannot run here. */
 void bh_setup(const char *engine);
 bool bh_in_vm(void);

@@ -96,6 +96,7 @@ BEHAVIOUR(change_while_traffic_flows, 300)
 		cr_assert(ne > 10 && nl > 10, "IPv%d:\n%s", fam, text);
 		me = quantile(early, ne, 0.5);
 		ml = quantile(late, nl, 0.5);
+		BH_NOTE("IPv%d: median %.2f ms before, %.2f after", fam, me, ml);
 		/* (the two pings run at once: up to 3 ms above) */
 		cr_expect(me >= 20 && me <= 23,
 			  "%s engine, IPv%d: before the change, median %.2f "

@@ -45,6 +45,9 @@ static void delay_case(int ms, int count, const char *interval)
 			cr_assert_geq(n, count - 3, "IPv%d 1-%u: %d replies",
 				      fam, id, n);
 			med = quantile(v, n, 0.5) - base[f];
+			BH_NOTE("IPv%d %s: median RTT %.2f ms above the "
+				"untouched %.2f, min %.2f",
+				fam, id == 2 ? spec2 : spec3, med, base[f], v[0]);
 			cr_expect(fabs(med - want) <= 2,
 				  "%s engine, IPv%d, %s: median RTT %.2f ms "
 				  "above the untouched pair's, want %.0f +- 2",
@@ -90,6 +93,8 @@ BEHAVIOUR(jitter_spreads_the_delay, 300)
 		/* uniform in 30..70 ms: the middle 80% spans ~32 ms */
 		p10 = quantile(v, n, 0.1);
 		p90 = quantile(v, n, 0.9);
+		BH_NOTE("IPv%d jitter: p10 %.1f median %.1f p90 %.1f", fam, p10,
+			quantile(v, n, 0.5), p90);
 		cr_expect(p90 - p10 > 15, "%s engine, IPv%d: p10 %.1f p90 %.1f",
 			  bh_engine, fam, p10, p90);
 		/* (TCG stalls a sample now and then: the 95th percentile) */
@@ -125,6 +130,7 @@ BEHAVIOUR(reorder_sends_some_at_once, 300)
 		for (int i = 0; i < n; i++)
 			fast += v[i] < 10;
 		binomial_bounds(n, 0.5, BH_Z, &lo, &hi);
+		BH_NOTE("IPv%d reorder: %d of %d undelayed", fam, fast, n);
 		cr_expect(fast >= lo && fast <= hi,
 			  "%s engine, IPv%d: %d of %d undelayed, want %d..%d",
 			  bh_engine, fam, fast, n, lo, hi);

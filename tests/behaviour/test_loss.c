@@ -27,6 +27,7 @@ BEHAVIOUR(loss_within_binomial_bounds, 300)
 					  &sent, &recv, &dups),
 			     0, "%s\n%s", r.out, r.err);
 		cr_assert_eq(sent, 300);
+		BH_NOTE("IPv%d loss=30%%: %d of 300 answered", fam, recv);
 		cr_expect(recv >= lo && recv <= hi,
 			  "%s engine, IPv%d, loss=30%%: %d of 300 answered, "
 			  "want %d..%d",
@@ -74,6 +75,10 @@ static void bursts(const char *spec, double stay_lost, double rate_lo,
 		rate = (double)lr.lost / COUNT;
 		/* independent losses at that rate: runs of 1 / (1 - rate) */
 		indep = 1 / (1 - rate);
+		BH_NOTE("IPv%d %s: %d of %d lost in %d runs (mean %.2f), %d "
+			"of %d after a loss",
+			fam, spec, lr.lost, COUNT, lr.runs, lr.mean_run,
+			lr.lost_after_loss, lr.after_loss);
 		cr_expect(rate >= rate_lo && rate <= rate_hi,
 			  "%s engine, IPv%d, %s: %.1f%% lost", bh_engine, fam,
 			  spec, 100 * rate);
@@ -125,6 +130,8 @@ BEHAVIOUR(duplicates_counted, 300)
 		cr_assert_eq(ping_summary(r.out, "peer1", bh_addr(fam, 2),
 					  &sent, &recv, &dups),
 			     0, "%s", r.out);
+		BH_NOTE("IPv%d dup=50%%: %d answered, %d duplicates", fam, recv,
+			dups);
 		cr_expect_eq(recv, 200, "IPv%d: %d of 200 answered", fam,
 			     recv);
 		cr_expect(dups >= lo && dups <= hi,
@@ -158,6 +165,8 @@ BEHAVIOUR(dup_on_several_links_of_one_peer, 300)
 			cr_assert_eq(ping_summary(r.out, "peer1", dst, &sent,
 						  &recv, &dups),
 				     0, "%s\n%s", r.out, r.err);
+			BH_NOTE("1>%s: %d of 60, %d duplicates", dst, recv,
+				dups);
 			cr_expect_eq(recv, 60, "%s: %d of 60", dst, recv);
 			cr_expect(dups >= lo && dups <= hi,
 				  "%s engine, 1>%s: %d duplicates of 60, "
@@ -220,6 +229,9 @@ BEHAVIOUR(corruption_fails_checksums, 300)
 		csum -= before;
 		before += csum;
 		missing = 400 - (int)got;
+		BH_NOTE("IPv%d corrupt=25%%: %d of 400 lost, %ld checksum "
+			"failures, %ld damaged",
+			fam, missing, csum, damaged);
 		/* what a checksum covers is dropped; a flipped bit in
 		 * what none covers (source MAC, IPv6 flow label, ...) goes
 		 * through: most corrupted frames are lost */

@@ -40,6 +40,8 @@ static void rate_case(int family, int mbit, const char *extra, int secs)
 		  "--", "sh", "-c", one);
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	got = goodput(r.out);
+	BH_NOTE("IPv%d %s: goodput %.2f Mbit/s (%.2f expected)", family, spec,
+		got, want);
 	cr_expect(got > want * 0.9 && got < want * 1.1,
 		  "%s engine, IPv%d, %s: goodput %.2f Mbit/s, want %.2f +- "
 		  "10%%",
