@@ -66,8 +66,7 @@ void bh_launch(struct run_result *r, int timeout_ms, const char *const *args)
 	for (; *args && n < 63; args++)
 		argv[n++] = (char *)*args;
 	argv[n] = NULL;
-	cr_assert_eq(run_cmd(argv, NULL, timeout_ms, r), 0, "run %s",
-		     argv[0]);
+	cr_assert_eq(run_cmd(argv, NULL, timeout_ms, r), 0, "run %s", argv[0]);
 	cr_assert(!r->timed_out, "%s engine: linkem-launch timed out\n%s\n%s",
 		  bh_engine, r->out, r->err);
 }

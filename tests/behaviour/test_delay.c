@@ -29,15 +29,15 @@ static void delay_case(int ms, int count, const char *interval)
 		 "ping -n -c %d -i %s $h; done",
 		 bh_warm("$h"), count, interval);
 	bh_script(script, sizeof(script), 4, one, NULL, 120);
-	BH_LAUNCH(&r, 180000, "-n", "4", "--link", spec2, "--link", spec3,
-		  "--", "sh", "-c", script);
+	BH_LAUNCH(&r, 180000, "-n", "4", "--link", spec2, "--link", spec3, "--",
+		  "sh", "-c", script);
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	for (int f = 0; f < 2; f++) {
 		int fam = f ? 6 : 4;
 		int n = ping_rtts(r.out, "peer1", bh_addr(fam, 4), v, 128);
 
-		cr_assert_geq(n, count - 3, "IPv%d 1-4: %d replies\n%s", fam,
-			      n, r.out);
+		cr_assert_geq(n, count - 3, "IPv%d 1-4: %d replies\n%s", fam, n,
+			      r.out);
 		base[f] = quantile(v, n, 0.5);
 		cr_expect(base[f] < 5, "IPv%d 1-4 (untouched): median %.2f ms",
 			  fam, base[f]);
@@ -50,12 +50,14 @@ static void delay_case(int ms, int count, const char *interval)
 			med = quantile(v, n, 0.5) - base[f];
 			BH_NOTE("IPv%d %s: median RTT %.2f ms above the "
 				"untouched %.2f, min %.2f",
-				fam, id == 2 ? spec2 : spec3, med, base[f], v[0]);
-			cr_expect(fabs(med - want) <= tol,
-				  "%s engine, IPv%d, %s: median RTT %.2f ms "
-				  "above the untouched pair's, want %.0f +- %.0f",
-				  bh_engine, fam, id == 2 ? spec2 : spec3, med,
-				  want, tol);
+				fam, id == 2 ? spec2 : spec3, med, base[f],
+				v[0]);
+			cr_expect(
+			    fabs(med - want) <= tol,
+			    "%s engine, IPv%d, %s: median RTT %.2f ms "
+			    "above the untouched pair's, want %.0f +- %.0f",
+			    bh_engine, fam, id == 2 ? spec2 : spec3, med, want,
+			    tol);
 			cr_expect(v[0] >= want - 0.05,
 				  "IPv%d %s: shortest RTT %.2f ms < %.0f", fam,
 				  id == 2 ? spec2 : spec3, v[0], want);

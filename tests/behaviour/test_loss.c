@@ -68,9 +68,9 @@ static void bursts(const char *spec, double stay_lost, double rate_lo,
 		/* "[peer2] v4-got K: ..." */
 		snprintf(key, sizeof(key), "v%d-got ", fam);
 		memset(seen, 0, sizeof(seen));
-		cr_assert_geq(seq_received(r.out, "peer2", key, seen, COUNT,
-					   NULL, NULL),
-			      0, "IPv%d: no receiver output\n%s", fam, r.out);
+		cr_assert_geq(
+		    seq_received(r.out, "peer2", key, seen, COUNT, NULL, NULL),
+		    0, "IPv%d: no receiver output\n%s", fam, r.out);
 		loss_runs(seen, COUNT, &lr);
 		rate = (double)lr.lost / COUNT;
 		/* independent losses at that rate: runs of 1 / (1 - rate) */
@@ -132,8 +132,7 @@ BEHAVIOUR(duplicates_counted, 300)
 			     0, "%s", r.out);
 		BH_NOTE("IPv%d dup=50%%: %d answered, %d duplicates", fam, recv,
 			dups);
-		cr_expect_eq(recv, 200, "IPv%d: %d of 200 answered", fam,
-			     recv);
+		cr_expect_eq(recv, 200, "IPv%d: %d of 200 answered", fam, recv);
 		cr_expect(dups >= lo && dups <= hi,
 			  "%s engine, IPv%d, dup=50%%: %d duplicates of 200, "
 			  "want %d..%d",
@@ -188,7 +187,7 @@ BEHAVIOUR(dup_on_several_links_of_one_peer, 300)
 	"/^Udp6InCsumErrors/{s += $2} "                                        \
 	"/^IpExt:/{if (!h) {for (i = 1; i <= NF; i++) "                        \
 	"if ($i == \"InCsumErrors\") c = i; h = 1} else s += $c} "             \
-	"END {print \"%s-csum \" s}' /proc/net/snmp /proc/net/snmp6 "         \
+	"END {print \"%s-csum \" s}' /proc/net/snmp /proc/net/snmp6 "          \
 	"/proc/net/netstat"
 
 BEHAVIOUR(corruption_fails_checksums, 300)

@@ -127,9 +127,8 @@ static int do_recv(char **argv)
 		damaged += !intact(buf, (size_t)n, seq);
 		timeout = idle;
 		if (used < sizeof(line) - 32)
-			used += (size_t)snprintf(line + used,
-						 sizeof(line) - used, " %ld",
-						 seq);
+			used += (size_t)snprintf(
+			    line + used, sizeof(line) - used, " %ld", seq);
 	}
 	printf("got %ld:%s\ndamaged %ld\n", got, line, damaged);
 	return 0;

@@ -58,8 +58,8 @@ int ping_rtts(const char *out, const char *peer, const char *addr, double *v,
 	return n;
 }
 
-int ping_summary(const char *out, const char *peer, const char *dst,
-		 int *sent, int *recv, int *dups)
+int ping_summary(const char *out, const char *peer, const char *dst, int *sent,
+		 int *recv, int *dups)
 {
 	static const char tx[] = " packets transmitted, ";
 	static const char dup[] = "received, +";
@@ -111,8 +111,8 @@ void binomial_bounds(int n, double p, double z, int *lo, int *hi)
 		*hi = n;
 }
 
-int seq_received(const char *out, const char *peer, const char *key,
-		 bool *seen, int max, int *order, int *norder)
+int seq_received(const char *out, const char *peer, const char *key, bool *seen,
+		 int max, int *order, int *norder)
 {
 	const char *l, *p = out, *end, *q;
 	size_t len, kl;

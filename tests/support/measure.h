@@ -19,8 +19,8 @@ int ping_rtts(const char *out, const char *peer, const char *addr, double *v,
 
 /* ping's summary for dst: "T packets transmitted, R received, +D
  * duplicates".  Returns 0, or -1 when there is no summary for dst. */
-int ping_summary(const char *out, const char *peer, const char *dst,
-		 int *sent, int *recv, int *dups);
+int ping_summary(const char *out, const char *peer, const char *dst, int *sent,
+		 int *recv, int *dups);
 
 /* The q-quantile (0..1) of v[0..n), nearest rank; sorts v.  n > 0. */
 double quantile(double *v, int n, double q);
@@ -30,11 +30,11 @@ double quantile(double *v, int n, double q);
 void binomial_bounds(int n, double p, double z, int *lo, int *hi);
 
 /* The first line of peer that starts with key (NULL: "got "), udpseq's
- * or dgram's "got K: n1 n2 ...": returns K (-1 when absent); marks seen[x] for every number x < max (seen may be NULL) and
- * stores them in arrival order in order[0..*norder), at most 2 * max
- * of them (order may be NULL). */
-int seq_received(const char *out, const char *peer, const char *key,
-		 bool *seen, int max, int *order, int *norder);
+ * or dgram's "got K: n1 n2 ...": returns K (-1 when absent); marks seen[x] for
+ * every number x < max (seen may be NULL) and stores them in arrival order in
+ * order[0..*norder), at most 2 * max of them (order may be NULL). */
+int seq_received(const char *out, const char *peer, const char *key, bool *seen,
+		 int max, int *order, int *norder);
 
 /* An integer printed after key ("[peer2] csum4 17": key "csum4 ") on a
  * line of peer; -1 when absent. */
