@@ -152,7 +152,8 @@ BEHAVIOUR(dup_on_several_links_of_one_peer, 300)
 		  "fd00:6c6b::3 fd00:6c6b::4; do "
 		  "ping -n -q -c 60 -i 0.01 -W 2 $h; done; "
 		  "ip -o link show | grep -c lkdup",
-		  NULL, 120);
+		  "[ {id} = 2 ] && ping -n -q -c 100 -i 0.01 -W 2 10.0.0.3",
+		  120);
 	BH_LAUNCH(&r, 180000, "-n", "4", "--link", "1>*:dup=50%,delay=5ms",
 		  "--link", "2>3:dup=20%", "--", "sh", "-c", script);
 	binomial_bounds(60, 0.5, BH_Z, &lo, &hi);
@@ -172,6 +173,20 @@ BEHAVIOUR(dup_on_several_links_of_one_peer, 300)
 				  "want %d..%d",
 				  bh_engine, dst, dups, lo, hi);
 		}
+	/* 2>3 is its own link: 20%, not 1>*'s 50% */
+	{
+		int sent, recv, dups;
+
+		cr_assert_eq(ping_summary(r.out, "peer2", "10.0.0.3", &sent,
+					  &recv, &dups),
+			     0, "%s\n%s", r.out, r.err);
+		BH_NOTE("2>10.0.0.3: %d of 100, %d duplicates", recv, dups);
+		binomial_bounds(100, 0.2, BH_Z, &lo, &hi);
+		cr_expect(recv == 100 && dups >= lo && dups <= hi,
+			  "%s engine, 2>3: %d of 100, %d duplicates, want "
+			  "%d..%d",
+			  bh_engine, recv, dups, lo, hi);
+	}
 	/* the kernel engine duplicates on one ifb per duplicating link
 	 * (netem refuses duplication beside other netems in one tree) */
 	if (strcmp(bh_engine, "kernel") == 0)
