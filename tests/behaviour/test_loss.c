@@ -213,10 +213,11 @@ BEHAVIOUR(corruption_fails_checksums, 300)
 	long before = 0;
 	int lo, hi;
 
-	/* one family after the other, the counters read in between */
+	/* one family after the other, the counters read in between; peer
+	 * 1's "done" datagrams cross the link too: only once they are read */
 	snprintf(one, sizeof(one),
 		 "%s; %s send 10.0.0.2 5004 400 1000 1000; sleep 3; "
-		 "%s; %s send fd00:6c6b::2 5006 400 1000 1000",
+		 "%s; %s send fd00:6c6b::2 5006 400 1000 1000; sleep 3",
 		 bh_warm("10.0.0.2"), dg, bh_warm("fd00:6c6b::2"), dg);
 	snprintf(c4, sizeof(c4), CSUM, "v4");
 	snprintf(c6, sizeof(c6), CSUM, "v6");

@@ -29,6 +29,7 @@ static void rate_case(int family, int mbit, const char *extra, int secs)
 	/* full frames of 1514 bytes carry 1448 bytes of TCP payload over
 	 * IPv4 (timestamps on), 1428 over IPv6 */
 	double want = mbit * (family == 6 ? 1428.0 : 1448.0) / 1514.0, got;
+	double lo = 0.9;
 
 	snprintf(spec, sizeof(spec), "1>2:rate=%dmbit%s", mbit, extra);
 	snprintf(one, sizeof(one),
@@ -42,10 +43,16 @@ static void rate_case(int family, int mbit, const char *extra, int secs)
 	got = goodput(r.out);
 	BH_NOTE("IPv%d %s: goodput %.2f Mbit/s (%.2f expected)", family, spec,
 		got, want);
-	cr_expect(got > want * 0.9 && got < want * 1.1,
-		  "%s engine, IPv%d, %s: goodput %.2f Mbit/s, want %.2f +- "
-		  "10%%",
-		  bh_engine, family, spec, got, want);
+	/* Under TCG (the VM) the guest's CPU cannot always carry 100
+	 * Mbit/s of TCP: 85.5 to 95.5 Mbit/s measured through the kernel
+	 * engine.  There the bucket must still let no more through, and at
+	 * least 80%. */
+	if (mbit >= 100 && bh_in_vm())
+		lo = 0.8;
+	cr_expect(got > want * lo && got < want * 1.1,
+		  "%s engine, IPv%d, %s: goodput %.2f Mbit/s, want %.2f, "
+		  "-%.0f%% +10%%",
+		  bh_engine, family, spec, got, want, 100 * (1 - lo));
 	run_result_free(&r);
 }
 
