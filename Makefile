@@ -126,6 +126,8 @@ check-run: tests
 	LINKEM_BUILD=$(abspath $(BUILD)) $(BUILD)/tests/unit-tests
 	LINKEM_BUILD=$(abspath $(BUILD)) $(INTEG_ENV) \
 		$(BUILD)/tests/integration-tests --jobs 1
+	LINKEM_BUILD=$(abspath $(BUILD)) LINKEM_TEST_ENGINE=userspace \
+		$(INTEG_ENV) $(BUILD)/tests/behaviour-tests --jobs 1
 
 check-san: deps
 	$(MAKE) --no-print-directory SAN=1 check-run

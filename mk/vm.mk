@@ -1,7 +1,9 @@
-# vm.mk — `make check-vm`: the kernel-engine tests (tests/vm/*.c) inside a
-# throw-away QEMU VM booting Debian's stock kernel, which has sch_netem.
-# See docs/vm.md.  VM_ARGS passes extra arguments to the Criterion binary,
-# e.g. make check-vm VM_ARGS='--filter vm_netem/loss*'.
+# vm.mk — `make check-vm`: in one boot of a throw-away QEMU VM booting
+# Debian's stock kernel (which has sch_netem), the kernel-engine tests
+# (tests/vm/*.c), then the behaviour suite (tests/behaviour) against the
+# kernel engine and against the userspace engine: tests/vm/check.sh.
+# See docs/vm.md.  VM_ARGS passes extra arguments to the three Criterion
+# runs, e.g. make check-vm VM_ARGS='--filter kernel/loss*'.
 
 VM_TIMEOUT ?= 900
 VM_ARGS ?=
@@ -11,11 +13,12 @@ VM_ARGS ?=
 check-vm: deps
 	$(MAKE) --no-print-directory check-vm-run
 
-check-vm-run: all $(BUILD)/tests/vm-tests $(TEST_PROGS)
+check-vm-run: all $(BUILD)/tests/vm-tests $(BUILD)/tests/behaviour-tests \
+		$(TEST_PROGS)
 	tests/vm/prepare.sh >/dev/null
 	LINKEM_BUILD=$(abspath $(BUILD)) tests/vm/run.sh \
 		--share $(abspath $(BUILD)) --timeout $(VM_TIMEOUT) -- \
-		$(abspath $(BUILD))/tests/vm-tests --jobs 1 --verbose $(VM_ARGS)
+		$(abspath tests/vm/check.sh) $(VM_ARGS)
 
 # Download and unpack the kernel, build the initramfs (cached).
 vm-prepare:
