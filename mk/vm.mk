@@ -16,9 +16,12 @@ check-vm: deps
 check-vm-run: all $(BUILD)/tests/vm-tests $(BUILD)/tests/behaviour-tests \
 		$(TEST_PROGS)
 	tests/vm/prepare.sh >/dev/null
+	@# The guest sees the host's root but a fresh /tmp: a checkout under
+	@# /tmp is only visible through the shared build directory.
+	install -m 755 tests/vm/check.sh $(BUILD)/tests/vm-check.sh
 	LINKEM_BUILD=$(abspath $(BUILD)) tests/vm/run.sh \
 		--share $(abspath $(BUILD)) --timeout $(VM_TIMEOUT) -- \
-		$(abspath tests/vm/check.sh) $(VM_ARGS)
+		$(abspath $(BUILD))/tests/vm-check.sh $(VM_ARGS)
 
 # Download and unpack the kernel, build the initramfs (cached).
 vm-prepare:
