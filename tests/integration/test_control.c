@@ -1,6 +1,7 @@
 /* test_control.c — the control socket and linkem-ctl against real launches
  * (bridge engine: no link changes here; see test_control_links.c). */
 #include "tests/support/launch_io.h"
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
@@ -19,12 +20,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, rtnetlink)");    \
-	} while (0)
 
 /* A private directory for the sockets of this test's launches. */
 static void private_runtime_dir(void)

@@ -3,6 +3,7 @@
  * sandbox), running or already ended; the launch's exit status. */
 #include "linkem.h"
 #include "tests/support/launch_io.h"
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
@@ -18,12 +19,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, rtnetlink)");    \
-	} while (0)
 
 /* linkem-launch -n N ARGS... --control SOCK -- sh -c SCRIPT, its socket
  * in a directory of its own (removed by launch_free). */
