@@ -206,15 +206,25 @@ LK_EXPORT int lk_launch_peer_links(struct lk_launch *l, unsigned id, bool up,
 	return 0;
 }
 
-LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
-				  struct lk_error *e)
+/* The peer with this id, or an error naming the valid ones. */
+static int peer_by_id(struct lk_launch *l, unsigned id, struct lk_peer **p,
+		      struct lk_error *e)
 {
-	struct lk_peer *p;
-
 	if (!l->peers || id < 1 || id > l->plan.n)
 		return lk_error_set(e, EINVAL, "no peer %u (1..%u)", id,
 				    l->plan.n);
-	p = &l->peers[id - 1];
+	*p = &l->peers[id - 1];
+	return 0;
+}
+
+LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
+				  struct lk_error *e)
+{
+	struct lk_peer *p = NULL;
+	int r = peer_by_id(l, id, &p, e);
+
+	if (r < 0)
+		return r;
 	if (p->reaped || p->pidfd < 0 || p->workload_done)
 		return lk_error_set(e, ESRCH, "peer%u has already ended", id);
 	if (syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0) < 0)
@@ -225,12 +235,11 @@ LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
 LK_EXPORT int lk_launch_restart_peer(struct lk_launch *l, unsigned id,
 				     struct lk_error *e)
 {
-	struct lk_peer *p;
+	struct lk_peer *p = NULL;
+	int r = peer_by_id(l, id, &p, e);
 
-	if (!l->peers || id < 1 || id > l->plan.n)
-		return lk_error_set(e, EINVAL, "no peer %u (1..%u)", id,
-				    l->plan.n);
-	p = &l->peers[id - 1];
+	if (r < 0)
+		return r;
 	if (p->reaped || p->pidfd < 0)
 		return lk_error_set(e, ESRCH,
 				    "peer%u cannot be restarted: its PID 1 "

@@ -14,25 +14,8 @@ want() { case " $ONLY " in *" $1 "*) return 0;; esac; return 1; }
 # med FILE: median of the numbers in FILE
 med() { sort -g "$1" | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 
-# run ENGINE-ARGS... -- SCRIPT : launch 2 peers, print peer output, and
+# runn N SCRIPT ENGINE-ARGS...: launch N peers, print peer output, and
 # the supervisor's own CPU seconds (utime+stime, sampled until it ends).
-run2() {
-	script=$1; shift
-	out=$(mktemp)
-	"$L" -q -n 2 "$@" -- sh -c "$script" >"$out" 2>&1 &
-	pid=$!
-	cpu=0
-	tck=$(getconf CLK_TCK)
-	while kill -0 $pid 2>/dev/null; do
-		c=$(awk '{print $14+$15}' /proc/$pid/stat 2>/dev/null) && cpu=$c
-		sleep 0.2
-	done
-	wait $pid
-	cat "$out"; rm -f "$out"
-	echo "supervisor-cpu-s $(echo "$cpu $tck" | awk '{printf "%.2f", $1/$2}')"
-}
-
-# runn N SCRIPT ENGINE-ARGS...: like run2 with N peers
 runn() {
 	n=$1; script=$2; shift 2
 	out=$(mktemp)
@@ -47,6 +30,12 @@ runn() {
 	wait $pid
 	cat "$out"; rm -f "$out"
 	echo "supervisor-cpu-s $(echo "$cpu $tck" | awk '{printf "%.2f", $1/$2}')"
+}
+
+# run2 SCRIPT ENGINE-ARGS...: runn with 2 peers
+run2() {
+	script=$1; shift
+	runn 2 "$script" "$@"
 }
 
 tcp() { # ENGINE-ARGS...: Mbit/s receiver, supervisor CPU s

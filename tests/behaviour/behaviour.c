@@ -10,28 +10,6 @@
 
 const char *bh_engine = "userspace";
 
-bool bh_in_vm(void)
-{
-	const char *v = getenv("LINKEM_IN_VM");
-
-	return v && *v && strcmp(v, "0") != 0;
-}
-
-static void require_netem(void)
-{
-	int st;
-
-	/* A netns of its own: the probe's qdisc touches nothing else. */
-	cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare: %s", strerror(errno));
-	st = system("tc qdisc add dev lo root netem delay 1ms 2>/dev/null");
-	if (st != 0) {
-		cr_assert(!bh_in_vm(), "the VM kernel refuses a netem qdisc");
-		cr_skip_test("kernel engine: this kernel has no sch_netem (run "
-			     "it with make check-vm)");
-	}
-	(void)!system("tc qdisc del dev lo root 2>/dev/null");
-}
-
 void bh_setup(const char *engine)
 {
 	const char *want = getenv("LINKEM_TEST_ENGINE");
@@ -42,7 +20,7 @@ void bh_setup(const char *engine)
 		cr_skip_test("LINKEM_TEST_ENGINE=%s: not the %s engine", want,
 			     engine);
 	if (geteuid() != 0) {
-		cr_assert(!bh_in_vm(), "not root inside the VM");
+		cr_assert(!in_vm(), "not root inside the VM");
 		cr_skip_test("%s engine: needs root (namespaces)", engine);
 	}
 	/* Sanitizer builds: LSan cannot run in a sandboxed peer. */
@@ -50,7 +28,7 @@ void bh_setup(const char *engine)
 	if (strcmp(engine, "kernel") == 0) {
 		require_netem();
 	} else if (access("/dev/net/tun", R_OK | W_OK) != 0) {
-		cr_assert(!bh_in_vm(), "no /dev/net/tun inside the VM");
+		cr_assert(!in_vm(), "no /dev/net/tun inside the VM");
 		cr_skip_test("userspace engine: no /dev/net/tun");
 	}
 }

@@ -13,6 +13,7 @@
 
 #include "tests/support/measure.h"
 #include "tests/support/run.h"
+#include "tests/support/vm_env.h"
 
 #include <criterion/criterion.h>
 #include <stdbool.h>
@@ -29,7 +30,6 @@ extern const char *bh_engine;
 
 /* Sets bh_engine; skips (or fails in the VM) when it cannot run here. */
 void bh_setup(const char *engine);
-bool bh_in_vm(void);
 
 #define BEHAVIOUR(name, secs)                                                  \
 	static void name(void);                                                \

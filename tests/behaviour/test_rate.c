@@ -47,7 +47,7 @@ static void rate_case(int family, int mbit, const char *extra, int secs)
 	 * Mbit/s of TCP: 85.5 to 95.5 Mbit/s measured through the kernel
 	 * engine.  There the bucket must still let no more through, and at
 	 * least 80%. */
-	if (mbit >= 100 && bh_in_vm())
+	if (mbit >= 100 && in_vm())
 		lo = 0.8;
 	cr_expect(got > want * lo && got < want * 1.1,
 		  "%s engine, IPv%d, %s: goodput %.2f Mbit/s, want %.2f, "

@@ -1,5 +1,7 @@
 /* test_control.c — the control socket and linkem-ctl against real launches
  * (bridge engine: no link changes here; see test_control_links.c). */
+#include "tests/support/launch_io.h"
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
@@ -18,74 +20,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, rtnetlink)");    \
-	} while (0)
-
-struct launch {
-	pid_t pid;
-	int out, err;
-	char *obuf, *ebuf;
-	size_t olen, elen;
-	char sock[256];
-	int status;
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void add(char **b, size_t *len, const char *d, size_t n)
-{
-	*b = realloc(*b, *len + n + 1);
-	memcpy(*b + *len, d, n);
-	*len += n;
-	(*b)[*len] = '\0';
-}
-
-/* Read what the launch printed for up to ms. */
-static void pump(struct launch *L, int ms)
-{
-	double end = now_s() + ms / 1000.0;
-
-	for (;;) {
-		struct pollfd pf[2] = {{.fd = L->out, .events = POLLIN},
-				       {.fd = L->err, .events = POLLIN}};
-		int left = (int)((end - now_s()) * 1000);
-		char buf[65536];
-
-		if (left < 0)
-			left = 0;
-		if (poll(pf, 2, left) <= 0)
-			return;
-		for (int i = 0; i < 2; i++) {
-			ssize_t n;
-
-			if (!(pf[i].revents & (POLLIN | POLLHUP)))
-				continue;
-			n = read(pf[i].fd, buf, sizeof(buf));
-			if (n > 0) {
-				if (i == 0)
-					add(&L->obuf, &L->olen, buf, (size_t)n);
-				else
-					add(&L->ebuf, &L->elen, buf, (size_t)n);
-			} else if (i == 0) {
-				L->out = -1;
-			} else {
-				L->err = -1;
-			}
-		}
-		if (L->out < 0 && L->err < 0)
-			return;
-	}
-}
 
 /* A private directory for the sockets of this test's launches. */
 static void private_runtime_dir(void)
@@ -110,117 +44,12 @@ static void drop_runtime_dir(void)
 	(void)!system(cmd);
 }
 
-/* Start linkem-launch with args (NULL-terminated, before "--") and a
- * shell script per peer; wait until it prints its control socket. */
-static void start(struct launch *L, const char *n, const char *const *args,
-		  const char *script)
-{
-	char *argv[32];
-	int k = 0;
-	double end = now_s() + 15;
-
-	memset(L, 0, sizeof(*L));
-	L->obuf = calloc(1, 1);
-	L->ebuf = calloc(1, 1);
-	argv[k++] = (char *)build_path("linkem-launch");
-	argv[k++] = "-n";
-	argv[k++] = (char *)n;
-	for (int i = 0; args && args[i]; i++)
-		argv[k++] = (char *)args[i];
-	argv[k++] = "--";
-	argv[k++] = "sh";
-	argv[k++] = "-c";
-	argv[k++] = (char *)script;
-	argv[k] = NULL;
-	L->pid = spawn_cmd(argv, &L->out, &L->err);
-	cr_assert_gt(L->pid, 0);
-	while (now_s() < end) {
-		const char *p;
-
-		pump(L, 50);
-		p = strstr(L->ebuf, "control socket ");
-		if (p && strchr(p, '\n')) {
-			sscanf(p, "control socket %255s", L->sock);
-			return;
-		}
-		if (L->err < 0)
-			break;
-	}
-	cr_assert_fail("no control socket printed; stderr: %s", L->ebuf);
-}
-
-static int finish(struct launch *L, int sig)
-{
-	int st;
-	double end = now_s() + 15;
-
-	if (sig)
-		kill(L->pid, sig);
-	while (waitpid(L->pid, &st, WNOHANG) == 0) {
-		pump(L, 20);
-		if (now_s() > end) {
-			kill(L->pid, SIGKILL);
-			waitpid(L->pid, &st, 0);
-			break;
-		}
-	}
-	pump(L, 0);
-	L->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	return L->status;
-}
-
-static void launch_free(struct launch *L)
-{
-	if (L->out >= 0)
-		close(L->out);
-	if (L->err >= 0)
-		close(L->err);
-	free(L->obuf);
-	free(L->ebuf);
-}
-
 #define CTL(r, ...)                                                            \
 	do {                                                                   \
 		char *argv_[] = {(char *)build_path("linkem-ctl"),             \
 				 __VA_ARGS__, NULL};                           \
 		cr_assert_eq(run_cmd(argv_, NULL, 15000, r), 0);               \
 	} while (0)
-
-static int raw_connect(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0,
-		     "connect %s: %s", path, strerror(errno));
-	return fd;
-}
-
-/* Send text, read one reply line (within ms). */
-static char *raw_call(int fd, const char *text, int ms)
-{
-	static char line[65536];
-	size_t len = 0;
-
-	if (text)
-		cr_assert_eq(send(fd, text, strlen(text), MSG_NOSIGNAL),
-			     (ssize_t)strlen(text));
-	while (len < sizeof(line) - 1) {
-		struct pollfd pf = {.fd = fd, .events = POLLIN};
-		ssize_t n;
-
-		if (poll(&pf, 1, ms) <= 0)
-			return NULL;
-		n = read(fd, line + len, 1);
-		if (n <= 0)
-			return NULL;
-		if (line[len++] == '\n')
-			break;
-	}
-	line[len] = '\0';
-	return line;
-}
 
 Test(control, socket_mode_path_and_removal_at_exit)
 {
@@ -231,7 +60,7 @@ Test(control, socket_mode_path_and_removal_at_exit)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "2", NULL, "sleep 30");
+	launch_start(&L, "2", NULL, "sleep 30");
 	snprintf(dir, sizeof(dir), "%s/linkem/", getenv("XDG_RUNTIME_DIR"));
 	cr_assert_eq(strncmp(L.sock, dir, strlen(dir)), 0, "%s", L.sock);
 	cr_assert_eq(stat(L.sock, &st), 0);
@@ -256,7 +85,7 @@ Test(control, socket_mode_path_and_removal_at_exit)
 		  "%s", r.out);
 	run_result_free(&r);
 
-	finish(&L, SIGTERM);
+	launch_finish(&L, SIGTERM, 15);
 	cr_assert_neq(access(L.sock, F_OK), 0, "socket left behind");
 	cr_assert_neq(access(lock, F_OK), 0, "lock left behind");
 	launch_free(&L);
@@ -304,13 +133,13 @@ Test(control, finds_the_only_launch_and_names_candidates_when_two_run)
 	cr_assert(has(r.err, "no running launch found in"), "%s", r.err);
 	run_result_free(&r);
 
-	start(&A, "1", NULL, "sleep 30");
+	launch_start(&A, "1", NULL, "sleep 30");
 	CTL(&r, "hello");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(has(r.out, "1 peers, engine bridge"), "%s", r.out);
 	run_result_free(&r);
 
-	start(&B, "2", NULL, "sleep 30");
+	launch_start(&B, "2", NULL, "sleep 30");
 	CTL(&r, "peers");
 	cr_assert_eq(r.status, 1);
 	cr_assert(has(r.err, "2 launches are running"), "%s", r.err);
@@ -324,8 +153,8 @@ Test(control, finds_the_only_launch_and_names_candidates_when_two_run)
 	CTL(&r, "--control", B.sock, "hello");
 	cr_assert(has(r.out, "2 peers"), "%s", r.out);
 	run_result_free(&r);
-	finish(&A, SIGTERM);
-	finish(&B, SIGTERM);
+	launch_finish(&A, SIGTERM, 15);
+	launch_finish(&B, SIGTERM, 15);
 	launch_free(&A);
 	launch_free(&B);
 	drop_runtime_dir();
@@ -375,9 +204,9 @@ Test(control, exec_runs_inside_the_peer)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "3", NULL,
-	      "echo net=$(readlink /proc/self/ns/net); exec sleep 30");
-	pump(&L, 300);
+	launch_start(&L, "3", NULL,
+		     "echo net=$(readlink /proc/self/ns/net); exec sleep 30");
+	launch_pump(&L, 300);
 	CTL(&r, "--control", L.sock, "exec", "2", "--", "hostname");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "peer2\n");
@@ -437,7 +266,7 @@ Test(control, exec_runs_inside_the_peer)
 	CTL(&r, "--control", L.sock, "exec", "9", "--", "true");
 	cr_assert(has(r.err, "unknown peer '9' (expected 1..3)"), "%s", r.err);
 	run_result_free(&r);
-	finish(&L, SIGTERM);
+	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
 	drop_runtime_dir();
 }
@@ -449,7 +278,7 @@ Test(control, kill_and_peer_states)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "3", NULL, "exec sleep 30");
+	launch_start(&L, "3", NULL, "exec sleep 30");
 	CTL(&r, "--control", L.sock, "kill", "2", "KILL");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
@@ -476,7 +305,7 @@ Test(control, kill_and_peer_states)
 	CTL(&r, "--control", L.sock, "kill", "1");
 	run_result_free(&r);
 	/* The lowest-numbered failed peer: 1, by TERM. */
-	cr_assert_eq(finish(&L, 0), 128 + SIGTERM, "%s", L.ebuf);
+	cr_assert_eq(launch_finish(&L, 0, 15), 128 + SIGTERM, "%s", L.ebuf);
 	launch_free(&L);
 	drop_runtime_dir();
 }
@@ -488,7 +317,7 @@ Test(control, changes_on_the_bridge_engine_are_refused_cleanly)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "2", NULL, "sleep 30");
+	launch_start(&L, "2", NULL, "sleep 30");
 	CTL(&r, "set", "1-2:delay=5ms");
 	cr_assert_eq(r.status, 1);
 	cr_assert(has(r.err, "bridge engine cannot change links"), "%s", r.err);
@@ -508,7 +337,7 @@ Test(control, changes_on_the_bridge_engine_are_refused_cleanly)
 	CTL(&r, "peers");
 	cr_assert_eq(r.status, 0);
 	run_result_free(&r);
-	finish(&L, SIGTERM);
+	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
 	drop_runtime_dir();
 }
@@ -536,7 +365,7 @@ Test(control, bad_requests_get_errors_and_the_supervisor_goes_on)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "2", NULL, "sleep 30");
+	launch_start(&L, "2", NULL, "sleep 30");
 	fd = raw_connect(L.sock);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		rep = raw_call(fd, cases[i].req, 5000);
@@ -557,18 +386,9 @@ Test(control, bad_requests_get_errors_and_the_supervisor_goes_on)
 	rep = raw_call(fd, NULL, 5000);
 	cr_assert(has(rep, "\"id\":2,"), "%s", rep);
 	close(fd);
-	finish(&L, SIGTERM);
+	launch_finish(&L, SIGTERM, 15);
 	cr_assert_eq(L.status, 128 + SIGTERM, "%s", L.ebuf);
 	launch_free(&L);
-}
-
-static unsigned count(const char *text, const char *needle)
-{
-	unsigned n = 0;
-
-	for (const char *p = text; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
 	drop_runtime_dir();
 }
 
@@ -577,13 +397,13 @@ Test(control, misbehaving_clients_stall_nothing)
 	struct launch L;
 	struct run_result r;
 	int hang, half, flood, big, idle[40];
-	unsigned before, after;
+	int before, after;
 	char *rep, chunk[4096];
 	size_t sent = 0;
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "2", NULL, "while :; do echo tick; sleep 0.05; done");
+	launch_start(&L, "2", NULL, "while :; do echo tick; sleep 0.05; done");
 	/* One that connects and says nothing; one that sends half a
 	 * request and waits; one that floods requests and never reads. */
 	hang = raw_connect(L.sock);
@@ -593,19 +413,19 @@ Test(control, misbehaving_clients_stall_nothing)
 	fcntl(flood, F_SETFL, O_NONBLOCK);
 	for (size_t i = 0; i + 30 < sizeof(chunk); i += 30)
 		memcpy(chunk + i, "{\"v\":1,\"cmd\":\"peers\"}\n       ", 30);
-	pump(&L, 200);
-	before = count(L.obuf, "tick");
+	launch_pump(&L, 200);
+	before = occurrences(L.obuf, "tick");
 	for (double end = now_s() + 1.5; now_s() < end;) {
 		ssize_t n =
 		    send(flood, chunk, sizeof(chunk) - 30, MSG_NOSIGNAL);
 
 		if (n > 0)
 			sent += (size_t)n;
-		pump(&L, 1);
+		launch_pump(&L, 1);
 	}
-	after = count(L.obuf, "tick");
+	after = occurrences(L.obuf, "tick");
 	/* 2 peers x ~20 ticks/s x 1.5 s: output kept flowing. */
-	cr_assert_gt(after - before, 30, "%u ticks during the flood",
+	cr_assert_gt(after - before, 30, "%d ticks during the flood",
 		     after - before);
 	cr_assert_gt(sent, 100000, "the flood sent only %zu bytes", sent);
 	/* Others still get answers, quickly. */
@@ -641,7 +461,7 @@ Test(control, misbehaving_clients_stall_nothing)
 	CTL(&r, "--control", L.sock, "peers");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
-	finish(&L, SIGTERM);
+	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
 	drop_runtime_dir();
 }
@@ -656,13 +476,13 @@ Test(control, peers_cannot_reach_the_socket)
 	NEED_ROOT();
 	private_runtime_dir();
 	/* The default place: under /run, which the peers do not see. */
-	start(&L, "1", NULL, "sleep 30");
+	launch_start(&L, "1", NULL, "sleep 30");
 	CTL(&r, "--control", L.sock, "exec", "1", "--",
 	    (char *)build_path("linkem-ctl"), "--control", L.sock, "hello");
 	cr_assert_neq(r.status, 0, "a peer reached %s: %s", L.sock, r.out);
 	cr_assert(has(r.err, "connect to"), "%s", r.err);
 	run_result_free(&r);
-	finish(&L, SIGTERM);
+	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
 
 	/* A chosen path the peers would otherwise see (/tmp shows the
@@ -672,13 +492,13 @@ Test(control, peers_cannot_reach_the_socket)
 	snprintf(script, sizeof(script),
 		 "%s --control %s hello; echo rc=$?; ls -l %s; sleep 30",
 		 build_path("linkem-ctl"), sock, path);
-	start(&T, "1", args, script);
-	pump(&T, 1000);
+	launch_start(&T, "1", args, script);
+	launch_pump(&T, 1000);
 	cr_assert(has(T.obuf, "[peer1] rc=1"), "%s\n%s", T.obuf, T.ebuf);
 	CTL(&r, "--control", sock, "hello");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
-	finish(&T, SIGTERM);
+	launch_finish(&T, SIGTERM, 15);
 	launch_free(&T);
 	rmdir(path);
 	drop_runtime_dir();
@@ -693,27 +513,27 @@ Test(control, stale_sockets_after_sigkill_are_replaced)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&A, "1", NULL, "sleep 30");
-	finish(&A, SIGKILL);
+	launch_start(&A, "1", NULL, "sleep 30");
+	launch_finish(&A, SIGKILL, 15);
 	cr_assert_eq(access(A.sock, F_OK), 0, "expected a stale socket");
 	/* linkem-ctl ignores it... */
 	CTL(&r, "peers");
 	cr_assert(has(r.err, "no running launch found"), "%s", r.err);
 	run_result_free(&r);
 	/* ...and the next launch removes it. */
-	start(&B, "1", NULL, "sleep 30");
+	launch_start(&B, "1", NULL, "sleep 30");
 	cr_assert_neq(access(A.sock, F_OK), 0, "stale socket kept");
 	CTL(&r, "peers");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
-	finish(&B, SIGTERM);
+	launch_finish(&B, SIGTERM, 15);
 	launch_free(&A);
 	launch_free(&B);
 
 	/* The same with a chosen path; a live one is not taken over. */
 	cr_assert_not_null(mkdtemp(path));
 	snprintf(sock, sizeof(sock), "%s/c.sock", path);
-	start(&A, "1", args, "sleep 30");
+	launch_start(&A, "1", args, "sleep 30");
 	{
 		char *argv[] = {(char *)build_path("linkem-launch"),
 				"-n",
@@ -730,13 +550,13 @@ Test(control, stale_sockets_after_sigkill_are_replaced)
 			  r.err);
 		run_result_free(&r);
 	}
-	finish(&A, SIGKILL);
+	launch_finish(&A, SIGKILL, 15);
 	cr_assert_eq(access(sock, F_OK), 0);
-	start(&C, "1", args, "sleep 30");
+	launch_start(&C, "1", args, "sleep 30");
 	CTL(&r, "--control", sock, "hello");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
-	finish(&C, SIGTERM);
+	launch_finish(&C, SIGTERM, 15);
 	cr_assert_neq(access(sock, F_OK), 0);
 	launch_free(&A);
 	launch_free(&C);
@@ -754,8 +574,8 @@ Test(control, timeline_steps_apply_on_time_and_are_logged)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "2", args, "exec sleep 30");
-	pump(&L, 1200);
+	launch_start(&L, "2", args, "exec sleep 30");
+	launch_pump(&L, 1200);
 	p = strstr(L.ebuf, "--at 400ms:kill=2:KILL: kill 2 KILL\n");
 	cr_assert_not_null(p, "%s", L.ebuf);
 	/* "+0.40Xs": never early, and on time within a bound that a loaded
@@ -769,7 +589,8 @@ Test(control, timeline_steps_apply_on_time_and_are_logged)
 	cr_assert(has(L.ebuf, "--at 600ms:kill=2: kill 2 failed: peer2 has "
 			      "already ended"),
 		  "%s", L.ebuf);
-	cr_assert_eq(finish(&L, SIGTERM), 128 + SIGTERM, "%s", L.ebuf);
+	cr_assert_eq(launch_finish(&L, SIGTERM, 15), 128 + SIGTERM, "%s",
+		     L.ebuf);
 	launch_free(&L);
 	drop_runtime_dir();
 }
@@ -809,7 +630,7 @@ Test(control, another_user_cannot_connect)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "1", NULL, "sleep 30");
+	launch_start(&L, "1", NULL, "sleep 30");
 	pid = fork();
 	if (pid == 0) {
 		struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -827,7 +648,7 @@ Test(control, another_user_cannot_connect)
 	waitpid(pid, &st, 0);
 	cr_assert_eq(WEXITSTATUS(st), 1, "nobody: %d (0: connected)",
 		     WEXITSTATUS(st));
-	finish(&L, SIGTERM);
+	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
 	drop_runtime_dir();
 }
@@ -842,7 +663,7 @@ Test(control, exec_passes_stdin_and_dies_with_its_caller)
 
 	NEED_ROOT();
 	private_runtime_dir();
-	start(&L, "2", NULL, "exec sleep 30");
+	launch_start(&L, "2", NULL, "exec sleep 30");
 	snprintf(script, sizeof(script),
 		 "printf 'one\\ntwo\\n' | %s --control %s exec 2 -- sh -c "
 		 "'wc -l; echo $LINKEM_ADDR'",
@@ -889,7 +710,7 @@ Test(control, exec_passes_stdin_and_dies_with_its_caller)
 	}
 	cr_assert_eq(r.status, 1, "still running: %s", r.out);
 	run_result_free(&r);
-	finish(&L, SIGTERM);
+	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
 	drop_runtime_dir();
 }

@@ -2,6 +2,8 @@
  * and started again in the same peer (namespaces, network, /tmp,
  * sandbox), running or already ended; the launch's exit status. */
 #include "linkem.h"
+#include "tests/support/launch_io.h"
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
@@ -18,170 +20,30 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, rtnetlink)");    \
-	} while (0)
-
-struct launch {
-	pid_t pid;
-	int out, err;
-	char *obuf, *ebuf;
-	size_t olen, elen;
-	char sock[96];
-	char dir[64];
-	int status;
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void add(char **b, size_t *len, const char *d, size_t n)
-{
-	*b = realloc(*b, *len + n + 1);
-	memcpy(*b + *len, d, n);
-	*len += n;
-	(*b)[*len] = '\0';
-}
-
-/* Read what the launch printed for up to ms. */
-static void pump(struct launch *L, int ms)
-{
-	double end = now_s() + ms / 1000.0;
-
-	for (;;) {
-		struct pollfd pf[2] = {{.fd = L->out, .events = POLLIN},
-				       {.fd = L->err, .events = POLLIN}};
-		int left = (int)((end - now_s()) * 1000);
-		char buf[65536];
-
-		if (left < 0)
-			left = 0;
-		if (poll(pf, 2, left) <= 0)
-			return;
-		for (int i = 0; i < 2; i++) {
-			ssize_t n;
-
-			if (!(pf[i].revents & (POLLIN | POLLHUP)))
-				continue;
-			n = read(pf[i].fd, buf, sizeof(buf));
-			if (n > 0) {
-				if (i == 0)
-					add(&L->obuf, &L->olen, buf, (size_t)n);
-				else
-					add(&L->ebuf, &L->elen, buf, (size_t)n);
-			} else if (i == 0) {
-				L->out = -1;
-			} else {
-				L->err = -1;
-			}
-		}
-		if (L->out < 0 && L->err < 0)
-			return;
-	}
-}
-
-static int occurrences(const char *text, const char *needle)
-{
-	int k = 0;
-
-	for (const char *p = text; (p = strstr(p, needle)); p++)
-		k++;
-	return k;
-}
-
-/* Pump until needle was printed (on stdout) at least times times. */
-static bool wait_for(struct launch *L, const char *needle, int times,
-		     double seconds)
-{
-	double end = now_s() + seconds;
-
-	while (now_s() < end) {
-		if (occurrences(L->obuf, needle) >= times)
-			return true;
-		pump(L, 50);
-	}
-	return occurrences(L->obuf, needle) >= times;
-}
-
-/* linkem-launch -n N ARGS... --control SOCK -- sh -c SCRIPT */
+/* linkem-launch -n N ARGS... --control SOCK -- sh -c SCRIPT, its socket
+ * in a directory of its own (removed by launch_free). */
 static void start(struct launch *L, const char *n, const char *const *args,
 		  const char *script)
 {
-	char *argv[32];
-	int k = 0;
-	double end = now_s() + 15;
+	char dir[64] = "/run/lk-restart-XXXXXX", sock[96];
+	const char *all[24] = {"--control", sock};
+	int k = 2;
 
-	memset(L, 0, sizeof(*L));
-	L->obuf = calloc(1, 1);
-	L->ebuf = calloc(1, 1);
-	snprintf(L->dir, sizeof(L->dir), "/run/lk-restart-XXXXXX");
-	cr_assert_not_null(mkdtemp(L->dir));
-	snprintf(L->sock, sizeof(L->sock), "%s/c.sock", L->dir);
-	argv[k++] = (char *)build_path("linkem-launch");
-	argv[k++] = "-n";
-	argv[k++] = (char *)n;
-	argv[k++] = "--control";
-	argv[k++] = L->sock;
-	for (int i = 0; args && args[i]; i++)
-		argv[k++] = (char *)args[i];
-	argv[k++] = "--";
-	argv[k++] = "sh";
-	argv[k++] = "-c";
-	argv[k++] = (char *)script;
-	argv[k] = NULL;
-	L->pid = spawn_cmd(argv, &L->out, &L->err);
-	cr_assert_gt(L->pid, 0);
-	while (now_s() < end) {
-		pump(L, 50);
-		if (has(L->ebuf, "control socket "))
-			return;
-		if (L->err < 0)
-			break;
-	}
-	cr_assert_fail("no control socket printed; stderr: %s", L->ebuf);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/c.sock", dir);
+	for (int i = 0; args && args[i] && k < 23; i++)
+		all[k++] = args[i];
+	all[k] = NULL;
+	launch_start(L, n, all, script);
+	snprintf(L->dir, sizeof(L->dir), "%s", dir);
 }
 
-/* Wait for the launch to end (after sig, unless 0). */
+/* Wait for the launch to end (after sig, unless 0): it must. */
 static int finish(struct launch *L, int sig, double seconds)
 {
-	int st;
-	double end = now_s() + seconds;
-
-	if (sig)
-		kill(L->pid, sig);
-	while (waitpid(L->pid, &st, WNOHANG) == 0) {
-		pump(L, 20);
-		if (now_s() > end) {
-			kill(L->pid, SIGKILL);
-			waitpid(L->pid, &st, 0);
-			cr_assert_fail("the launch did not end; stderr: %s",
-				       L->ebuf);
-		}
-	}
-	pump(L, 0);
-	L->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	launch_finish(L, sig, seconds);
+	cr_assert(!L->hung, "the launch did not end; stderr: %s", L->ebuf);
 	return L->status;
-}
-
-static void launch_free(struct launch *L)
-{
-	char cmd[128];
-
-	if (L->out >= 0)
-		close(L->out);
-	if (L->err >= 0)
-		close(L->err);
-	free(L->obuf);
-	free(L->ebuf);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", L->dir);
-	(void)!system(cmd);
 }
 
 #define CTL(L, r, ...)                                                         \
@@ -228,7 +90,7 @@ Test(control_restart, running_peer_runs_again_on_the_same_network)
 
 	NEED_ROOT();
 	start(&L, "2", NULL, script);
-	cr_assert(wait_for(&L, "[peer1] ping-ok", 1, 10), "%s%s", L.obuf,
+	cr_assert(launch_wait_for(&L, "[peer1] ping-ok", 1, 10), "%s%s", L.obuf,
 		  L.ebuf);
 	cr_assert(has(L.obuf, "[peer1] start peer1 1"), "%s", L.obuf);
 	before = workload_pid(&L, 1);
@@ -244,7 +106,7 @@ Test(control_restart, running_peer_runs_again_on_the_same_network)
 	run_result_free(&r);
 
 	/* It runs again, prefixed as before, on the same network. */
-	cr_assert(wait_for(&L, "[peer1] ping-ok", 2, 10), "%s%s", L.obuf,
+	cr_assert(launch_wait_for(&L, "[peer1] ping-ok", 2, 10), "%s%s", L.obuf,
 		  L.ebuf);
 	cr_assert(has(L.obuf, "[peer1] start peer1 2"), "%s", L.obuf);
 	CTL(&L, &r, "peers");
@@ -273,7 +135,7 @@ Test(control_restart, the_only_peer_restarts_without_ending_the_launch)
 
 	NEED_ROOT();
 	start(&L, "1", args, script);
-	cr_assert(wait_for(&L, "[peer1] up", 1, 10), "%s", L.ebuf);
+	cr_assert(launch_wait_for(&L, "[peer1] up", 1, 10), "%s", L.ebuf);
 	t0 = now_s();
 	CTL(&L, &r, "restart", "1");
 	took = now_s() - t0;
@@ -281,7 +143,7 @@ Test(control_restart, the_only_peer_restarts_without_ending_the_launch)
 	run_result_free(&r);
 	/* TERM was ignored: the reply came after the grace period. */
 	cr_assert_geq(took, 0.25, "%.3f s", took);
-	cr_assert(wait_for(&L, "[peer1] up", 2, 10), "%s", L.ebuf);
+	cr_assert(launch_wait_for(&L, "[peer1] up", 2, 10), "%s", L.ebuf);
 	cr_assert_eq(waitpid(L.pid, NULL, WNOHANG), 0, "the launch ended");
 	CTL(&L, &r, "peers");
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -306,7 +168,7 @@ Test(control_restart, an_ended_peer_comes_back_and_its_last_run_counts)
 
 	NEED_ROOT();
 	start(&L, "2", NULL, script);
-	cr_assert(wait_for(&L, "[peer1] first", 1, 10), "%s", L.ebuf);
+	cr_assert(launch_wait_for(&L, "[peer1] first", 1, 10), "%s", L.ebuf);
 	end = now_s() + 5;
 	for (;;) {
 		CTL(&L, &r, "peers");
@@ -326,7 +188,7 @@ Test(control_restart, an_ended_peer_comes_back_and_its_last_run_counts)
 	CTL(&L, &r, "restart", "1");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
-	cr_assert(wait_for(&L, "[peer1] second", 1, 10), "%s", L.ebuf);
+	cr_assert(launch_wait_for(&L, "[peer1] second", 1, 10), "%s", L.ebuf);
 	/* 0, not 3: the last run counts. */
 	cr_assert_eq(finish(&L, 0, 20), 0, "%s", L.ebuf);
 	launch_free(&L);
@@ -344,7 +206,7 @@ Test(control_restart, a_restart_that_fails_is_the_exit_status)
 
 	NEED_ROOT();
 	start(&L, "2", NULL, script);
-	cr_assert(wait_for(&L, "[peer1] ready", 1, 10), "%s", L.ebuf);
+	cr_assert(launch_wait_for(&L, "[peer1] ready", 1, 10), "%s", L.ebuf);
 	CTL(&L, &r, "restart", "1");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
@@ -362,11 +224,11 @@ Test(control_restart, the_sandbox_holds_after_a_restart)
 
 	NEED_ROOT();
 	start(&L, "1", NULL, script);
-	cr_assert(wait_for(&L, "[peer1] done", 1, 10), "%s", L.ebuf);
+	cr_assert(launch_wait_for(&L, "[peer1] done", 1, 10), "%s", L.ebuf);
 	CTL(&L, &r, "restart", "1");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
-	cr_assert(wait_for(&L, "[peer1] done", 2, 10), "%s", L.ebuf);
+	cr_assert(launch_wait_for(&L, "[peer1] done", 2, 10), "%s", L.ebuf);
 	cr_assert_eq(occurrences(L.obuf, "[peer1] CapEff: 0000000000000000"), 2,
 		     "%s", L.obuf);
 	cr_assert_eq(occurrences(L.obuf, "[peer1] CapBnd: 0000000000000000"), 2,
@@ -379,42 +241,6 @@ Test(control_restart, the_sandbox_holds_after_a_restart)
 	launch_free(&L);
 }
 
-static int raw_connect(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0,
-		     "connect %s: %s", path, strerror(errno));
-	return fd;
-}
-
-/* Send text, read one reply line (within ms). */
-static char *raw_call(int fd, const char *text, int ms)
-{
-	static char line[65536];
-	size_t len = 0;
-
-	if (text)
-		cr_assert_eq(send(fd, text, strlen(text), MSG_NOSIGNAL),
-			     (ssize_t)strlen(text));
-	while (len < sizeof(line) - 1) {
-		struct pollfd pf = {.fd = fd, .events = POLLIN};
-		ssize_t n;
-
-		if (poll(&pf, 1, ms) <= 0)
-			return NULL;
-		n = read(fd, line + len, 1);
-		if (n <= 0)
-			return NULL;
-		if (line[len++] == '\n')
-			break;
-	}
-	line[len] = '\0';
-	return line;
-}
-
 Test(control_restart, errors_name_the_peer_and_replies_stay_in_order)
 {
 	struct launch L;
@@ -424,7 +250,7 @@ Test(control_restart, errors_name_the_peer_and_replies_stay_in_order)
 
 	NEED_ROOT();
 	start(&L, "2", NULL, "echo up; exec sleep 30");
-	cr_assert(wait_for(&L, "up", 2, 10), "%s", L.ebuf);
+	cr_assert(launch_wait_for(&L, "up", 2, 10), "%s", L.ebuf);
 	CTL(&L, &r, "restart", "7");
 	cr_assert_eq(r.status, 1);
 	cr_assert(has(r.err, "unknown peer '7'"), "%s", r.err);

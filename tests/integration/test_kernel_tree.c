@@ -8,6 +8,7 @@
 #include "engine/kernel_tree.h"
 #include "engine/linkspec.h"
 #include "netsetup/nl.h"
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <arpa/inet.h>
@@ -113,12 +114,6 @@ static void setup(void)
 }
 
 TestSuite(kernel_tree, .init = setup, .fini = teardown, .timeout = 120);
-
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, rtnetlink)");    \
-	} while (0)
 
 static void opts_for(struct lk_kt_opts *o, bool ifb_all)
 {

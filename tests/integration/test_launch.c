@@ -1,4 +1,5 @@
 /* test_launch.c — real peers in real namespaces, checked from inside. */
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
@@ -13,12 +14,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, rtnetlink)");    \
-	} while (0)
 
 #define LAUNCH(r, timeout_ms, ...)                                             \
 	do {                                                                   \

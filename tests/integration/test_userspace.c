@@ -5,6 +5,7 @@
  * reordering, rate and isolation are in the behaviour suite
  * (tests/behaviour), run against both engines. */
 #include "tests/support/measure.h"
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
@@ -12,16 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, TAP devices)");  \
-		if (access("/dev/net/tun", R_OK | W_OK) != 0)                  \
-			cr_skip_test("no /dev/net/tun");                       \
-		/* Sanitizer builds: LSan cannot run in a sandboxed peer. */   \
-		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);                   \
-	} while (0)
 
 #define US(r, timeout_ms, ...)                                                 \
 	do {                                                                   \
@@ -52,7 +43,7 @@ Test(userspace, ipv4_ipv6_and_names_without_links)
 {
 	struct run_result r;
 
-	NEED_ROOT();
+	NEED_TAP();
 	US(&r, 20000, "-n", "3", "--", "sh", "-c",
 	   "if [ {id} = 1 ]; then ping -c1 -W2 10.0.0.2 >/dev/null && "
 	   "ping -c1 -W2 peer3 >/dev/null && "
@@ -73,7 +64,7 @@ Test(userspace, a_seed_is_chosen_and_printed)
 {
 	struct run_result r;
 
-	NEED_ROOT();
+	NEED_TAP();
 	US(&r, 20000, "-n", "2", "--link", "1>2:loss=30%", "--", "true");
 	cr_assert_eq(r.status, 0, "stderr: %s\nstdout: %s", r.err, r.out);
 	/* No --seed: the one chosen is printed, to replay the run. */
@@ -87,7 +78,7 @@ Test(userspace, pcap_holds_what_each_peer_sent_and_received)
 	char dir[] = "/tmp/lk-us-pcap-XXXXXX";
 	char f1[128], f2[128];
 
-	NEED_ROOT();
+	NEED_TAP();
 	cr_assert_not_null(mkdtemp(dir));
 	US(&r, 20000, "-q", "-n", "2", "--pcap", dir, "--link", "1>2:delay=5ms",
 	   "--", "sh", "-c",
@@ -125,7 +116,7 @@ Test(userspace, a_flooding_peer_does_not_starve_the_others, .timeout = 60)
 	int n;
 	double m;
 
-	NEED_ROOT();
+	NEED_TAP();
 	progs();
 	/* peer3 floods peer2 through an impaired link (its queue
 	 * overflows) and peer1 at once; peer1 pings peer2 meanwhile. */
@@ -151,7 +142,7 @@ Test(userspace, garbage_frames_do_not_break_the_engine, .timeout = 60)
 	int n;
 	double m;
 
-	NEED_ROOT();
+	NEED_TAP();
 	progs();
 	/* peer3 writes random raw frames (runts, random and group MACs,
 	 * up to full size) as fast as it can, some through an impaired

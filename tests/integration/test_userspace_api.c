@@ -2,6 +2,7 @@
  * this process: links changed while traffic flows (lk_launch_set_link),
  * the per-link counters (lk_launch_link_stats), and --seed replays. */
 #include "linkem.h"
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
@@ -11,16 +12,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, TAP devices)");  \
-		if (access("/dev/net/tun", R_OK | W_OK) != 0)                  \
-			cr_skip_test("no /dev/net/tun");                       \
-		/* Sanitizer builds: LSan cannot run in a sandboxed peer. */   \
-		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);                   \
-	} while (0)
 
 struct run {
 	struct lk_options opts;
@@ -134,7 +125,7 @@ Test(userspace_api, delay_changed_while_pinging)
 	int n = 0;
 	char *log;
 
-	NEED_ROOT();
+	NEED_TAP();
 	start(&r, args,
 	      "if [ {id} = 1 ]; then ping -c 30 -i 0.1 10.0.0.2; "
 	      "else sleep 4; fi");
@@ -230,7 +221,7 @@ Test(userspace_api, loss_binomial_and_seed_replay, .timeout = 60)
 	bool a[200], b[200], c[200];
 	int ka, kb, kc, differ = 0;
 
-	NEED_ROOT();
+	NEED_TAP();
 	ka = lossy("7", a);
 	kb = lossy("7", b);
 	kc = lossy("8", c);

@@ -4,6 +4,7 @@
  * the bytes intact; corruption of cut frames fails the receiver's TCP
  * checksum; pcap files with super-frames read back with tcpdump; delay
  * holds (loosely: medians) while a TCP stream fills the link. */
+#include "tests/support/need.h"
 #include "tests/support/run.h"
 
 #include <criterion/criterion.h>
@@ -12,15 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define NEED_ROOT()                                                            \
+/* NEED_TAP(), and socat for the TCP streams. */
+#define NEED_SOCAT()                                                           \
 	do {                                                                   \
-		if (geteuid() != 0)                                            \
-			cr_skip_test("needs root (namespaces, TAP devices)");  \
-		if (access("/dev/net/tun", R_OK | W_OK) != 0)                  \
-			cr_skip_test("no /dev/net/tun");                       \
+		NEED_TAP();                                                    \
 		if (access("/usr/bin/socat", X_OK) != 0)                       \
 			cr_skip_test("no socat");                              \
-		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);                   \
 	} while (0)
 
 /* peer1 sends `seq 1 N` (about 6.9 bytes a line) to peer2 over TCP; each
@@ -116,7 +114,7 @@ Test(userspace_perf, tcp_super_frames_whole_through_delay_and_pcap,
 	long n1, n2, max1, max2;
 	char *extra[] = {"--pcap", dir, "--link", "1-2:delay=2ms", NULL};
 
-	NEED_ROOT();
+	NEED_SOCAT();
 	cr_assert_not_null(mkdtemp(dir));
 	tcp_transfer(&t, 300000, extra);
 	run_result_free(&t.r);
@@ -144,7 +142,7 @@ Test(userspace_perf, tcp_cut_into_wire_frames_through_loss, .timeout = 90)
 	char *extra[] = {"--pcap", dir, "--link", "1>2:delay=1ms,loss=1%",
 			 NULL};
 
-	NEED_ROOT();
+	NEED_SOCAT();
 	cr_assert_not_null(mkdtemp(dir));
 	tcp_transfer(&t, 300000, extra);
 	run_result_free(&t.r);
@@ -166,7 +164,7 @@ Test(userspace_perf, corruption_of_cut_frames_fails_tcp_checksums,
 	struct tcp_run t;
 	char *extra[] = {"--link", "1>2:corrupt=1%", NULL};
 
-	NEED_ROOT();
+	NEED_SOCAT();
 	/* ~2 MB: ~1400 wire frames, ~14 corrupted, nearly all of them in
 	 * bytes the TCP checksum covers; TCP resends them, and the data
 	 * arrives intact (asserted in tcp_transfer). */
@@ -185,7 +183,7 @@ Test(userspace_perf, delay_median_while_tcp_fills_the_link, .timeout = 90)
 	const char *p;
 	double med = -1;
 
-	NEED_ROOT();
+	NEED_SOCAT();
 	/* peer1 streams to peer2 through delay=20ms (super-frames kept)
 	 * while timing UDP exchanges with peer3 over its own delay=20ms
 	 * link: the stream must not push the timer off. */

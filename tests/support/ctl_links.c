@@ -3,6 +3,7 @@
  * TCG, ~10x slower); delays are 5 ms or more. */
 #include "tests/support/ctl_links.h"
 #include "tests/support/run.h"
+#include "tests/support/vm_env.h"
 
 #include <criterion/criterion.h>
 #include <poll.h>
@@ -20,13 +21,6 @@ static pid_t launch_pid;
 static int lout = -1, lerr = -1;
 static char errbuf[65536];
 static size_t errlen;
-
-static bool in_vm(void)
-{
-	const char *v = getenv("LINKEM_IN_VM");
-
-	return v && *v && strcmp(v, "0") != 0;
-}
 
 /* Read what the launch prints for up to ms; false at the end of its
  * stderr. */

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_s(void)
+double now_s(void)
 {
 	struct timespec ts;
 
@@ -60,7 +60,7 @@ pid_t spawn_cmd(char *const argv[], int *out_fd, int *err_fd)
 	return pid;
 }
 
-static void append(char **buf, size_t *len, const char *data, size_t n)
+void buf_append(char **buf, size_t *len, const char *data, size_t n)
 {
 	*buf = realloc(*buf, *len + n + 1);
 	memcpy(*buf + *len, data, n);
@@ -122,9 +122,11 @@ int run_cmd(char *const argv[], char *const extra_env[], int timeout_ms,
 				continue;
 			}
 			if (i == 0)
-				append(&r->out, &r->out_len, buf, (size_t)n);
+				buf_append(&r->out, &r->out_len, buf,
+					   (size_t)n);
 			else
-				append(&r->err, &r->err_len, buf, (size_t)n);
+				buf_append(&r->err, &r->err_len, buf,
+					   (size_t)n);
 		}
 	}
 	for (int i = 0; i < 2; i++)
@@ -147,6 +149,15 @@ void run_result_free(struct run_result *r)
 bool has(const char *text, const char *needle)
 {
 	return text && strstr(text, needle) != NULL;
+}
+
+int occurrences(const char *text, const char *needle)
+{
+	int k = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		k++;
+	return k;
 }
 
 int count_lines(const char *text)

@@ -24,6 +24,11 @@ void run_result_free(struct run_result *r);
  * the pid and the read end of stdout (stderr goes to *err_fd). */
 pid_t spawn_cmd(char *const argv[], int *out_fd, int *err_fd);
 
+/* CLOCK_MONOTONIC in seconds. */
+double now_s(void);
+/* Append n bytes of data to the NUL-terminated *buf of *len bytes. */
+void buf_append(char **buf, size_t *len, const char *data, size_t n);
+
 /* Path of a built program: $LINKEM_BUILD/NAME (default build/NAME). */
 const char *build_path(const char *name);
 
@@ -34,6 +39,8 @@ int launch_netns(pid_t supervisor, char (*out)[64], int max);
 bool netns_in_use(const char *ns);
 /* Does text contain needle?  Shown in failure messages by the caller. */
 bool has(const char *text, const char *needle);
+/* How many times needle stands in text (overlapping ones too). */
+int occurrences(const char *text, const char *needle);
 /* Number of lines in text. */
 int count_lines(const char *text);
 

@@ -11,6 +11,25 @@ static int parse(const char *line, struct lk_ctl_request *r, struct lk_error *e)
 	return lk_ctl_request_parse(line, strlen(line), r, e);
 }
 
+struct bad_line {
+	const char *line, *want; /* refused with an error containing want */
+};
+
+/* Each line is refused, with the error it names, and leaves no request. */
+static void expect_refused(const struct bad_line *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct lk_ctl_request r;
+		struct lk_error e = {0};
+
+		cr_assert_lt(parse(cases[i].line, &r, &e), 0, "%s",
+			     cases[i].line);
+		cr_assert(strstr(e.msg, cases[i].want), "'%s' -> '%s'",
+			  cases[i].line, e.msg);
+		cr_assert_null(r.cmd);
+	}
+}
+
 Test(control_proto, request_round_trip)
 {
 	char *args[] = {"1-2:delay=50ms", "we\"ird\\ \n\t\x01 ü"};
@@ -52,9 +71,7 @@ Test(control_proto, id_is_echoed_raw_and_unknown_keys_ignored)
 
 Test(control_proto, bad_requests_name_the_problem)
 {
-	static const struct {
-		const char *line, *want;
-	} cases[] = {
+	static const struct bad_line cases[] = {
 	    {"", "expected a JSON object at byte 1"},
 	    {"garbage", "expected a JSON object"},
 	    {"{\"v\":1,\"cmd\":\"set\"", "expected ',' or '}'"},
@@ -75,16 +92,7 @@ Test(control_proto, bad_requests_name_the_problem)
 	    {"{\"v\":1,\"cmd\":\"a\",\"args\":[],\"args\":[]}", "twice"},
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct lk_ctl_request r;
-		struct lk_error e = {0};
-
-		cr_assert_lt(parse(cases[i].line, &r, &e), 0, "%s",
-			     cases[i].line);
-		cr_assert(strstr(e.msg, cases[i].want), "'%s' -> '%s'",
-			  cases[i].line, e.msg);
-		cr_assert_null(r.cmd);
-	}
+	expect_refused(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 Test(control_proto, too_many_args_refused)
@@ -194,9 +202,7 @@ Test(control_proto, signals)
 
 Test(control_proto, strict_json_from_the_library)
 {
-	static const struct {
-		const char *line, *want;
-	} cases[] = {
+	static const struct bad_line cases[] = {
 	    {"{\"v\":1,\"cmd\":\"a\",\"cmd\":\"b\"}", "twice"},
 	    {"{\"v\":1,\"cmd\":'a'}", "request:"},
 	    {"{\"v\":NaN,\"cmd\":\"a\"}", "request:"},
@@ -207,15 +213,7 @@ Test(control_proto, strict_json_from_the_library)
 	    {"{\"v\":1,\"cmd\":\"a\",\"args\":[\"x\",null]}", "item 2 is not"},
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct lk_ctl_request r;
-		struct lk_error e = {0};
-
-		cr_assert_lt(parse(cases[i].line, &r, &e), 0, "%s",
-			     cases[i].line);
-		cr_assert(strstr(e.msg, cases[i].want), "'%s' -> '%s'",
-			  cases[i].line, e.msg);
-	}
+	expect_refused(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 Test(control_proto, reply_writers_round_trip)

@@ -6,6 +6,8 @@
  * `ip`, `tc` and `ping` programs of the host root: linkem never does, but
  * here they are the independent reference.
  */
+#include "tests/support/vm_env.h"
+
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <sched.h>
@@ -24,13 +26,6 @@
 
 static char ns_a[32], ns_b[32];
 static int have_pair;
-
-static int in_vm(void)
-{
-	const char *v = getenv("LINKEM_IN_VM");
-
-	return v && *v && strcmp(v, "0") != 0;
-}
 
 static void vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 {
@@ -91,24 +86,6 @@ __attribute__((format(printf, 2, 3))) static char *capture(int *status,
 	st = pclose(f);
 	*status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
 	return out;
-}
-
-/* Skips (on a host by mistake) or fails (in the VM) unless we are root on a
- * kernel that accepts a netem qdisc.  Probes in a private network namespace
- * of this test process, so nothing is left behind. */
-static void require_netem(void)
-{
-	if (geteuid() != 0) {
-		cr_assert(!in_vm(), "not root inside the VM");
-		cr_skip_test("needs root (run it with make check-vm)");
-	}
-	cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare(CLONE_NEWNET): %s",
-		     strerror(errno));
-	if (sh("tc qdisc add dev lo root netem delay 1ms 2>/dev/null") != 0) {
-		cr_assert(!in_vm(), "the VM kernel refuses a netem qdisc");
-		cr_skip_test("this kernel has no sch_netem (run it with make "
-			     "check-vm)");
-	}
 }
 
 /* Two namespaces A and B joined by a veth pair, static neighbours (no ARP:
