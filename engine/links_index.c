@@ -234,13 +234,12 @@ bool lk_lix_fold(const struct lk_links *l, unsigned src, unsigned dst,
 		if (ri == SIZE_MAX && pi == SIZE_MAX)
 			break;
 		if (ri < pi) {
-			lk_impair_apply(out, &l->v[ri].imp);
 			r++;
 		} else {
-			lk_impair_apply(out, &l->v[pi].imp);
+			ri = pi;
 			it = x->items[it].next;
 		}
-		named = true;
+		named = lk_impair_fold_one(out, &l->v[ri].imp);
 	}
 	return named;
 }

@@ -666,11 +666,19 @@ bool lk_links_resolve(const struct lk_links *l, unsigned src, unsigned dst,
 		return lk_lix_fold(l, src, dst, true, out);
 	lk_impair_init(out);
 	for (i = 0; i < l->len; i++)
-		if (lk_linkspec_names(&l->v[i], src, dst)) {
-			lk_impair_apply(out, &l->v[i].imp);
-			named = true;
-		}
+		if (lk_linkspec_names(&l->v[i], src, dst))
+			named = lk_impair_fold_one(out, &l->v[i].imp);
 	return named;
+}
+
+bool lk_impair_fold_one(struct lk_impair *out, const struct lk_impair *spec)
+{
+	if (spec->keys == 0) { /* a clear entry */
+		lk_impair_init(out);
+		return false;
+	}
+	lk_impair_apply(out, spec);
+	return true;
 }
 
 /* The smallest x > after in r, x != skip; 0 when none. */

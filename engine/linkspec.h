@@ -58,9 +58,14 @@ int lk_links_add(struct lk_links *l, const char *text, struct lk_error *e);
 
 /* The conditions of the link src -> dst: defaults, then every spec naming
  * it, in order, key by key.  Returns true when at least one spec names it.
- * Table and file name pointers in *out are borrowed from l. */
+ * A spec without keys (a clear entry: only lk_launch_clear_links makes
+ * one) resets the link to the defaults and to "not named".  Table and file
+ * name pointers in *out are borrowed from l. */
 bool lk_links_resolve(const struct lk_links *l, unsigned src, unsigned dst,
 		      struct lk_impair *out);
+/* One step of that fold: apply spec to *out, or reset *out for a clear
+ * entry.  Returns whether the link is named after it. */
+bool lk_impair_fold_one(struct lk_impair *out, const struct lk_impair *spec);
 /* Iterate over the destinations some spec names from src, in increasing
  * order: first call with after = 0; returns 0 when there are no more. */
 unsigned lk_links_next_dst(const struct lk_links *l, unsigned src,

@@ -13,6 +13,7 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
+#include "engine/links_index.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,22 +23,8 @@
 bool lk_launch_link_effective(const struct lk_launch *l, unsigned src,
 			      unsigned dst, struct lk_impair *out)
 {
-	bool named = false;
+	bool named = lk_links_resolve(&l->links, src, dst, out);
 
-	lk_impair_init(out);
-	for (size_t i = 0; i < l->links.len; i++) {
-		const struct lk_linkspec *s = &l->links.v[i];
-
-		if (!lk_linkspec_names(s, src, dst))
-			continue;
-		if (s->imp.keys == 0) { /* a clear entry */
-			lk_impair_init(out);
-			named = false;
-			continue;
-		}
-		lk_impair_apply(out, &s->imp);
-		named = true;
-	}
 	if (lk_control_link_cut(l, src, dst)) {
 		out->keys |= LK_K_DOWN;
 		out->down = true;
@@ -119,7 +106,12 @@ static void compact(struct lk_links *l)
 			l->v[k++] = *o;
 	}
 	l->v[k++] = l->v[l->len - 1];
-	l->len = k;
+	if (k < l->len) {
+		l->len = k;
+		/* Specs moved: index them again (without memory, lookups
+		 * scan every spec instead). */
+		(void)lk_lix_rebuild(l);
+	}
 }
 
 /* Push every pair the last spec of l->links names. */

@@ -153,6 +153,40 @@ Test(linkspec, down_and_up)
 	lk_links_free(&l);
 }
 
+/* A spec without keys (what lk_launch_clear_links leaves) resets the
+ * links it names, through the index and through the scan alike. */
+Test(linkspec, clear_entry_resets_through_index_and_scan)
+{
+	struct lk_links l;
+	struct lk_impair imp;
+	struct lk_error e = {0};
+
+	lk_links_init(&l, 4);
+	cr_assert_eq(lk_links_add(&l, "*-*:delay=5ms", &e), 0, "%s", e.msg);
+	cr_assert_eq(lk_links_add(&l, "1>2:loss=1%", &e), 0, "%s", e.msg);
+	cr_assert_eq(lk_links_add(&l, "1-2:up", &e), 0, "%s", e.msg);
+	lk_impair_init(&l.v[l.len - 1].imp); /* now a clear entry */
+	/* Cleared: 1>2 has no delay any more for a jitter to vary. */
+	cr_assert_lt(lk_links_add(&l, "1>2:jitter=1ms", &e), 0);
+	cr_assert(strstr(e.msg, "jitter needs a delay"), "%s", e.msg);
+	cr_assert_eq(lk_links_add(&l, "1>2:dup=2%", &e), 0, "%s", e.msg);
+	cr_assert_eq(lk_links_add(&l, "3>4:delay=1ms", &e), 0, "%s", e.msg);
+	for (int pass = 0; pass < 2; pass++) {
+		cr_assert(lk_links_resolve(&l, 1, 2, &imp));
+		cr_assert_eq(imp.keys, LK_K_DUP, "pass %d: keys %#x", pass,
+			     (unsigned)imp.keys);
+		cr_assert(!lk_links_resolve(&l, 2, 1, &imp), "pass %d", pass);
+		cr_assert(lk_impair_is_noop(&imp));
+		cr_assert(lk_links_resolve(&l, 1, 3, &imp));
+		cr_assert_eq(imp.delay_ns, 5000000ull);
+		/* Drop the last spec behind the index's back, as set_link's
+		 * compaction does: the second pass scans every spec. */
+		if (pass == 0)
+			lk_linkspec_free(&l.v[--l.len]);
+	}
+	lk_links_free(&l);
+}
+
 Test(linkspec, later_specs_override_key_by_key)
 {
 	struct lk_links l;
