@@ -44,11 +44,28 @@ if ! mount -t 9p -o "$P9,cache=none" ctl $C; then
 	poweroff -f
 fi
 # Read-write shares: "TAG PATH" lines, mounted over the read-only view.
+# A share under /tmp or /run (a checkout in /tmp) is mounted under
+# /var/tmp/linkem-share and reached through a symlink at PATH: a peer's
+# /tmp is an overlay whose lower layer is this /tmp, and an overlay does
+# not show the mounts below its lower layer; /var/tmp stays visible.
+S=/var/tmp/linkem-share
 while read -r tag path; do
 	[ -n "$tag" ] || continue
-	mkdir -p "$R$path" 2>/dev/null # under /tmp or /run: on the tmpfs
-	mount -t 9p -o "$P9,cache=none" "$tag" "$R$path" ||
-		say "cannot mount share $tag on $path"
+	at=$path
+	case $path in
+	/tmp/* | /run/*)
+		if [ -z "${vartmp:-}" ]; then
+			mount -t tmpfs -o mode=1777 vartmp $R/var/tmp
+			vartmp=1
+		fi
+		at=$S/$tag
+		mkdir -p "$R${path%/*}"
+		ln -s "$at" "$R$path" ;;
+	*) ;;
+	esac
+	mkdir -p "$R$at" 2>/dev/null
+	mount -t 9p -o "$P9,cache=none" "$tag" "$R$at" ||
+		say "cannot mount share $tag on $at (for $path)"
 done <$C/shares
 
 ip link set lo up
