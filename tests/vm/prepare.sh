@@ -21,7 +21,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 # Modules the guest loads at boot, when the kernel has them as modules
 # (built-in or missing ones are skipped); dependencies are added from
-# modules.dep.  Everything a qdisc tree of the kernel engine may need.
+# modules.dep.  Everything a qdisc tree of the kernel engine may need, and
+# overlay for the peers' private /tmp (docs/behaviour.md).
 WANT_MODULES="
 sch_netem sch_prio sch_tbf sch_htb sch_ingress sch_fq
 sch_fq_codel sch_sfq sch_red sch_drr sch_multiq sch_cake
@@ -29,6 +30,7 @@ cls_u32 cls_bpf cls_matchall cls_basic cls_fw cls_flower
 act_mirred act_gact act_bpf act_skbedit act_pedit
 ifb veth bridge tun dummy macvlan
 9p 9pnet_virtio virtio_pci virtio_net
+overlay
 "
 
 # The cache entry is valid for this exact init and module list.
