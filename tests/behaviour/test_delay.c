@@ -5,6 +5,7 @@
  * unimpaired pair's median (the cost of the path itself, which under TCG
  * is not nothing). */
 #include "tests/behaviour/behaviour.h"
+#include "tests/support/vm_env.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,8 +19,14 @@ static void delay_case(int ms, int count, const char *interval)
 	char spec2[64], spec3[64], one[1024], script[2048];
 	struct run_result r;
 	double v[128], base[2];
-	/* 2 ms; ping prints RTTs of 100 ms and more in whole milliseconds */
+	/* 2 ms; ping prints RTTs of 100 ms and more in whole milliseconds.
+	 * The userspace engine under TCG (in the VM) has its own timers
+	 * emulated and once came out 3.25 ms over at 10 ms both ways: 4 ms
+	 * there.  Its precision is asserted on the host and in the bench. */
 	double tol = ms >= 50 ? 3 : 2;
+
+	if (in_vm() && strcmp(bh_engine, "userspace") == 0)
+		tol = 4;
 
 	snprintf(spec2, sizeof(spec2), "1-2:delay=%dms", ms);
 	snprintf(spec3, sizeof(spec3), "1>3:delay=%dms", ms);
