@@ -640,26 +640,17 @@ static void write_all(int fd, const char *s, size_t n)
 	}
 }
 
+/* An exec'd command's environment: a fresh one with the peer's own
+ * LINKEM_* variables. */
 static void set_env(const struct lk_launch *l, unsigned id)
 {
-	char buf[INET6_ADDRSTRLEN + 16];
-	struct in_addr a4 = lk_plan_addr4(&l->plan, id);
-	struct in6_addr a6 = lk_plan_addr6(&l->plan, id);
-
 	clearenv();
 	setenv("PATH",
 	       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 	       "/sbin:/bin",
 	       1);
 	setenv("HOME", "/", 1);
-	snprintf(buf, sizeof(buf), "%u", id);
-	setenv("LINKEM_ID", buf, 1);
-	snprintf(buf, sizeof(buf), "%u", l->plan.n);
-	setenv("LINKEM_N", buf, 1);
-	setenv("LINKEM_ADDR", inet_ntop(AF_INET, &a4, buf, sizeof(buf)), 1);
-	setenv("LINKEM_ADDR6", inet_ntop(AF_INET6, &a6, buf, sizeof(buf)), 1);
-	if (l->peers_env)
-		setenv("LINKEM_PEERS", l->peers_env, 1);
+	lk_peer_set_env(l, id);
 }
 
 static _Noreturn void exec_fail(int conn, const char *fmt, ...)

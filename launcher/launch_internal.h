@@ -106,6 +106,9 @@ struct lk_peer_arg {
 	int sync, out_w, err_w;
 };
 int lk_peer_init_main(void *arg);
+/* Set LINKEM_ID, LINKEM_N, LINKEM_ADDR, LINKEM_ADDR6 and LINKEM_PEERS for
+ * peer id (its workload, and commands linkem-ctl exec runs there). */
+void lk_peer_set_env(const struct lk_launch *l, unsigned id);
 
 /* supervisor.c: ask peer idx's init for a restart (control.c's
  * lk_launch_restart_peer checks first). */

@@ -212,7 +212,7 @@ static void setup_identity(unsigned id)
 		   sizeof(range) - 1, 0);
 }
 
-static void set_env(const struct lk_launch *l, unsigned id)
+void lk_peer_set_env(const struct lk_launch *l, unsigned id)
 {
 	char buf[INET6_ADDRSTRLEN + 16];
 	struct in_addr a4 = lk_plan_addr4(&l->plan, id);
@@ -438,7 +438,7 @@ int lk_peer_init_main(void *arg)
 	if (n != (ssize_t)sizeof(go) || go.type != LK_SYNC_GO)
 		_exit(1); /* the supervisor gave up or died */
 
-	set_env(l, id);
+	lk_peer_set_env(l, id);
 	child = start_workload(l, id, &err);
 	if (child < 0) {
 		send_msg(LK_SYNC_EXEC_ERROR, err, 0, "cannot execute '%s': %s",
