@@ -122,12 +122,15 @@ check: deps
 # unit tests only.
 INTEG_ENV := $(if $(filter 1,$(SAN)),ASAN_OPTIONS=detect_leaks=0)
 
+# tests/run-suite.sh repeats what failed at the end of each run.
 check-run: tests
-	LINKEM_BUILD=$(abspath $(BUILD)) $(BUILD)/tests/unit-tests
-	LINKEM_BUILD=$(abspath $(BUILD)) $(INTEG_ENV) \
+	LINKEM_BUILD=$(abspath $(BUILD)) tests/run-suite.sh \
+		$(BUILD)/tests/unit-tests
+	LINKEM_BUILD=$(abspath $(BUILD)) $(INTEG_ENV) tests/run-suite.sh \
 		$(BUILD)/tests/integration-tests --jobs 1
 	LINKEM_BUILD=$(abspath $(BUILD)) LINKEM_TEST_ENGINE=userspace \
-		$(INTEG_ENV) $(BUILD)/tests/behaviour-tests --jobs 1
+		$(INTEG_ENV) tests/run-suite.sh \
+		$(BUILD)/tests/behaviour-tests --jobs 1
 
 check-san: deps
 	$(MAKE) --no-print-directory SAN=1 check-run

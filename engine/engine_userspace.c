@@ -234,23 +234,35 @@ static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
 
 /* Run what is due, then arm the timerfd for the next departure.
  *
- * A timer wake-up comes late: a few µs on an idle host, 50-100 µs on
- * this VM after a long idle (the vCPU halted), more under load.  So the
- * timer is set u->early ahead of the departure, u->early being a running
- * estimate of the *median* of that lateness (a quantile tracker: one
- * step up when a wake-up is later than the estimate, one down when
- * earlier; robust to the long tail an average would follow).  Wake-ups
- * then land on the due time half of the time early, half late.  Early by
- * at most US_WINDOW: the copies leave at once (they are that close, and
- * so departures that close share one wake-up).  Early by at most
- * US_SPIN: the loop waits the rest out (bounded; the guest's own idle
- * loop, haltpoll, polls that long anyway).  Earlier still: the timer is
- * armed again, for the due time itself.  The CPU is never spun for long:
- * at most US_SPIN per wake-up, and only for the early half of them. */
+ * A timer wake-up comes late: a few µs on an idle host, 50-100 µs under
+ * load, 150-600 µs in a TCG VM (the longer the vCPU was idle, the later).
+ * So the timer is set u->early ahead of the departure, u->early being a
+ * running estimate of the *median* of that lateness: a quantile tracker,
+ * one step up when a wake-up is later than the estimate, one down when
+ * earlier, robust to the long tail an average would follow.  The step is
+ * 1/32 of the estimate (2 µs at least), so that it settles within a
+ * hundred wake-ups on a slow platform and stays fine-grained on a fast
+ * one.  Wake-ups then land on the due time half of the time early, half
+ * late.  Early by at most US_WINDOW: the copies leave at once (they are
+ * that close, and so departures that close share one wake-up).  Early by
+ * at most spin_limit() (US_SPIN, or half the lead when that is more):
+ * the loop waits the rest out.  Earlier still: the timer is armed again,
+ * for the due time itself.  The CPU is never spun for long: at most
+ * spin_limit() per wake-up, and only for the early half of them. */
 #define US_WINDOW 10000ull
 #define US_SPIN 50000ull
-#define US_EARLY_MAX 300000ull
-#define US_LATE_STEP 2000ull /* ns per timer wake-up */
+#define US_EARLY_MAX 2000000ull
+#define US_LATE_STEP 2000ull /* ns per timer wake-up, at least */
+
+static uint64_t late_step(uint64_t early)
+{
+	return early / 32 > US_LATE_STEP ? early / 32 : US_LATE_STEP;
+}
+
+static uint64_t spin_limit(const struct us_engine *u)
+{
+	return u->early / 2 > US_SPIN ? u->early / 2 : US_SPIN;
+}
 
 static void run_due(struct us_engine *u)
 {
@@ -270,7 +282,7 @@ static void run_due(struct us_engine *u)
 			if (us_pipe_resched(pp, &u->sched) < 0)
 				us_sched_set(&u->sched, nd, UINT64_MAX);
 		}
-		if (!nd || waited || nd->key > now + US_SPIN)
+		if (!nd || waited || nd->key > now + spin_limit(u))
 			break;
 		while ((now = mono_ns()) + US_WINDOW < nd->key)
 			;
@@ -458,10 +470,12 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 			uint64_t now = mono_ns();
 			uint64_t late = now > u->armed ? now - u->armed : 0;
 
+			uint64_t step = late_step(u->early);
+
 			if (late > u->early && u->early < US_EARLY_MAX)
-				u->early += US_LATE_STEP;
-			else if (late < u->early && u->early >= US_LATE_STEP)
-				u->early -= US_LATE_STEP;
+				u->early += step;
+			else if (late < u->early && u->early >= step)
+				u->early -= step;
 		}
 		u->armed = UINT64_MAX; /* it fired: re-arm whatever is next */
 		run_due(u);

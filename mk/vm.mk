@@ -19,6 +19,7 @@ check-vm-run: all $(BUILD)/tests/vm-tests $(BUILD)/tests/behaviour-tests \
 	@# The guest sees the host's root but a fresh /tmp: a checkout under
 	@# /tmp is only visible through the shared build directory.
 	install -m 755 tests/vm/check.sh $(BUILD)/tests/vm-check.sh
+	install -m 755 tests/run-suite.sh $(BUILD)/tests/run-suite.sh
 	LINKEM_BUILD=$(abspath $(BUILD)) tests/vm/run.sh \
 		--share $(abspath $(BUILD)) --timeout $(VM_TIMEOUT) -- \
 		$(abspath $(BUILD))/tests/vm-check.sh $(VM_ARGS)

@@ -135,3 +135,10 @@ __attribute__((visibility("default"))) int main(int argc, char *argv[])
 	criterion_finalize(tests);
 	return result;
 }
+
+double bh_delay_tolerance(int ms)
+{
+	if (ms >= 50 || (in_vm() && strcmp(bh_engine, "userspace") == 0))
+		return 3;
+	return 2;
+}

@@ -19,14 +19,7 @@ static void delay_case(int ms, int count, const char *interval)
 	char spec2[64], spec3[64], one[1024], script[2048];
 	struct run_result r;
 	double v[128], base[2];
-	/* 2 ms; ping prints RTTs of 100 ms and more in whole milliseconds.
-	 * The userspace engine under TCG (in the VM) has its own timers
-	 * emulated and once came out 3.25 ms over at 10 ms both ways: 4 ms
-	 * there.  Its precision is asserted on the host and in the bench. */
-	double tol = ms >= 50 ? 3 : 2;
-
-	if (in_vm() && strcmp(bh_engine, "userspace") == 0)
-		tol = 4;
+	double tol = bh_delay_tolerance(ms);
 
 	snprintf(spec2, sizeof(spec2), "1-2:delay=%dms", ms);
 	snprintf(spec3, sizeof(spec3), "1>3:delay=%dms", ms);
