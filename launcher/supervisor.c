@@ -192,13 +192,26 @@ static int open_logs(struct lk_launch *l, struct lk_error *e)
 	return 0;
 }
 
+/* A signal that the launch was started with ignored (SIGHUP under nohup,
+ * SIGINT and SIGQUIT for a background job of a script) stays ignored, by
+ * the supervisor and by the peers, which inherit the disposition: as for
+ * any other program.  Blocked, it would still be queued to the signalfd
+ * and forwarded to workloads that ignore it, and the launch would stop by
+ * SIGKILL after the grace period. */
 static int block_signals(struct lk_launch *l, struct lk_error *e)
 {
 	sigset_t set;
 
 	sigemptyset(&set);
-	for (size_t i = 0; i < LK_ARRAY_SIZE(handled); i++)
+	for (size_t i = 0; i < LK_ARRAY_SIZE(handled); i++) {
+		struct sigaction old;
+
+		if (handled[i] != SIGCHLD &&
+		    sigaction(handled[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
 		sigaddset(&set, handled[i]);
+	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return lk_error_errno(e, "block signals");
 	l->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -314,10 +314,16 @@ static bool wait_count(int fd, const char *what, int count, int timeout_ms,
 	return true;
 }
 
+/* The workload traps SIGINT: dash run with -c catches SIGINT itself, and
+ * one that comes between "echo ready" and "exec sleep" is lost in the
+ * exec (sleep then runs its 30 s).  A trap is run at the next command. */
 Test(launch, sigint_reaches_every_peer)
 {
 	char *argv[] = {(char *)build_path("linkem-launch"), "-n", "3", "--",
-			"sh", "-c", "echo ready; exec sleep 30", NULL};
+			"sh", "-c",
+			"trap 'exit 130' INT; echo ready; "
+			"while :; do sleep 1; done",
+			NULL};
 	char acc[8192] = "", ns[16][64];
 	int out, err, st, nns;
 	pid_t pid;
@@ -334,6 +340,41 @@ Test(launch, sigint_reaches_every_peer)
 	cr_assert_eq(st, 128 + SIGINT, "status %d", st);
 	for (int i = 0; i < nns; i++)
 		cr_assert_not(netns_in_use(ns[i]), "%s left behind", ns[i]);
+	close(out);
+	close(err);
+}
+
+/* A launch started with SIGINT ignored (a background job of a script)
+ * ignores it, as its peers do; SIGTERM still stops it. */
+Test(launch, sigint_ignored_at_start_stays_ignored)
+{
+	char *argv[] = {(char *)build_path("linkem-launch"), "-n", "2", "--",
+			"sh", "-c",
+			"grep SigIgn /proc/self/status; echo ready; "
+			"exec sleep 30",
+			NULL};
+	char acc[8192] = "";
+	int out, err, st;
+	unsigned long long ign;
+	const char *s;
+	pid_t pid;
+
+	NEED_ROOT();
+	pid = spawn_cmd_ignoring(argv, SIGINT, &out, &err);
+	cr_assert_gt(pid, 0);
+	cr_assert(wait_count(out, "ready", 2, 10000, acc, sizeof(acc)),
+		  "peers did not start: %s", acc);
+	s = strstr(acc, "SigIgn:");
+	cr_assert_not_null(s, "%s", acc);
+	ign = strtoull(s + 7, NULL, 16);
+	cr_assert(ign & (1ull << (SIGINT - 1)),
+		  "the workload does not ignore SIGINT: %s", acc);
+	kill(pid, SIGINT);
+	st = wait_exit(pid, 1000);
+	cr_assert_eq(st, -1, "a SIGINT it ignores ended the launch (%d)", st);
+	kill(pid, SIGTERM);
+	st = wait_exit(pid, 5000);
+	cr_assert_eq(st, 128 + SIGTERM, "status %d", st);
 	close(out);
 	close(err);
 }

@@ -34,7 +34,24 @@ const char *build_path(const char *name)
 	return b;
 }
 
+/* In a child about to exec: SIGINT and SIGQUIT as a terminal gives
+ * them (a background job of a script has them ignored, and the tests
+ * may run as one), then ignore, if not 0, as SIG_IGN. */
+static void child_signals(int ignore)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	if (ignore)
+		signal(ignore, SIG_IGN);
+}
+
 pid_t spawn_cmd(char *const argv[], int *out_fd, int *err_fd)
+{
+	return spawn_cmd_ignoring(argv, 0, out_fd, err_fd);
+}
+
+pid_t spawn_cmd_ignoring(char *const argv[], int ignore, int *out_fd,
+			 int *err_fd)
 {
 	int po[2], pe[2];
 	pid_t pid;
@@ -50,6 +67,7 @@ pid_t spawn_cmd(char *const argv[], int *out_fd, int *err_fd)
 		dup2(null, 0);
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
+		child_signals(ignore);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
@@ -92,6 +110,7 @@ int run_cmd(char *const argv[], char *const extra_env[], int timeout_ms,
 		dup2(pe[1], 2);
 		for (int i = 0; extra_env && extra_env[i]; i++)
 			putenv(extra_env[i]);
+		child_signals(0);
 		execvp(argv[0], argv);
 		_exit(127);
 	}

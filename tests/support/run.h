@@ -23,6 +23,10 @@ void run_result_free(struct run_result *r);
 /* Start argv in the background with stdout and stderr to pipes; returns
  * the pid and the read end of stdout (stderr goes to *err_fd). */
 pid_t spawn_cmd(char *const argv[], int *out_fd, int *err_fd);
+/* The same, with signal ignore (if not 0) ignored in the program, as a
+ * shell's background job has SIGINT ignored. */
+pid_t spawn_cmd_ignoring(char *const argv[], int ignore, int *out_fd,
+			 int *err_fd);
 
 /* CLOCK_MONOTONIC in seconds. */
 double now_s(void);
