@@ -181,18 +181,6 @@ static int kernel_ready(struct lk_launch *l, struct lk_error *e)
 	return lk_hub_wait_forwarding(&l->hub, l->plan.n, 5000, e);
 }
 
-/* The caller (lk_launch_push_pair) names the link itself: an error that
- * already starts with "link SRC>DST: " (lk_ns_check) loses it. */
-static void drop_link_prefix(struct lk_error *e, unsigned src, unsigned dst)
-{
-	char prefix[32];
-	size_t n;
-
-	n = (size_t)snprintf(prefix, sizeof(prefix), "link %u>%u: ", src, dst);
-	if (strncmp(e->msg, prefix, n) == 0)
-		memmove(e->msg, e->msg + n, strlen(e->msg + n) + 1);
-}
-
 static int kernel_set_link(struct lk_launch *l, unsigned src, unsigned dst,
 			   const struct lk_impair *imp, struct lk_error *e)
 {
@@ -221,9 +209,7 @@ static int kernel_set_link(struct lk_launch *l, unsigned src, unsigned dst,
 	if (r == 0)
 		r = lk_nl_batch_flush(&b, e);
 	lk_nl_batch_free(&b);
-	if (r < 0)
-		drop_link_prefix(e, src, dst);
-	return r;
+	return r; /* the caller (lk_launch_push_pair) names the link */
 }
 
 /* ---- stats ---- */

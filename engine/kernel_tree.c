@@ -507,7 +507,7 @@ int lk_kt_link_set(struct lk_nl_batch *b, unsigned dst,
 	/* Before anything changes: an option this kernel drops or refuses */
 	if (imp && o->netem && lk_ns_link_matters(o->support)) {
 		r = lk_ns_check(o->support, lk_ns_impair_attrs(imp, o->ps), imp,
-				o->kernel, st->src, dst, e);
+				o->kernel, e);
 		if (r < 0)
 			return r;
 	}
@@ -548,7 +548,7 @@ int lk_kt_peer_build(struct lk_nl_batch *b, const struct lk_links *links,
 			continue;
 		r = lk_kt_link_set(b, d, &imp, o, st, e);
 		if (r < 0)
-			return r;
+			return lk_error_wrap(e, "link %u>%u", src, d);
 	}
 	return 0;
 }

@@ -133,8 +133,8 @@ void lk_ns_record(struct lk_ns_support *s, const struct lk_ns_probe *p,
 }
 
 int lk_ns_check(const struct lk_ns_support *s, uint32_t sent,
-		const struct lk_impair *imp, const char *kernel, unsigned src,
-		unsigned dst, struct lk_error *e)
+		const struct lk_impair *imp, const char *kernel,
+		struct lk_error *e)
 {
 	uint32_t bad;
 
@@ -148,16 +148,14 @@ int lk_ns_check(const struct lk_ns_support *s, uint32_t sent,
 			continue;
 		if (s->refused & LK_NS_BIT(a))
 			return lk_error_set(e, ENOTSUP,
-					    "link %u>%u: this kernel (%s) does "
-					    "not support netem option '%s': "
-					    "%s",
-					    src, dst, kernel ? kernel : "?",
+					    "this kernel (%s) does not support "
+					    "netem option '%s': %s",
+					    kernel ? kernel : "?",
 					    lk_ns_option(a, imp), s->why[a]);
 		return lk_error_set(e, ENOTSUP,
-				    "link %u>%u: this kernel (%s) does not "
-				    "support netem option '%s': it accepts %s "
-				    "and ignores it",
-				    src, dst, kernel ? kernel : "?",
+				    "this kernel (%s) does not support netem "
+				    "option '%s': it accepts %s and ignores it",
+				    kernel ? kernel : "?",
 				    lk_ns_option(a, imp), lk_ns_attr_name(a));
 	}
 	return 0;

@@ -72,14 +72,14 @@ void lk_ns_record(struct lk_ns_support *s, const struct lk_ns_probe *p,
 		  uint32_t sent, uint32_t echoed, int err, const char *why);
 /*
  * Check a link's netem request (sent: its attributes) against s: 0, or
- * -ENOTSUP with "link SRC>DST: this kernel (KERNEL) does not support
- * netem option 'X': ..." when the link needs an attribute the kernel
- * refuses or ignores.  The seed is the launch's, not the link's: it is
+ * -ENOTSUP with "this kernel (KERNEL) does not support netem option 'X':
+ * ..." when the link needs an attribute the kernel refuses or ignores
+ * (the caller names the link).  The seed is the launch's, not the link's: it is
  * left out here (lk_ns_seed_notice).
  */
 int lk_ns_check(const struct lk_ns_support *s, uint32_t sent,
-		const struct lk_impair *imp, const char *kernel, unsigned src,
-		unsigned dst, struct lk_error *e);
+		const struct lk_impair *imp, const char *kernel,
+		struct lk_error *e);
 /* When --seed cannot work on this kernel, the one-line notice (without
  * "linkem-launch: ") in buf and true. */
 bool lk_ns_seed_notice(const struct lk_ns_support *s, const char *kernel,
