@@ -702,12 +702,12 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != supervisor)
 		_exit(1);
-	prctl(PR_SET_NAME, "linkem-exec");
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(conn, F_SETFL, 0);
 	close_others(conn, fds, p->pidfd);
+	prctl(PR_SET_NAME, "linkem-exec");
 	/* setns puts us at the root of the peer's mount namespace, but the
 	 * peer's root may lie below it (a supervisor that runs chrooted, as
 	 * in make check-vm's VM): take the peer's own root, as it sees it. */

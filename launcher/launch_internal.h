@@ -29,6 +29,8 @@ enum lk_sync_type {
 				* again; the peer stays, without workload */
 	LK_SYNC_EXIT,	      /* supervisor → init: every workload ended,
 			       * exit (with the last workload's status) */
+	LK_SYNC_NOTICE,	      /* init → supervisor: something the user
+			       * should know (shown once, unless -q) */
 };
 
 struct lk_sync_msg {
@@ -89,6 +91,7 @@ struct lk_launch {
 	unsigned open_streams;
 	bool stopping;
 	bool releasing; /* every workload ended: LK_SYNC_EXIT sent */
+	char notice[244]; /* the last LK_SYNC_NOTICE shown */
 	bool killed;
 	bool started;
 	struct lk_outbuf out[2];

@@ -140,12 +140,14 @@ static void arrange_fds(const struct lk_peer_arg *a)
 /* A private, writable /tmp that still shows the host's files: an overlay
  * whose lower layer is the host's /tmp and whose upper layer is a tmpfs
  * of the peer's own.  What the peer writes, changes or deletes stays in
- * the peer.  Without overlayfs, a plain tmpfs. */
+ * the peer.  Without overlayfs (or when it refuses the host's /tmp), a
+ * plain tmpfs, and a notice says so. */
 static void private_tmp(void)
 {
 	_cleanup_close_ int host_tmp = open("/tmp", O_PATH | O_DIRECTORY |
 							   O_CLOEXEC);
 	char opts[128];
+	int err;
 
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=1777") < 0)
@@ -161,10 +163,15 @@ static void private_tmp(void)
 		 host_tmp);
 	if (mount("overlay", "/tmp", "overlay", MS_NOSUID | MS_NODEV, opts) <
 	    0) {
-		/* No overlayfs: the tmpfs alone, emptied again. */
+		/* The tmpfs alone, emptied again. */
+		err = errno;
 		rmdir("/tmp/.upper");
 		rmdir("/tmp/.work/work");
 		rmdir("/tmp/.work");
+		send_msg(LK_SYNC_NOTICE, err, 0,
+			 "the peers' /tmp is an empty tmpfs, without the "
+			 "host's files: overlayfs refused the host's /tmp: %s",
+			 strerror(err));
 	}
 }
 

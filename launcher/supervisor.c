@@ -271,16 +271,33 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	return 0;
 }
 
+/* A peer's notice, once per text (every peer sends the same), on
+ * stderr unless -q. */
+static void show_notice(struct lk_launch *l, const char *text)
+{
+	if (l->opts.quiet || strcmp(l->notice, text) == 0)
+		return;
+	snprintf(l->notice, sizeof(l->notice), "%s", text);
+	fprintf(stderr, "linkem-launch: notice: %s\n", text);
+}
+
 /* When wiring a peer failed, the peer's own report says more. */
-static void prefer_peer_error(struct lk_peer *p, struct lk_error *e)
+static void prefer_peer_error(struct lk_launch *l, struct lk_peer *p,
+			      struct lk_error *e)
 {
 	struct lk_sync_msg m;
 
-	if (recv(p->sync, &m, sizeof(m), MSG_DONTWAIT) == (ssize_t)sizeof(m) &&
-	    m.type == LK_SYNC_SETUP_ERROR) {
+	while (recv(p->sync, &m, sizeof(m), MSG_DONTWAIT) ==
+	       (ssize_t)sizeof(m)) {
 		m.text[sizeof(m.text) - 1] = '\0';
-		lk_error_set(e, m.err ? m.err : EIO, "peer%u: %s", p->id,
-			     m.text);
+		if (m.type == LK_SYNC_NOTICE) {
+			show_notice(l, m.text);
+			continue;
+		}
+		if (m.type == LK_SYNC_SETUP_ERROR)
+			lk_error_set(e, m.err ? m.err : EIO, "peer%u: %s",
+				     p->id, m.text);
+		break;
 	}
 }
 
@@ -503,7 +520,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 								    : NULL,
 					  &ctx, e);
 		if (r < 0) {
-			prefer_peer_error(&l->peers[i], e);
+			prefer_peer_error(l, &l->peers[i], e);
 			goto fail;
 		}
 	}
@@ -514,7 +531,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	for (unsigned i = 0; i < n; i++) {
 		if (send(l->peers[i].sync, &go, sizeof(go), MSG_NOSIGNAL) < 0) {
 			r = lk_error_errno(e, "release peer%u", i + 1);
-			prefer_peer_error(&l->peers[i], e);
+			prefer_peer_error(l, &l->peers[i], e);
 			goto fail;
 		}
 	}
@@ -695,6 +712,9 @@ static bool read_sync(struct lk_launch *l, struct lk_peer *p)
 		case LK_SYNC_SETUP_ERROR:
 			p->setup_errno = m.err ? m.err : EIO;
 			memcpy(p->msg, m.text, sizeof(p->msg));
+			break;
+		case LK_SYNC_NOTICE:
+			show_notice(l, m.text);
 			break;
 		default:
 			break;

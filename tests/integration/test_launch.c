@@ -634,3 +634,41 @@ Test(launch, tmp_is_private_but_shows_the_hosts_files)
 	unlink(path);
 	run_result_free(&r);
 }
+
+/* When overlayfs refuses the host's /tmp, the peers get an empty /tmp of
+ * their own and one notice says why.  Refused here by stacking: the
+ * launch runs where /tmp is an overlay of an overlay already, and a
+ * third level is past the kernel's limit of two. */
+Test(launch, tmp_without_overlay_is_empty_and_a_notice_says_so)
+{
+	char dir[] = "/run/lk-ovl-test-XXXXXX", script[1024];
+	struct run_result r;
+	char *argv[] = {"unshare", "-m", "--propagation", "private", "sh",
+			"-c", script, NULL};
+
+	NEED_ROOT();
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(script, sizeof(script),
+		 "set -e; d=%s; mount -t tmpfs t $d; "
+		 "mkdir $d/u1 $d/w1 $d/u2 $d/w2 $d/m1; : > $d/u2/host-file; "
+		 "mount -t overlay o -o lowerdir=/tmp,upperdir=$d/u1,"
+		 "workdir=$d/w1 $d/m1; "
+		 "mount -t overlay o -o lowerdir=$d/m1,upperdir=$d/u2,"
+		 "workdir=$d/w2 /tmp; "
+		 "ls /tmp/host-file >/dev/null; "
+		 "exec %s -n 2 -- sh -c 'echo tmp has $(ls -A /tmp | wc -l); "
+		 "echo x > /tmp/mine; cat /tmp/mine'",
+		 dir, build_path("linkem-launch"));
+	cr_assert_eq(run_cmd(argv, NULL, 30000, &r), 0);
+	rmdir(dir);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(has(r.out, "[peer1] tmp has 0\n"), "%s", r.out);
+	cr_assert(has(r.out, "[peer2] tmp has 0\n"), "%s", r.out);
+	cr_assert(has(r.out, "[peer2] x\n"), "%s", r.out);
+	cr_assert_eq(occurrences(r.err, "linkem-launch: notice: the peers' "
+					"/tmp is an empty tmpfs, without the "
+					"host's files: overlayfs refused the "
+					"host's /tmp: "),
+		     1, "%s", r.err);
+	run_result_free(&r);
+}
