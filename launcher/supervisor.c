@@ -400,6 +400,7 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 	const struct lk_engine_ops *k = find_engine("kernel");
 	const struct lk_engine_ops *u = find_engine("userspace");
 	char why[160] = "";
+	bool k_ok;
 
 	switch (l->opts.engine) {
 	case LK_ENGINE_KERNEL:
@@ -419,15 +420,22 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 	default:
 		break;
 	}
-	/* Nothing to impair, now or later: the kernel's bridge, unless
-	 * --pcap asks for what only the userspace engine writes. */
-	if (l->links.len == 0 && !l->opts.control && !l->opts.at.n &&
-	    !l->opts.scenario) {
-		l->engine = l->opts.pcap_dir ? u : &lk_engine_bridge;
-		if (l->engine)
-			return 0;
+	/* Nothing to impair yet: the kernel engine where sch_netem works
+	 * (an unimpaired link costs nothing there, and linkem-ctl can still
+	 * change links); elsewhere the kernel's bridge, unless the links are
+	 * to change (--control, --at, --scenario) or --pcap asks for what
+	 * only the userspace engine writes. */
+	if (l->links.len == 0 && l->opts.pcap_dir && u) {
+		l->engine = u;
+		return 0;
 	}
-	if (k && (!k->usable || k->usable(l, why, sizeof(why)))) {
+	k_ok = k && (!k->usable || k->usable(l, why, sizeof(why)));
+	if (l->links.len == 0 && !k_ok && !l->opts.control && !l->opts.at.n &&
+	    !l->opts.scenario) {
+		l->engine = &lk_engine_bridge;
+		return 0;
+	}
+	if (k_ok) {
 		l->engine = k;
 	} else if (u) {
 		l->engine = u;

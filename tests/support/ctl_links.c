@@ -68,7 +68,9 @@ static void cleanup(void)
 }
 
 /* Start n peers (each `sleep 120`) on engine; skip when the engine is not
- * built, or cannot work on this kernel outside the VM. */
+ * built, or cannot work on this kernel outside the VM.  Without
+ * --control when engine is NULL (--engine auto, the socket at its
+ * default place: a private $XDG_RUNTIME_DIR). */
 static void start(const char *engine, const char *n, const char *const *extra)
 {
 	char dir[] = "/run/lk-ctl-links-XXXXXX";
@@ -83,10 +85,15 @@ static void start(const char *engine, const char *n, const char *const *extra)
 	argv[k++] = (char *)build_path("linkem-launch");
 	argv[k++] = "-n";
 	argv[k++] = (char *)n;
-	argv[k++] = "--engine";
-	argv[k++] = (char *)engine;
-	argv[k++] = "--control";
-	argv[k++] = sock;
+	if (engine) {
+		argv[k++] = "--engine";
+		argv[k++] = (char *)engine;
+		argv[k++] = "--control";
+		argv[k++] = sock;
+	} else {
+		setenv("XDG_RUNTIME_DIR", dir, 1);
+		unsetenv("LINKEM_CONTROL");
+	}
 	for (int i = 0; extra && extra[i]; i++)
 		argv[k++] = (char *)extra[i];
 	argv[k++] = "--";
@@ -103,6 +110,8 @@ static void start(const char *engine, const char *n, const char *const *extra)
 		if (waitpid(launch_pid, &st, more ? WNOHANG : 0) != launch_pid)
 			continue;
 		launch_pid = 0;
+		if (!engine)
+			engine = "auto";
 		if (strstr(errbuf, "not in this build"))
 			cr_skip_test("no %s engine in this build", engine);
 		if (strstr(errbuf, "cannot work here") && !in_vm())
@@ -113,6 +122,17 @@ static void start(const char *engine, const char *n, const char *const *extra)
 			       errbuf);
 	}
 	cr_assert(strstr(errbuf, "control socket"), "%s", errbuf);
+	if (!engine) {
+		/* "linkem-launch: control socket PATH\n": the socket is
+		 * in dir, whose name cleanup() takes from sock */
+		const char *p = strstr(errbuf, "control socket ") + 15;
+		size_t len = strcspn(p, "\n");
+
+		cr_assert(len < sizeof(sock) && strncmp(p, dir, strlen(dir)) == 0,
+			  "%s", errbuf);
+		memcpy(sock, p, len);
+		sock[len] = '\0';
+	}
 }
 
 static void stop(void)
@@ -606,5 +626,27 @@ void ctl_links_show_round_trip(const char *engine)
 	/* and the links behave so again: 10 ms (+-2) there, 20 ms back */
 	t = rtt(1, 2, 10);
 	cr_assert(t >= 27.9 && t < 45, "1>2 after the paste: %.2f ms", t);
+	stop();
+}
+
+void ctl_links_auto_without_links_changes(const char *want_engine)
+{
+	struct run_result r;
+	char want[64];
+	double t;
+
+	start(NULL, "2", NULL);
+	cr_assert_eq(CTL(&r, "hello"), 0, "%s", r.err);
+	snprintf(want, sizeof(want), "engine %s", want_engine);
+	cr_assert(has(r.out, want), "want %s: %s", want, r.out);
+	run_result_free(&r);
+	t = rtt(1, 2, 10);
+	cr_assert(t >= 0 && t < 8, "unimpaired: %.2f ms", t);
+	CTL_OK("set", "1-2:delay=20ms");
+	t = rtt(1, 2, 10);
+	cr_assert(t >= 39.9 && t < 60, "after set: %.2f ms", t);
+	cr_log_info("auto (%s), no --link: set 1-2:delay=20ms: median RTT "
+		    "%.2f ms",
+		    want_engine, t);
 	stop();
 }

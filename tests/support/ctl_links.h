@@ -27,5 +27,8 @@ void ctl_links_exec_in_peer(const char *engine);
 void ctl_links_at_on_time(const char *engine);
 /* `show` pasted back into `set` gives the same `show`. */
 void ctl_links_show_round_trip(const char *engine);
+/* --engine auto, no --link, no --control: the launch runs on want_engine
+ * and `set` still changes a link. */
+void ctl_links_auto_without_links_changes(const char *want_engine);
 
 #endif
