@@ -138,7 +138,9 @@ __attribute__((visibility("default"))) int main(int argc, char *argv[])
 
 double bh_delay_tolerance(int ms)
 {
-	if (ms >= 50 || (in_vm() && strcmp(bh_engine, "userspace") == 0))
-		return 3;
-	return 2;
+	double tol = ms >= 50 ? 3 : 2;
+
+	if (in_vm() && strcmp(bh_engine, "userspace") == 0)
+		tol += 1;
+	return tol;
 }

@@ -73,12 +73,12 @@ const char *bh_warm(const char *addr);
 
 /* How far a median RTT (above an untouched pair's) may be from the
  * configured delay of ms: 2 ms; 3 ms from 50 ms on, where ping prints
- * RTTs of 100 ms and more in whole milliseconds.  3 ms for the userspace
- * engine in the VM, whose timers TCG emulates (150-600 µs late each, two
- * per round trip, more under load; the engine learns the median lateness
- * within the first hundred wake-ups): 0.1-0.5 ms over at 10 ms in the
- * VM, 0.0-0.1 ms on the host.  Its precision is asserted on the host and
- * measured in bench/. */
+ * RTTs of 100 ms and more in whole milliseconds.  1 ms more for the
+ * userspace engine in the VM, whose wake-ups TCG emulates (150-600 µs
+ * late each after a short idle, more after a long one and under load;
+ * two per round trip): there it came out 0.0-1.2 ms over at 10 ms each
+ * way and 0.4-3.0 ms over at 200 ms each way, against 0.0-0.1 ms on the
+ * host.  Its precision is asserted on the host and measured in bench/. */
 double bh_delay_tolerance(int ms);
 
 #endif
