@@ -277,7 +277,7 @@ static unsigned lead_bucket(uint64_t wait)
 	return b;
 }
 
-/* A wake-up armed with lead[b] came late by late ns (0 when early). */
+/* A wake-up armed with the lead ld came late by late ns (0 when early). */
 static void lead_learn(struct us_lead *ld, uint64_t late)
 {
 	uint64_t step =

@@ -74,8 +74,8 @@ void lk_ns_record(struct lk_ns_support *s, const struct lk_ns_probe *p,
  * Check a link's netem request (sent: its attributes) against s: 0, or
  * -ENOTSUP with "this kernel (KERNEL) does not support netem option 'X':
  * ..." when the link needs an attribute the kernel refuses or ignores
- * (the caller names the link).  The seed is the launch's, not the link's: it is
- * left out here (lk_ns_seed_notice).
+ * (the caller names the link).  The seed is the launch's, not the link's:
+ * it is left out here (lk_ns_seed_notice).
  */
 int lk_ns_check(const struct lk_ns_support *s, uint32_t sent,
 		const struct lk_impair *imp, const char *kernel,

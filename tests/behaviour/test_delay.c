@@ -5,7 +5,6 @@
  * unimpaired pair's median (the cost of the path itself, which under TCG
  * is not nothing). */
 #include "tests/behaviour/behaviour.h"
-#include "tests/support/vm_env.h"
 
 #include <math.h>
 #include <stdio.h>
