@@ -163,22 +163,29 @@ Test(userspace_api, delay_changed_while_pinging)
 
 /* 200 numbered datagrams 1 -> 2 over loss=30%, set once ARP is resolved
  * and the peers' IPv6 start-up chatter is over, so that the link's stream
- * sees the same frames on every run.  Fills seen[], returns how many
- * arrived, and checks the counters against it. */
+ * sees the same frames on every run.  The sender starts when the test
+ * says the link is set (a file appears in a host directory the peers see
+ * read-only): with a fixed sleep instead, a slow run (ASan) could set the
+ * link after the first datagrams had left.  Fills seen[], returns how
+ * many arrived, and checks the counters against it. */
 static int lossy(const char *seed, bool seen[200])
 {
 	const char *args[] = {"-n", "2", "--seed", seed, NULL};
-	char script[1024];
+	char dir[] = "/var/tmp/lk-seed-XXXXXX", go[64], script[1024];
 	struct lk_link_stats st;
 	struct run r;
 	char *log, *p;
 	int k;
 
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(go, sizeof(go), "%s/go", dir);
 	snprintf(script, sizeof(script),
 		 "if [ {id} = 2 ]; then %s recv 5000 700; else "
-		 "ping -c 1 -W 2 10.0.0.2 >/dev/null; sleep 3.4; "
+		 "ping -c 1 -W 2 10.0.0.2 >/dev/null; i=0; "
+		 "while [ ! -e %s ] && [ $i -lt 1000 ]; do sleep 0.01; "
+		 "i=$((i + 1)); done; "
 		 "%s send 10.0.0.2 5000 200 2000; fi",
-		 build_path("tests/progs/udpseq"),
+		 build_path("tests/progs/udpseq"), go,
 		 build_path("tests/progs/udpseq"));
 	start(&r, args, script);
 	/* IPv6 start-up (DAD, MLD reports, the first router solicitation)
@@ -186,7 +193,10 @@ static int lossy(const char *seed, bool seen[200])
 	cr_assert(run_for(&r, 3000));
 	cr_assert_eq(lk_launch_set_link(r.l, "1>2:loss=30%", &r.e), 0, "%s",
 		     r.e.msg);
+	close(open(go, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	run_for(&r, -1);
+	unlink(go);
+	rmdir(dir);
 	log = peer_log(&r, 2);
 	p = strstr(log, "got ");
 	cr_assert_not_null(p, "%s", log);
