@@ -40,7 +40,7 @@ ALL_CFLAGS := -std=gnu17 -D_GNU_SOURCE -fPIC -fvisibility=hidden \
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
 LIB_SRCS := $(sort $(filter-out launcher/cmd_%.c, \
-	$(wildcard common/*.c netsetup/*.c engine/*.c policies/*.c \
+	$(wildcard common/*.c model/*.c netsetup/*.c userspace/*.c policies/*.c \
 	launcher/*.c)))
 # Generated sources (mk/*.mk may add to this).
 GEN_SRCS :=

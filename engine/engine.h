@@ -16,7 +16,7 @@
 #ifndef LK_ENGINE_H
 #define LK_ENGINE_H
 
-#include "engine/impair.h"
+#include "model/impair.h"
 #include "linkem.h"
 
 #include <stdint.h>

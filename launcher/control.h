@@ -17,7 +17,7 @@
 #ifndef LK_CONTROL_H
 #define LK_CONTROL_H
 
-#include "engine/impair.h"
+#include "model/impair.h"
 #include "linkem.h"
 
 #include <stdbool.h>

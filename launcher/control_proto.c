@@ -5,7 +5,7 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
-#include "common/units.h"
+#include "model/units.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -9,7 +9,7 @@
 #include "netsetup/hub.h"
 #include "policies/sandbox.h"
 #include "engine/engine.h"
-#include "engine/linkspec.h"
+#include "model/linkspec.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

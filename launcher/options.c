@@ -2,7 +2,7 @@
 /* options.c — linkem-launch's command line.  Pure: no output. */
 #include "common/error.h"
 #include "common/strv.h"
-#include "common/units.h"
+#include "model/units.h"
 
 #include <errno.h>
 #include <getopt.h>

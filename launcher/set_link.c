@@ -13,7 +13,7 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
-#include "engine/links_index.h"
+#include "model/links_index.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,8 +4,8 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
-#include "common/units.h"
-#include "engine/linkspec.h"
+#include "model/units.h"
+#include "model/linkspec.h"
 #include "launcher/control_proto.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
 /* filter_u32.c — u32 destination matches, byte for byte as tc writes them. */
 #include "netsetup/filter_u32.h"
 
-#include "engine/nlabuf.h"
+#include "netsetup/nlabuf.h"
 
 #include <errno.h>
 #include <linux/pkt_cls.h>

@@ -2,7 +2,7 @@
 /* qdisc_htb.c — htb's options, byte for byte as tc writes them. */
 #include "netsetup/qdisc_htb.h"
 
-#include "engine/nlabuf.h"
+#include "netsetup/nlabuf.h"
 #include "netsetup/qdisc_tbf.h"
 
 #include <errno.h>

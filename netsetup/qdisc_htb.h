@@ -6,7 +6,7 @@
 #ifndef LK_QDISC_HTB_H
 #define LK_QDISC_HTB_H
 
-#include "engine/psched.h"
+#include "netsetup/psched.h"
 
 #include <libmnl/libmnl.h>
 #include <stddef.h>

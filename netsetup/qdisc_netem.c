@@ -2,9 +2,9 @@
 /* qdisc_netem.c — netem's options, byte for byte as tc writes them. */
 #include "netsetup/qdisc_netem.h"
 
-#include "engine/linkspec.h"
-#include "engine/dist_table.h"
-#include "engine/nlabuf.h"
+#include "model/linkspec.h"
+#include "model/dist_table.h"
+#include "netsetup/nlabuf.h"
 
 #include <errno.h>
 #include <linux/pkt_sched.h>

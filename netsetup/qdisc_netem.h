@@ -6,8 +6,8 @@
 #ifndef LK_QDISC_NETEM_H
 #define LK_QDISC_NETEM_H
 
-#include "engine/impair.h"
-#include "engine/psched.h"
+#include "model/impair.h"
+#include "netsetup/psched.h"
 
 #include <libmnl/libmnl.h>
 #include <stddef.h>
@@ -37,7 +37,7 @@ uint32_t lk_netem_auto_limit(const struct lk_impair *imp);
  * unset limit is lk_netem_auto_limit() instead of 1000.  A link that is
  * down goes as 100% random loss, without ecn and duplication.
  * seed: NULL, or the PRNG seed to send (kept by kernels >= 6.6; older
- * ones ignore it: engine/netem_support.h).
+ * ones ignore it: netsetup/netem_support.h).
  * Returns the bytes written (4-aligned), -ENOSPC, or -EINVAL when imp
  * fails lk_impair_check.
  */

@@ -2,7 +2,7 @@
 /* qdisc_tbf.c — tbf's options, byte for byte as tc writes them. */
 #include "netsetup/qdisc_tbf.h"
 
-#include "engine/nlabuf.h"
+#include "netsetup/nlabuf.h"
 
 #include <errno.h>
 #include <linux/rtnetlink.h>

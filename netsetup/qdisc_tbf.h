@@ -8,8 +8,8 @@
 #ifndef LK_QDISC_TBF_H
 #define LK_QDISC_TBF_H
 
-#include "engine/impair.h"
-#include "engine/psched.h"
+#include "model/impair.h"
+#include "netsetup/psched.h"
 
 #include <libmnl/libmnl.h>
 #include <linux/pkt_sched.h>

@@ -5,8 +5,8 @@
  * (s>d:rate=(1000+sN+d)kbit), with bfifo leaves, so that it runs on a
  * kernel without sch_netem.  With "netem": the same token buckets, and a
  * netem leaf with delay=(1000+sN+d)us,loss=(s)%/10 on every link. */
-#include "engine/kernel_tree.h"
-#include "engine/linkspec.h"
+#include "netsetup/kernel_tree.h"
+#include "model/linkspec.h"
 #include "netsetup/nl.h"
 
 #include <fcntl.h>

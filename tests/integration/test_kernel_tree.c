@@ -5,8 +5,8 @@
  * it (iperf3), per-destination isolation, the ifb path, and changes in
  * place.
  */
-#include "engine/kernel_tree.h"
-#include "engine/linkspec.h"
+#include "netsetup/kernel_tree.h"
+#include "model/linkspec.h"
 #include "netsetup/nl.h"
 #include "tests/support/need.h"
 #include "tests/support/run.h"

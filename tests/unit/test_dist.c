@@ -1,6 +1,6 @@
 /* test_dist.c — netem distribution tables: built-in generation matches
  * iproute2's files byte for byte, and the table file reader. */
-#include "engine/dist_table.h"
+#include "model/dist_table.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

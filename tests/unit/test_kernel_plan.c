@@ -1,6 +1,6 @@
 /* test_kernel_plan.c — the kernel engine's planning: handles, filter
  * priorities and nodes, which destinations get a class, which an ifb. */
-#include "engine/kernel_tree.h"
+#include "netsetup/kernel_tree.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

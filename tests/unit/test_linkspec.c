@@ -1,7 +1,7 @@
 /* test_linkspec.c — the --link SPEC language, resolution and iteration. */
-#include "engine/dist_table.h"
-#include "engine/linkspec.h"
-#include "common/units.h"
+#include "model/dist_table.h"
+#include "model/linkspec.h"
+#include "model/units.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -433,7 +433,7 @@ Test(linkspec, format_round_trips)
 	roundtrip("delay=1,jitter=250us");
 }
 
-/* ---- the index (engine/links_index.c) against the plain definition ---- */
+/* ---- the index (model/links_index.c) against the plain definition ---- */
 
 /* The fold of every spec naming src -> dst, by scanning them all. */
 static bool resolve_by_scan(const struct lk_links *l, unsigned src,

@@ -1,6 +1,6 @@
 /* test_netem_encode.c — the netem encoder beyond what tc 6.1 can show:
  * the queue-limit rule, 64-bit delays, the seed, and its failures. */
-#include "engine/linkspec.h"
+#include "model/linkspec.h"
 #include "netsetup/qdisc_netem.h"
 
 #include <criterion/criterion.h>

@@ -1,7 +1,7 @@
 /* test_netem_support.c — netem attributes sent vs kept, as option names
- * (engine/netem_support.c, lk_netem_attr_mask). */
-#include "engine/linkspec.h"
-#include "engine/netem_support.h"
+ * (netsetup/netem_support.c, lk_netem_attr_mask). */
+#include "model/linkspec.h"
+#include "netsetup/netem_support.h"
 #include "netsetup/qdisc_netem.h"
 
 #include <criterion/criterion.h>

@@ -1,6 +1,6 @@
 /* test_tbf_encode.c — token bucket and htb encoders: defaults and the
  * numbers inside, independent of the recorded fixtures. */
-#include "engine/linkspec.h"
+#include "model/linkspec.h"
 #include "netsetup/qdisc_htb.h"
 #include "netsetup/qdisc_tbf.h"
 

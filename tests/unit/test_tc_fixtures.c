@@ -4,9 +4,9 @@
  * same request in linkem's terms; NAME.hex holds the attributes tc sent
  * (recorded by scripts/gen-tc-fixtures.sh under strace), psched the clock
  * they were computed with.  tc is not needed here. */
-#include "engine/linkspec.h"
-#include "engine/psched.h"
-#include "common/units.h"
+#include "model/linkspec.h"
+#include "netsetup/psched.h"
+#include "model/units.h"
 #include "netsetup/filter_u32.h"
 #include "netsetup/qdisc_htb.h"
 #include "netsetup/qdisc_netem.h"

@@ -1,5 +1,5 @@
 /* test_units.c — numbers with units as tc(8) writes them. */
-#include "common/units.h"
+#include "model/units.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

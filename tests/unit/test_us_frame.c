@@ -1,5 +1,5 @@
 /* test_us_frame.c — ECN field, CE marking with checksum, bit flips. */
-#include "engine/us_frame.h"
+#include "userspace/us_frame.h"
 
 #include <criterion/criterion.h>
 #include <string.h>

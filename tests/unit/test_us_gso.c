@@ -1,9 +1,9 @@
 /* test_us_gso.c — cutting TSO/USO super-frames into wire frames and
  * completing partial checksums, checked with an independent checksum. */
-#include "engine/us_gro.h"
-#include "engine/us_gso.h"
-#include "engine/linkspec.h"
-#include "engine/us_pipeline.h"
+#include "userspace/us_gro.h"
+#include "userspace/us_gso.h"
+#include "model/linkspec.h"
+#include "userspace/us_pipeline.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* test_us_loss.c — netem's loss generators against their analytic rates. */
-#include "engine/us_loss.h"
+#include "userspace/us_loss.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

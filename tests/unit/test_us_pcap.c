@@ -1,5 +1,5 @@
 /* test_us_pcap.c — pcap files a reader accepts. */
-#include "engine/us_pcap.h"
+#include "userspace/us_pcap.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>

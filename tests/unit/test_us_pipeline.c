@@ -1,6 +1,6 @@
 /* test_us_pipeline.c — one link of the userspace engine: netem's and tbf's
  * semantics, deterministic under a seed. */
-#include "engine/us_pipeline.h"
+#include "userspace/us_pipeline.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

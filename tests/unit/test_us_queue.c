@@ -1,5 +1,5 @@
 /* test_us_queue.c — the bounded stable departure heap. */
-#include "engine/us_queue.h"
+#include "userspace/us_queue.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* test_us_rng.c — seeded streams, netem's correlated generator, tabledist. */
-#include "engine/us_rng.h"
+#include "userspace/us_rng.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

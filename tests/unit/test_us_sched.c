@@ -1,7 +1,7 @@
 /* test_us_sched.c — one timer for many links: the indexed deadline heap,
  * and an event loop over several pipelines driven by it. */
-#include "engine/us_pipeline.h"
-#include "engine/us_sched.h"
+#include "userspace/us_pipeline.h"
+#include "userspace/us_sched.h"
 
 #include <criterion/criterion.h>
 

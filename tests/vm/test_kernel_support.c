@@ -1,13 +1,13 @@
 /*
  * test_kernel_support.c — which netem options the running kernel keeps
- * (engine/netem_support.h), in the VM (make check-vm VM_ARGS='--filter
+ * (netsetup/netem_support.h), in the VM (make check-vm VM_ARGS='--filter
  * vm_kernel_support/...'): the probe against Debian's kernel, and the
  * notice linkem-launch prints when --seed cannot work there.  Kernels
  * before 6.6 ignore TCA_NETEM_PRNG_SEED and keep everything else linkem
  * sends.  On the host (no sch_netem) the tests skip.
  */
-#include "engine/netem_support.h"
-#include "engine/psched.h"
+#include "netsetup/netem_support.h"
+#include "netsetup/psched.h"
 #include "netsetup/nl.h"
 #include "tests/support/run.h"
 #include "tests/support/vm_env.h"

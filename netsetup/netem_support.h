@@ -18,8 +18,8 @@
 #ifndef LK_NETEM_SUPPORT_H
 #define LK_NETEM_SUPPORT_H
 
-#include "engine/impair.h"
-#include "engine/psched.h"
+#include "model/impair.h"
+#include "netsetup/psched.h"
 #include "linkem.h"
 #include "netsetup/nl.h"
 

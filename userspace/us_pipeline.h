@@ -25,12 +25,12 @@
 #include <stdint.h>
 
 #include "linkem.h"
-#include "engine/impair.h"
-#include "engine/us_counters.h"
-#include "engine/us_loss.h"
-#include "engine/us_queue.h"
-#include "engine/us_rng.h"
-#include "engine/us_sched.h"
+#include "model/impair.h"
+#include "userspace/us_counters.h"
+#include "userspace/us_loss.h"
+#include "userspace/us_queue.h"
+#include "userspace/us_rng.h"
+#include "userspace/us_sched.h"
 
 #define US_DEFAULT_LIMIT 1000 /* tc's netem default, packets */
 

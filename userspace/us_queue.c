@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_queue.c — bounded stable binary min-heap. */
-#include "engine/us_queue.h"
+#include "userspace/us_queue.h"
 
 #include <errno.h>
 #include <stdlib.h>

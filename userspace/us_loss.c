@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_loss.c — netem's three loss generators. */
-#include "engine/us_loss.h"
+#include "userspace/us_loss.h"
 
 #include <string.h>
 

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/impair.h"
-#include "engine/us_rng.h"
+#include "model/impair.h"
+#include "userspace/us_rng.h"
 
 enum us_clg_state {
 	/* 4-state model, numbered as the kernel numbers them */

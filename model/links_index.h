@@ -20,7 +20,7 @@
 #ifndef LK_LINKS_INDEX_H
 #define LK_LINKS_INDEX_H
 
-#include "engine/linkspec.h"
+#include "model/linkspec.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_frame.c — ECN field and bit edits on Ethernet frames. */
-#include "engine/us_frame.h"
+#include "userspace/us_frame.h"
 
 #define ETH_HLEN 14
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* psched.c — scheduler ticks as tc computes them. */
-#include "engine/psched.h"
+#include "netsetup/psched.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"

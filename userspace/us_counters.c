@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_counters.c — names and sums for the per-link counters. */
-#include "engine/us_counters.h"
+#include "userspace/us_counters.h"
 
 const char *us_drop_name(enum us_drop d)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_gso.c — cut GSO super-frames into wire frames; complete checksums. */
-#include "engine/us_gso.h"
+#include "userspace/us_gso.h"
 
 #include <errno.h>
 #include <string.h>

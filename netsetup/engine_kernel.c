@@ -7,9 +7,9 @@
 #include "engine/engine.h"
 
 #include "common/error.h"
-#include "engine/kernel_stats.h"
-#include "engine/kernel_tree.h"
-#include "engine/netem_support.h"
+#include "netsetup/kernel_stats.h"
+#include "netsetup/kernel_tree.h"
+#include "netsetup/netem_support.h"
 #include "launcher/control.h"
 #include "launcher/launch_internal.h"
 #include "netsetup/qdisc_netem.h"

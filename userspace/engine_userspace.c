@@ -15,12 +15,12 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
-#include "engine/us_frame.h"
-#include "engine/us_gso.h"
-#include "engine/us_gro.h"
-#include "engine/us_pcap.h"
-#include "engine/us_pipeline.h"
-#include "engine/us_sched.h"
+#include "userspace/us_frame.h"
+#include "userspace/us_gso.h"
+#include "userspace/us_gro.h"
+#include "userspace/us_pcap.h"
+#include "userspace/us_pipeline.h"
+#include "userspace/us_sched.h"
 #include "launcher/launch_internal.h"
 
 #include <errno.h>

@@ -9,7 +9,7 @@
 #ifndef LK_KERNEL_STATS_H
 #define LK_KERNEL_STATS_H
 
-#include "engine/kernel_tree.h"
+#include "netsetup/kernel_tree.h"
 #include "linkem.h"
 #include "netsetup/nl.h"
 

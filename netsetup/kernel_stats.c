@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* kernel_stats.c — a peer's per-link qdisc counters (kernel_stats.h). */
-#include "engine/kernel_stats.h"
+#include "netsetup/kernel_stats.h"
 
 #include "common/error.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* units.c — numbers with units, as tc(8) writes them. */
-#include "common/units.h"
+#include "model/units.h"
 
 #include "common/cleanup.h"
 

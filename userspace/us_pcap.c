@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_pcap.c — classic pcap files, buffered. */
-#include "engine/us_pcap.h"
+#include "userspace/us_pcap.h"
 
 #include "common/error.h"
 

@@ -6,7 +6,7 @@
  * N can be 65534, so nothing here is stored per pair: a struct lk_links is
  * the ordered list of parsed specs, and lk_links_resolve() folds, in
  * order, every spec that names a (source, destination) pair, key by key.
- * An index (engine/links_index.h) keeps the specs that name a single pair
+ * An index (model/links_index.h) keeps the specs that name a single pair
  * by pair, so that a mesh written as N(N-1) pair specs adds, resolves and
  * iterates in time linear in the number of specs.
  * Pure, except that a spec naming a table file (dist=PATH) reads it.
@@ -14,7 +14,7 @@
 #ifndef LK_LINKSPEC_H
 #define LK_LINKSPEC_H
 
-#include "engine/impair.h"
+#include "model/impair.h"
 #include "linkem.h"
 
 #include <stdbool.h>
@@ -38,7 +38,7 @@ struct lk_links {
 	unsigned n; /* peers, numbered 1..n */
 	struct lk_linkspec *v;
 	size_t len, cap;
-	struct lk_links_ix *ix; /* engine/links_index.h; NULL until needed */
+	struct lk_links_ix *ix; /* model/links_index.h; NULL until needed */
 };
 
 /* Parse one SPEC for a launch of n peers.  Returns 0, or -EINVAL (-ENOENT

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* kernel_tree.c — one peer's qdisc tree: planning and its requests. */
-#include "engine/kernel_tree.h"
+#include "netsetup/kernel_tree.h"
 
 #include "common/error.h"
 #include "netsetup/filter_u32.h"

@@ -8,7 +8,7 @@
 #ifndef LK_DIST_TABLE_H
 #define LK_DIST_TABLE_H
 
-#include "engine/impair.h"
+#include "model/impair.h"
 #include "linkem.h"
 
 #include <stddef.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_rng.c — seeded streams, netem's correlated generator, tabledist. */
-#include "engine/us_rng.h"
+#include "userspace/us_rng.h"
 
 static uint64_t splitmix64(uint64_t *x)
 {

@@ -4,7 +4,7 @@
  * in, netem's tfifo -> tbf_dequeue() on the way out, as in the kernel's
  * sch_netem.c and sch_tbf.c.  See docs/userspace-engine.md.
  */
-#include "engine/us_pipeline.h"
+#include "userspace/us_pipeline.h"
 
 #include "common/error.h"
 

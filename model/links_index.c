@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* links_index.c — range specs in order, pair specs by pair (links_index.h). */
-#include "engine/links_index.h"
+#include "model/links_index.h"
 
 #include <errno.h>
 #include <stdlib.h>

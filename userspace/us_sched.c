@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_sched.c — indexed min-heap of link deadlines. */
-#include "engine/us_sched.h"
+#include "userspace/us_sched.h"
 
 #include <errno.h>
 #include <stdlib.h>

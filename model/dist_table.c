@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* dist_table.c — netem delay distribution tables, built in and from files. */
-#include "engine/dist_table.h"
+#include "model/dist_table.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"

@@ -19,10 +19,10 @@
 #ifndef LK_KERNEL_TREE_H
 #define LK_KERNEL_TREE_H
 
-#include "engine/impair.h"
-#include "engine/linkspec.h"
-#include "engine/netem_support.h"
-#include "engine/psched.h"
+#include "model/impair.h"
+#include "model/linkspec.h"
+#include "netsetup/netem_support.h"
+#include "netsetup/psched.h"
 #include "linkem.h"
 #include "netsetup/nl.h"
 

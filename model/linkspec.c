@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* linkspec.c — parsing --link SPECs and resolving the links they name. */
-#include "engine/linkspec.h"
+#include "model/linkspec.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"
-#include "common/units.h"
-#include "engine/dist_table.h"
-#include "engine/links_index.h"
+#include "model/units.h"
+#include "model/dist_table.h"
+#include "model/links_index.h"
 
 #include <errno.h>
 #include <stdarg.h>

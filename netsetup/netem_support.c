@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* netem_support.c — attributes sent vs kept, as option names (pure). */
-#include "engine/netem_support.h"
+#include "netsetup/netem_support.h"
 
 #include "common/error.h"
 #include "netsetup/qdisc_netem.h"

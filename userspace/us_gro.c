@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* us_gro.c — merge wire frames of one TCP stream into a super-frame. */
-#include "engine/us_gro.h"
+#include "userspace/us_gro.h"
 
 #include <string.h>
 

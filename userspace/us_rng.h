@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "engine/impair.h"
+#include "model/impair.h"
 
 #define US_DIST_SCALE 8192 /* NETEM_DIST_SCALE */
 

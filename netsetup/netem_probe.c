@@ -3,11 +3,11 @@
  * netem_probe.c — ask the kernel which netem attributes it keeps: a netem
  * qdisc per probe, created with NLM_F_ECHO and removed (netem_support.h).
  */
-#include "engine/netem_support.h"
+#include "netsetup/netem_support.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"
-#include "engine/linkspec.h"
+#include "model/linkspec.h"
 #include "netsetup/qdisc_netem.h"
 
 #include <errno.h>
