@@ -58,8 +58,8 @@ PROGRAMS := $(patsubst launcher/cmd_%.c,$(BUILD)/linkem-%, \
 	$(wildcard launcher/cmd_*.c))
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/progs/%,$(PROG_SRCS))
 
-.PHONY: all lib programs tests check check-run check-san demo deps install \
-	uninstall clean format
+.PHONY: all lib programs tests check check-run check-san check-layers demo \
+	deps install uninstall clean format
 all: programs lib
 
 -include $(wildcard mk/*.mk)
@@ -123,7 +123,7 @@ check: deps
 INTEG_ENV := $(if $(filter 1,$(SAN)),ASAN_OPTIONS=detect_leaks=0)
 
 # tests/run-suite.sh repeats what failed at the end of each run.
-check-run: tests
+check-run: tests check-layers
 	LINKEM_BUILD=$(abspath $(BUILD)) tests/run-suite.sh \
 		$(BUILD)/tests/unit-tests
 	LINKEM_BUILD=$(abspath $(BUILD)) $(INTEG_ENV) tests/run-suite.sh \
@@ -131,6 +131,10 @@ check-run: tests
 	LINKEM_BUILD=$(abspath $(BUILD)) LINKEM_TEST_ENGINE=userspace \
 		$(INTEG_ENV) tests/run-suite.sh \
 		$(BUILD)/tests/behaviour-tests --jobs 1
+
+# Includes point down the layers written in layers.rules; no circles.
+check-layers:
+	scripts/check-layers.sh layers.rules
 
 check-san: deps
 	$(MAKE) --no-print-directory SAN=1 check-run
