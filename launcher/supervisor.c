@@ -1040,7 +1040,7 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	if (l->timerfd >= 0)
 		close(l->timerfd);
 	for (int s = 0; s < 2; s++)
-		free(l->out[s].buf);
+		lk_buf_free(&l->out[s].b);
 	free(l->peers);
 	free(l->by_pid);
 	free(l->hosts);

@@ -6,6 +6,7 @@
  */
 #include "engine/engine.h"
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "netsetup/kernel_stats.h"
 #include "netsetup/kernel_tree.h"
@@ -256,21 +257,13 @@ static void acc_start(struct lk_launch *l, unsigned src)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* The counters of src -> dst's leaves (zero when it has none). */
 static int read_link(struct lk_launch *l, unsigned src, unsigned dst,
 		     struct lk_kt_counters *c, struct lk_error *e)
 {
 	struct kernel_priv *k = l->engine_priv;
 	struct lk_nl *nl = &k->nl[src - 1];
-	uint64_t now = now_ns();
+	uint64_t now = lk_now_ns();
 	int r;
 
 	if (!k->cache && !(k->cache = calloc(l->plan.n, sizeof(*k->cache))))
