@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/io.h"
+#include "common/log.h"
 #include "launcher/control_proto.h"
 #include "launcher/launch_internal.h"
 #include "launcher/timeline.h"
@@ -583,14 +584,13 @@ static void run_steps(struct lk_launch *l)
 		for (size_t i = 0; i < s->nargs; i++)
 			lk_buf_printf(&what, " %s", s->args[i]);
 		if (r < 0)
-			fprintf(stderr,
-				"linkem-launch: +%.3fs %s: %s%s failed: %s\n",
-				(double)(lk_now_ns() - c->t0_ns) / 1e9, s->origin,
-				s->cmd, what.p ? what.p : "", e.msg);
-		else if (!l->opts.quiet)
-			fprintf(stderr, "linkem-launch: +%.3fs %s: %s%s\n",
-				(double)(lk_now_ns() - c->t0_ns) / 1e9, s->origin,
-				s->cmd, what.p ? what.p : "");
+			lk_log(LK_LOG_WARNING, "+%.3fs %s: %s%s failed: %s",
+			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
+			       s->origin, s->cmd, what.p ? what.p : "", e.msg);
+		else
+			lk_log(LK_LOG_NOTICE, "+%.3fs %s: %s%s",
+			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
+			       s->origin, s->cmd, what.p ? what.p : "");
 		lk_buf_free(&text);
 		json_decref(data);
 		lk_buf_free(&what);
@@ -1290,8 +1290,7 @@ int lk_control_arm(struct lk_launch *l, struct lk_error *e)
 		return lk_error_errno(e, "watch the timeline timer");
 	c->t0_ns = lk_now_ns();
 	arm_timer(c);
-	if (!l->opts.quiet)
-		fprintf(stderr, "linkem-launch: control socket %s\n", c->path);
+	lk_log(LK_LOG_NOTICE, "control socket %s", c->path);
 	return 0;
 }
 

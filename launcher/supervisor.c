@@ -9,6 +9,7 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
+#include "common/log.h"
 
 #include <cap-ng.h>
 #include <errno.h>
@@ -275,10 +276,10 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
  * stderr unless -q. */
 static void show_notice(struct lk_launch *l, const char *text)
 {
-	if (l->opts.quiet || strcmp(l->notice, text) == 0)
+	if (strcmp(l->notice, text) == 0)
 		return;
 	snprintf(l->notice, sizeof(l->notice), "%s", text);
-	fprintf(stderr, "linkem-launch: notice: %s\n", text);
+	lk_log(LK_LOG_NOTICE, "notice: %s", text);
 }
 
 /* When wiring a peer failed, the peer's own report says more. */
@@ -439,10 +440,9 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 		l->engine = k;
 	} else if (u) {
 		l->engine = u;
-		if (!l->opts.quiet && l->links.len)
-			fprintf(stderr,
-				"linkem-launch: using the userspace engine: %s\n",
-				why[0] ? why : "the kernel engine is missing");
+		if (l->links.len)
+			lk_log(LK_LOG_NOTICE, "using the userspace engine: %s",
+			       why[0] ? why : "the kernel engine is missing");
 	} else if (l->links.len == 0) {
 		l->engine = &lk_engine_bridge;
 	} else {

@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "netsetup/kernel_stats.h"
 #include "netsetup/kernel_tree.h"
 #include "netsetup/netem_support.h"
@@ -136,12 +137,12 @@ static int kernel_init(struct lk_launch *l, struct lk_error *e)
 	 * probe itself cannot run, links are built without it. */
 	if (lk_ns_probe(&l->hub.nl, 1, &k->ps, &k->support, &ignored) < 0)
 		memset(&k->support, 0, sizeof(k->support));
-	if (l->opts.seed_set && !l->opts.quiet) {
+	if (l->opts.seed_set && lk_log_enabled(LK_LOG_NOTICE)) {
 		char notice[320];
 
 		if (lk_ns_seed_notice(&k->support, k->uts.release, notice,
 				      sizeof(notice)))
-			fprintf(stderr, "linkem-launch: %s\n", notice);
+			lk_log(LK_LOG_NOTICE, "%s", notice);
 	}
 	k->peers = calloc(l->plan.n, sizeof(*k->peers));
 	k->nl = calloc(l->plan.n, sizeof(*k->nl));

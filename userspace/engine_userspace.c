@@ -16,6 +16,7 @@
 #include "common/cleanup.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "userspace/us_frame.h"
 #include "userspace/us_gso.h"
 #include "userspace/us_gro.h"
@@ -598,13 +599,11 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 			u->seed = lk_now_ns() ^ ((uint64_t)getpid() << 32);
 		/* Printed when random decisions can be made, so that the
 		 * run can be replayed. */
-		if (!l->opts.quiet && (l->links.len || l->opts.control ||
-				       l->opts.at.n || l->opts.scenario))
-			fprintf(stderr,
-				"linkem-launch: seed %llu (replay with "
-				"--seed %llu)\n",
-				(unsigned long long)u->seed,
-				(unsigned long long)u->seed);
+		if (l->links.len || l->opts.control || l->opts.at.n ||
+		    l->opts.scenario)
+			lk_log(LK_LOG_NOTICE, "seed %llu (replay with --seed %llu)",
+			       (unsigned long long)u->seed,
+			       (unsigned long long)u->seed);
 	}
 	/* Departures are timed to the microsecond, not to the default
 	 * 50 µs of timer slack. */
