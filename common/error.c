@@ -30,17 +30,6 @@ LK_EXPORT int lk_error_set(struct lk_error *e, int code, const char *fmt, ...)
 	return r;
 }
 
-int lk_error_bad(struct lk_error *e, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = lk_error_vset(e, EINVAL, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 int lk_error_errno(struct lk_error *e, const char *fmt, ...)
 {
 	int code = errno ? errno : EIO;

@@ -272,8 +272,8 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	return 0;
 }
 
-/* A peer's notice, once per text (every peer sends the same), on
- * stderr unless -q. */
+/* A peer's notice, once per text (every peer sends the same), logged as
+ * a notice (linkem-launch: on stderr unless -q). */
 static void show_notice(struct lk_launch *l, const char *text)
 {
 	if (strcmp(l->notice, text) == 0)
