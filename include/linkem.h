@@ -37,6 +37,35 @@ LK_EXPORT int lk_error_set(struct lk_error *e, int code, const char *fmt, ...)
 LK_EXPORT int lk_error_wrap(struct lk_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* ---- log messages (common/log.c) --------------------------------------- */
+
+/* What the library says while it works that is not an error of the call
+ * at hand: the seed, the engine chosen, the control socket, a timeline
+ * step.  Levels as syslog's. */
+enum lk_log_level {
+	LK_LOG_ERROR = 3,
+	LK_LOG_WARNING = 4, /* e.g. a timeline step that failed */
+	LK_LOG_NOTICE = 5,  /* what linkem-launch prints unless -q */
+	LK_LOG_INFO = 6,
+	LK_LOG_DEBUG = 7,
+};
+
+/* Called with each message: one line, without its newline. */
+typedef void (*lk_log_fn)(enum lk_log_level level, const char *msg,
+			  void *data);
+
+/* Send the library's messages to fn (NULL: nowhere).  The default is
+ * lk_log_stderr with the prefix "linkem-launch: ", as linkem-launch
+ * prints them.  Not thread-safe: set it before starting a launch. */
+LK_EXPORT void lk_set_log_handler(lk_log_fn fn, void *data);
+/* Messages above max are dropped before they are formatted; the default
+ * is LK_LOG_NOTICE (linkem-launch -q sets LK_LOG_WARNING). */
+LK_EXPORT void lk_set_log_level(enum lk_log_level max);
+/* The stderr sink: "<prefix><msg>\n" in one write, data being the
+ * prefix (a const char *, or NULL for none). */
+LK_EXPORT void lk_log_stderr(enum lk_log_level level, const char *msg,
+			     void *data);
+
 /* ---- the address plan ------------------------------------------------- */
 
 /* Peers are numbered 1..n.  Peer i gets the i-th host address of the IPv4
@@ -100,7 +129,9 @@ struct lk_options {
 	const char *scenario;	 /* --scenario FILE */
 	const char *policy_check; /* --policy-check FILE: validate and exit */
 	unsigned grace_ms;	 /* --grace, default 3000 */
-	bool quiet;		 /* -q: no notices */
+	bool quiet;		 /* -q: no notices (linkem-launch lowers the
+				  * log level; library users call
+				  * lk_set_log_level) */
 	bool help, version;
 	char **argv;		 /* COMMAND and its arguments */
 	int argc;

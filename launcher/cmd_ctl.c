@@ -307,6 +307,8 @@ int main(int argc, char **argv)
 	bool watch = false;
 	int opt, r;
 
+	/* Whatever the library says goes to stderr as this program's. */
+	lk_set_log_handler(lk_log_stderr, PROG ": ");
 	while ((opt = getopt_long(argc, argv, "+hc:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':

@@ -74,6 +74,11 @@ int main(int argc, char **argv)
 		lk_options_free(&opts);
 		return EXIT_USAGE;
 	}
+	/* The library's notices: "linkem-launch: ..." on stderr; -q keeps
+	 * only warnings (a timeline step that failed). */
+	lk_set_log_handler(lk_log_stderr, PROG ": ");
+	if (opts.quiet)
+		lk_set_log_level(LK_LOG_WARNING);
 	if (opts.help) {
 		fputs(lk_launch_usage(), stdout);
 		lk_options_free(&opts);

@@ -12,7 +12,10 @@
 #include "launcher/control.h"
 
 #include "common/cleanup.h"
+#include "common/clock.h"
 #include "common/error.h"
+#include "common/io.h"
+#include "common/log.h"
 #include "launcher/control_proto.h"
 #include "launcher/launch_internal.h"
 #include "launcher/timeline.h"
@@ -73,14 +76,6 @@ struct lk_control {
 	char *partition_text;
 	bool *down; /* down[id]: the peer's links are cut */
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- overlays ---------------------------------------------------------- */
 
@@ -576,7 +571,7 @@ static void run_steps(struct lk_launch *l)
 	uint64_t ticks, now;
 
 	(void)!read(c->tfd, &ticks, sizeof(ticks));
-	now = now_ns();
+	now = lk_now_ns();
 	while (c->tl.next < c->tl.len &&
 	       c->t0_ns + c->tl.v[c->tl.next].at_ns <= now) {
 		const struct lk_step *s = &c->tl.v[c->tl.next++];
@@ -589,14 +584,13 @@ static void run_steps(struct lk_launch *l)
 		for (size_t i = 0; i < s->nargs; i++)
 			lk_buf_printf(&what, " %s", s->args[i]);
 		if (r < 0)
-			fprintf(stderr,
-				"linkem-launch: +%.3fs %s: %s%s failed: %s\n",
-				(double)(now_ns() - c->t0_ns) / 1e9, s->origin,
-				s->cmd, what.p ? what.p : "", e.msg);
-		else if (!l->opts.quiet)
-			fprintf(stderr, "linkem-launch: +%.3fs %s: %s%s\n",
-				(double)(now_ns() - c->t0_ns) / 1e9, s->origin,
-				s->cmd, what.p ? what.p : "");
+			lk_log(LK_LOG_WARNING, "+%.3fs %s: %s%s failed: %s",
+			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
+			       s->origin, s->cmd, what.p ? what.p : "", e.msg);
+		else
+			lk_log(LK_LOG_NOTICE, "+%.3fs %s: %s%s",
+			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
+			       s->origin, s->cmd, what.p ? what.p : "");
 		lk_buf_free(&text);
 		json_decref(data);
 		lk_buf_free(&what);
@@ -626,20 +620,6 @@ static void reply_error(struct client *cl, json_t *id, const struct lk_error *e)
 			   e->msg[0] ? e->msg : strerror(e->code));
 }
 
-static void write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
 /* An exec'd command's environment: a fresh one with the peer's own
  * LINKEM_* variables. */
 static void set_env(const struct lk_launch *l, unsigned id)
@@ -666,7 +646,7 @@ static _Noreturn void exec_fail(int conn, const char *fmt, ...)
 	va_end(ap);
 	lk_ctl_reply_error(&b, NULL, msg);
 	if (b.p)
-		write_all(conn, b.p, b.len);
+		(void)lk_write_all(conn, b.p, b.len);
 	_exit(1);
 }
 
@@ -675,15 +655,9 @@ static _Noreturn void exec_fail(int conn, const char *fmt, ...)
  * closed it. */
 static void close_others(int conn, const int fds[3], int pidfd)
 {
-	struct rlimit rl;
-	int max = 65536;
+	const int keep[] = {conn, fds[0], fds[1], fds[2], pidfd};
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536)
-		max = (int)rl.rlim_cur;
-	for (int fd = 3; fd < max; fd++)
-		if (fd != conn && fd != fds[0] && fd != fds[1] &&
-		    fd != fds[2] && fd != pidfd)
-			close(fd);
+	lk_close_from(3, keep, LK_ARRAY_SIZE(keep));
 }
 
 /* The helper process of one exec: enter the peer's namespaces, run the
@@ -795,7 +769,7 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 		lk_ctl_reply_status(&b, WIFSIGNALED(st) ? 128 + WTERMSIG(st)
 							: WEXITSTATUS(st));
 		if (b.p)
-			write_all(conn, b.p, b.len);
+			(void)lk_write_all(conn, b.p, b.len);
 	}
 	_exit(0);
 }
@@ -993,7 +967,7 @@ static void on_client(struct lk_launch *l, int slot, uint32_t events)
 
 	if (cl->fd < 0)
 		return;
-	cl->last_ns = now_ns();
+	cl->last_ns = lk_now_ns();
 	if ((events & EPOLLOUT) && !flush_out(cl))
 		goto close;
 	have_line = memchr(cl->in, '\n', cl->inlen) != NULL;
@@ -1064,7 +1038,7 @@ static void on_accept(struct lk_launch *l)
 			continue;
 		}
 		free_slot->fd = fd;
-		free_slot->last_ns = now_ns();
+		free_slot->last_ns = lk_now_ns();
 		free_slot->interest = EPOLLIN;
 		ev = (struct epoll_event){
 		    .events = EPOLLIN,
@@ -1176,24 +1150,6 @@ static void remove_stale(const char *dir)
 	closedir(d);
 }
 
-static int mkdir_p(const char *dir, struct lk_error *e)
-{
-	char tmp[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s", dir);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return lk_error_errno(e, "create '%s'", tmp);
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-		return lk_error_errno(e, "create '%s'", tmp);
-	return 0;
-}
-
 int lk_control_prepare(struct lk_launch *l, struct lk_error *e)
 {
 	struct lk_control *c = calloc(1, sizeof(*c));
@@ -1270,7 +1226,7 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	*strrchr(dir, '/') = '\0';
 	if (!l->opts.control) {
-		r = mkdir_p(dir, e);
+		r = lk_mkdir_p(dir, 0700, e);
 		if (r < 0)
 			return lk_error_wrap(e, "control socket");
 		remove_stale(dir);
@@ -1332,10 +1288,9 @@ int lk_control_arm(struct lk_launch *l, struct lk_error *e)
 	ev.data.u64 = LK_KEY_CONTROL | SLOT_TIMER;
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->tfd, &ev) < 0)
 		return lk_error_errno(e, "watch the timeline timer");
-	c->t0_ns = now_ns();
+	c->t0_ns = lk_now_ns();
 	arm_timer(c);
-	if (!l->opts.quiet)
-		fprintf(stderr, "linkem-launch: control socket %s\n", c->path);
+	lk_log(LK_LOG_NOTICE, "control socket %s", c->path);
 	return 0;
 }
 

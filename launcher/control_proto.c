@@ -15,66 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- a growable buffer ------------------------------------------------- */
-
-static bool buf_reserve(struct lk_buf *b, size_t more)
-{
-	size_t cap;
-	char *p;
-
-	if (b->oom)
-		return false;
-	if (b->len + more + 1 <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = true;
-		return false;
-	}
-	b->p = p;
-	b->cap = cap;
-	return true;
-}
-
-void lk_buf_put(struct lk_buf *b, const char *s, size_t n)
-{
-	if (!buf_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void lk_buf_puts(struct lk_buf *b, const char *s)
-{
-	lk_buf_put(b, s, strlen(s));
-}
-
-void lk_buf_printf(struct lk_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !buf_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-void lk_buf_free(struct lk_buf *b)
-{
-	free(b->p);
-	*b = (struct lk_buf){0};
-}
-
 /* ---- JSON strings ------------------------------------------------------ */
 
 /* The length of the valid UTF-8 sequence at s, 0 when there is none. */

@@ -9,6 +9,7 @@
 #ifndef LK_CONTROL_PROTO_H
 #define LK_CONTROL_PROTO_H
 
+#include "common/buf.h"
 #include "linkem.h"
 
 #include <jansson.h>
@@ -35,20 +36,9 @@ int lk_ctl_request_parse(const char *line, size_t len,
 			 struct lk_ctl_request *out, struct lk_error *e);
 void lk_ctl_request_free(struct lk_ctl_request *r);
 
-/* A growable text buffer; oom latches. */
-struct lk_buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-void lk_buf_put(struct lk_buf *b, const char *s, size_t n);
-void lk_buf_puts(struct lk_buf *b, const char *s);
-void lk_buf_printf(struct lk_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 /* A JSON string for s; bytes that are not UTF-8 become '?'.  NULL when
  * out of memory. */
 json_t *lk_json_str(const char *s);
-void lk_buf_free(struct lk_buf *b);
 
 /* A request line (newline included) for cmd and its arguments.
  * -EILSEQ when one is not UTF-8 (JSON cannot carry it), -ENOMEM. */

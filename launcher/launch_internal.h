@@ -66,8 +66,7 @@ struct lk_peer {
 };
 
 struct lk_outbuf {
-	char *buf;
-	size_t len, cap;
+	struct lk_buf b;
 	int fd;
 	bool color;
 };

@@ -6,22 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int reserve(struct lk_linebuf *lb, size_t extra)
+/* Append to the unfinished line. */
+static int keep(struct lk_linebuf *lb, const char *data, size_t n)
 {
-	size_t want = lb->len + extra;
-	char *n;
-
-	if (want <= lb->cap)
-		return 0;
-	if (want < 256)
-		want = 256;
-	if (want < lb->cap * 2)
-		want = lb->cap * 2;
-	n = realloc(lb->buf, want);
-	if (!n)
+	if (lk_buf_reserve(&lb->b, n) < 0)
 		return -ENOMEM;
-	lb->buf = n;
-	lb->cap = want;
+	memcpy(lb->b.p + lb->b.len, data, n);
+	lb->b.len += n;
 	return 0;
 }
 
@@ -31,7 +22,7 @@ int lk_linebuf_feed(struct lk_linebuf *lb, const char *data, size_t n,
 	while (n > 0) {
 		const char *nl = memchr(data, '\n', n);
 		size_t take = nl ? (size_t)(nl - data) : n;
-		size_t room = LK_LINE_MAX - lb->len;
+		size_t room = LK_LINE_MAX - lb->b.len;
 
 		if (take > room) {
 			/* Too long: emit a full piece and go on. */
@@ -40,20 +31,15 @@ int lk_linebuf_feed(struct lk_linebuf *lb, const char *data, size_t n,
 		}
 		if (!nl && take < room) {
 			/* An unfinished line: keep it. */
-			if (reserve(lb, take) < 0)
-				return -ENOMEM;
-			memcpy(lb->buf + lb->len, data, take);
-			lb->len += take;
-			return 0;
+			return keep(lb, data, take);
 		}
-		if (lb->len == 0) {
+		if (lb->b.len == 0) {
 			emit(ctx, data, take);
 		} else {
-			if (reserve(lb, take) < 0)
+			if (keep(lb, data, take) < 0)
 				return -ENOMEM;
-			memcpy(lb->buf + lb->len, data, take);
-			emit(ctx, lb->buf, lb->len + take);
-			lb->len = 0;
+			emit(ctx, lb->b.p, lb->b.len);
+			lb->b.len = 0;
 		}
 		if (nl)
 			take++;
@@ -65,14 +51,12 @@ int lk_linebuf_feed(struct lk_linebuf *lb, const char *data, size_t n,
 
 void lk_linebuf_finish(struct lk_linebuf *lb, lk_line_fn emit, void *ctx)
 {
-	if (lb->len > 0)
-		emit(ctx, lb->buf, lb->len);
-	lb->len = 0;
+	if (lb->b.len > 0)
+		emit(ctx, lb->b.p, lb->b.len);
+	lb->b.len = 0;
 }
 
 void lk_linebuf_free(struct lk_linebuf *lb)
 {
-	free(lb->buf);
-	lb->buf = NULL;
-	lb->len = lb->cap = 0;
+	lk_buf_free(&lb->b);
 }

@@ -3,14 +3,15 @@
 #ifndef LK_LINES_H
 #define LK_LINES_H
 
+#include "common/buf.h"
+
 #include <stddef.h>
 
 /* A line longer than this is cut into pieces of this size. */
 #define LK_LINE_MAX (64 * 1024)
 
 struct lk_linebuf {
-	char *buf;
-	size_t len, cap;
+	struct lk_buf b; /* the unfinished line */
 };
 
 /* Called with each whole line, without its '\n'. */

@@ -109,18 +109,7 @@ LK_EXPORT const char *lk_launch_usage(void)
 	       "bad input.\n";
 }
 
-static int bad(struct lk_error *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int bad(struct lk_error *e, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = lk_error_vset(e, EINVAL, fmt, ap);
-	va_end(ap);
-	return r;
-}
+#define bad lk_error_bad
 
 static int push(struct lk_strv *v, const char *s, struct lk_error *e)
 {

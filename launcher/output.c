@@ -2,6 +2,8 @@
 /* output.c — peers' lines, prefixed and whole, and the files a peer sees. */
 #include "launcher/launch_internal.h"
 
+#include "common/io.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,40 +11,6 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
-static int out_reserve(struct lk_outbuf *o, size_t extra)
-{
-	size_t want = o->len + extra;
-	char *n;
-
-	if (want <= o->cap)
-		return 0;
-	if (want < 64 * 1024)
-		want = 64 * 1024;
-	if (want < o->cap * 2)
-		want = o->cap * 2;
-	n = realloc(o->buf, want);
-	if (!n)
-		return -ENOMEM;
-	o->buf = n;
-	o->cap = want;
-	return 0;
-}
-
-static void write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return; /* a closed or broken output: drop */
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-}
 
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		    const char *line, size_t len)
@@ -57,31 +25,34 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 				31 + (int)((p->id - 1) % 6), p->id);
 	else
 		plen = snprintf(prefix, sizeof(prefix), "[peer%u] ", p->id);
-	if (out_reserve(o, (size_t)plen + len + 1) < 0) {
+	if (lk_buf_reserve(&o->b, (size_t)plen + len + 1) < 0) {
+		/* A closed or broken output: drop. */
 		lk_output_flush(l);
-		write_all(o->fd, prefix, (size_t)plen);
-		write_all(o->fd, line, len);
-		write_all(o->fd, "\n", 1);
+		(void)lk_write_all(o->fd, prefix, (size_t)plen);
+		(void)lk_write_all(o->fd, line, len);
+		(void)lk_write_all(o->fd, "\n", 1);
 	} else {
-		memcpy(o->buf + o->len, prefix, (size_t)plen);
-		memcpy(o->buf + o->len + plen, line, len);
-		o->buf[o->len + (size_t)plen + len] = '\n';
-		o->len += (size_t)plen + len + 1;
+		lk_buf_put(&o->b, prefix, (size_t)plen);
+		lk_buf_put(&o->b, line, len);
+		lk_buf_put(&o->b, "\n", 1);
 	}
 	if (p->log_fd >= 0) {
 		/* Small lines: one write each, so the file stays in order. */
 		struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
 		(void)!writev(p->log_fd, iov, 2);
 	}
-	if (o->len > 256 * 1024)
+	if (o->b.len > 256 * 1024)
 		lk_output_flush(l);
 }
 
 void lk_output_flush(struct lk_launch *l)
 {
 	for (int s = 0; s < 2; s++) {
-		write_all(l->out[s].fd, l->out[s].buf, l->out[s].len);
-		l->out[s].len = 0;
+		/* A closed or broken output: drop. */
+		if (l->out[s].b.len)
+			(void)lk_write_all(l->out[s].fd, l->out[s].b.p,
+					   l->out[s].b.len);
+		lk_buf_clear(&l->out[s].b);
 	}
 }
 

@@ -14,11 +14,12 @@
 #include "launcher/launch_internal.h"
 
 #include "common/cleanup.h"
+#include "common/clock.h"
+#include "common/io.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -105,16 +106,8 @@ static void write_file(const char *path, const char *data, size_t len,
 
 	if (fd < 0)
 		fail("open %s", path);
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fail("write %s", path);
-		}
-		data += n;
-		len -= (size_t)n;
-	}
+	if (lk_write_all(fd, data, len) < 0)
+		fail("write %s", path);
 }
 
 /* Put the descriptors this process keeps at 0..3 and close the rest. */
@@ -131,10 +124,7 @@ static void arrange_fds(const struct lk_peer_arg *a)
 	    dup3(sync, SYNC_FD, O_CLOEXEC) < 0)
 		_exit(1);
 	/* Every other descriptor (other peers' pipes, the hub) goes. */
-	if (syscall(SYS_close_range, SYNC_FD + 1, ~0U, 0) < 0) {
-		for (int fd = SYNC_FD + 1; fd < 65536; fd++)
-			close(fd);
-	}
+	lk_close_from(SYNC_FD + 1, NULL, 0);
 }
 
 /* A private, writable /tmp that still shows the host's files: an overlay
@@ -361,22 +351,20 @@ static pid_t restart(const struct lk_launch *l, unsigned id, pid_t child,
 	uint64_t pending = 0; /* signals to forward to the new workload */
 
 	if (child > 0) {
-		struct timespec t0, now;
+		uint64_t t0;
 		long left;
 
 		if (kill(-child, SIGTERM) < 0)
 			kill(child, SIGTERM);
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		t0 = lk_now_ns();
 		for (;;) {
 			struct pollfd pf = {.fd = sigfd, .events = POLLIN};
 			struct signalfd_siginfo si;
 
 			if (reap_all(child, &st))
 				break;
-			clock_gettime(CLOCK_MONOTONIC, &now);
 			left = (long)l->opts.grace_ms -
-			       ((now.tv_sec - t0.tv_sec) * 1000 +
-				(now.tv_nsec - t0.tv_nsec) / 1000000);
+			       (long)((lk_now_ns() - t0) / 1000000);
 			if (left <= 0) {
 				if (kill(-child, SIGKILL) < 0)
 					kill(child, SIGKILL);

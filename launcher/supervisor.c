@@ -9,6 +9,7 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
+#include "common/log.h"
 
 #include <cap-ng.h>
 #include <errno.h>
@@ -271,14 +272,14 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	return 0;
 }
 
-/* A peer's notice, once per text (every peer sends the same), on
- * stderr unless -q. */
+/* A peer's notice, once per text (every peer sends the same), logged as
+ * a notice (linkem-launch: on stderr unless -q). */
 static void show_notice(struct lk_launch *l, const char *text)
 {
-	if (l->opts.quiet || strcmp(l->notice, text) == 0)
+	if (strcmp(l->notice, text) == 0)
 		return;
 	snprintf(l->notice, sizeof(l->notice), "%s", text);
-	fprintf(stderr, "linkem-launch: notice: %s\n", text);
+	lk_log(LK_LOG_NOTICE, "notice: %s", text);
 }
 
 /* When wiring a peer failed, the peer's own report says more. */
@@ -439,10 +440,9 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 		l->engine = k;
 	} else if (u) {
 		l->engine = u;
-		if (!l->opts.quiet && l->links.len)
-			fprintf(stderr,
-				"linkem-launch: using the userspace engine: %s\n",
-				why[0] ? why : "the kernel engine is missing");
+		if (l->links.len)
+			lk_log(LK_LOG_NOTICE, "using the userspace engine: %s",
+			       why[0] ? why : "the kernel engine is missing");
 	} else if (l->links.len == 0) {
 		l->engine = &lk_engine_bridge;
 	} else {
@@ -1040,7 +1040,7 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	if (l->timerfd >= 0)
 		close(l->timerfd);
 	for (int s = 0; s < 2; s++)
-		free(l->out[s].buf);
+		lk_buf_free(&l->out[s].b);
 	free(l->peers);
 	free(l->by_pid);
 	free(l->hosts);

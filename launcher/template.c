@@ -2,6 +2,8 @@
 /* template.c — {id} {n} {addr} {addr6} {name} in COMMAND's arguments. */
 #include "linkem.h"
 
+#include "common/buf.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +38,10 @@ static const char *lookup(const char *key, size_t len, const struct lk_plan *p,
 LK_EXPORT char *lk_template_expand(const char *arg, const struct lk_plan *p,
 				   unsigned id)
 {
-	size_t cap = strlen(arg) + 1, len = 0;
-	char *out = malloc(cap);
+	struct lk_buf out = {0};
 	const char *s = arg;
 
-	if (!out)
+	if (lk_buf_reserve(&out, strlen(arg)) < 0)
 		return NULL;
 	while (*s) {
 		const char *close;
@@ -56,21 +57,12 @@ LK_EXPORT char *lk_template_expand(const char *arg, const struct lk_plan *p,
 		else
 			val = s, buf[0] = '\0';
 		vlen = buf[0] ? strlen(val) : 1;
-		if (len + vlen + 1 > cap) {
-			char *n;
-
-			cap = (len + vlen + 1) * 2;
-			n = realloc(out, cap);
-			if (!n) {
-				free(out);
-				return NULL;
-			}
-			out = n;
-		}
-		memcpy(out + len, val, vlen);
-		len += vlen;
+		lk_buf_put(&out, val, vlen);
 		s += klen;
 	}
-	out[len] = '\0';
-	return out;
+	if (out.oom) {
+		lk_buf_free(&out);
+		return NULL;
+	}
+	return out.p;
 }

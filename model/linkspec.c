@@ -161,18 +161,9 @@ struct parse {
 	struct lk_error *e;
 };
 
-static int bad(struct parse *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int bad(struct parse *p, const char *fmt, ...)
-{
-	char what[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return lk_error_set(p->e, EINVAL, "link '%s': %s", p->text, what);
-}
+/* Bad input, in the words of the link it came from. */
+#define bad(p, fmt, ...)                                                       \
+	lk_error_bad((p)->e, "link '%s': " fmt, (p)->text, ##__VA_ARGS__)
 
 static int parse_peer(struct parse *p, const char *s, size_t len, unsigned *out)
 {

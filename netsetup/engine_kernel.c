@@ -6,7 +6,9 @@
  */
 #include "engine/engine.h"
 
+#include "common/clock.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "netsetup/kernel_stats.h"
 #include "netsetup/kernel_tree.h"
 #include "netsetup/netem_support.h"
@@ -135,12 +137,12 @@ static int kernel_init(struct lk_launch *l, struct lk_error *e)
 	 * probe itself cannot run, links are built without it. */
 	if (lk_ns_probe(&l->hub.nl, 1, &k->ps, &k->support, &ignored) < 0)
 		memset(&k->support, 0, sizeof(k->support));
-	if (l->opts.seed_set && !l->opts.quiet) {
+	if (l->opts.seed_set && lk_log_enabled(LK_LOG_NOTICE)) {
 		char notice[320];
 
 		if (lk_ns_seed_notice(&k->support, k->uts.release, notice,
 				      sizeof(notice)))
-			fprintf(stderr, "linkem-launch: %s\n", notice);
+			lk_log(LK_LOG_NOTICE, "%s", notice);
 	}
 	k->peers = calloc(l->plan.n, sizeof(*k->peers));
 	k->nl = calloc(l->plan.n, sizeof(*k->nl));
@@ -256,21 +258,13 @@ static void acc_start(struct lk_launch *l, unsigned src)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* The counters of src -> dst's leaves (zero when it has none). */
 static int read_link(struct lk_launch *l, unsigned src, unsigned dst,
 		     struct lk_kt_counters *c, struct lk_error *e)
 {
 	struct kernel_priv *k = l->engine_priv;
 	struct lk_nl *nl = &k->nl[src - 1];
-	uint64_t now = now_ns();
+	uint64_t now = lk_now_ns();
 	int r;
 
 	if (!k->cache && !(k->cache = calloc(l->plan.n, sizeof(*k->cache))))

@@ -182,31 +182,19 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 static int count_forwarding(struct lk_hub *h, unsigned *ready,
 			    struct lk_error *e)
 {
-	char buf[32768];
+	char buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifinfomsg))]
+	    __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
 	struct port_count c = {0};
-	uint32_t seq = h->nl.seq++;
 	int r;
 
 	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_BRIDGE;
-	if (mnl_socket_sendto(h->nl.sock, nlh, nlh->nlmsg_len) < 0)
-		return lk_error_errno(e, "list the hub's ports");
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(h->nl.sock, buf, sizeof(buf));
-
-		if (n < 0)
-			return lk_error_errno(e, "list the hub's ports");
-		r = mnl_cb_run(buf, (size_t)n, seq, h->nl.portid, port_cb, &c);
-		if (r < 0)
-			return lk_error_errno(e, "list the hub's ports");
-		if (r == MNL_CB_STOP)
-			break;
-	}
+	r = lk_nl_dump(&h->nl, nlh, port_cb, &c, e, "list the hub's ports");
+	if (r < 0)
+		return r;
 	*ready = c.ready;
 	return 0;
 }

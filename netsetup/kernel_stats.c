@@ -106,45 +106,14 @@ int lk_kt_read_counters(struct lk_nl *nl, const struct lk_kt_peer *st,
 			struct lk_error *e)
 {
 	struct dump d = {.st = st, .n = n, .out = out};
-	size_t size = 32768; /* as libmnl's MNL_SOCKET_DUMP_SIZE */
-	char *buf = malloc(size);
-	struct nlmsghdr *nlh;
+	char buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct tcmsg))]
+	    __attribute__((aligned(4)));
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct tcmsg *t;
-	uint32_t seq = nl->seq++;
-	int r = 0;
 
-	if (!buf)
-		return lk_error_set(e, ENOMEM, "out of memory");
-	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETQDISC;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	t = mnl_nlmsg_put_extra_header(nlh, sizeof(*t));
 	t->tcm_family = AF_UNSPEC;
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
-		r = lk_error_errno(e, "list the qdiscs of peer%u", st->src);
-		goto out;
-	}
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, size);
-
-		if (len < 0) {
-			r = lk_error_errno(e, "list the qdiscs of peer%u",
-					   st->src);
-			break;
-		}
-		r = mnl_cb_run(buf, (size_t)len, seq, nl->portid, qdisc_cb, &d);
-		if (r < 0) {
-			r = lk_error_errno(e, "list the qdiscs of peer%u",
-					   st->src);
-			break;
-		}
-		if (r == MNL_CB_STOP) {
-			r = 0;
-			break;
-		}
-	}
-out:
-	free(buf);
-	return r;
+	return lk_nl_dump(nl, nlh, qdisc_cb, &d, e, "list the qdiscs of peer%u",
+			  st->src);
 }

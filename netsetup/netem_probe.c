@@ -47,15 +47,30 @@ struct reply {
 	char why[160];
 };
 
-static int ack_msg(const struct nlattr *a, void *data)
+static int probe_echo(const struct nlmsghdr *nlh, void *data)
 {
 	struct reply *r = data;
 
-	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
-	    *mnl_attr_get_str(a))
+	if (nlh->nlmsg_seq == r->seq && nlh->nlmsg_type == RTM_NEWQDISC) {
+		r->echo = true;
+		r->echoed |= netem_attrs(nlh);
+	}
+	return MNL_CB_OK;
+}
+
+static int probe_ack(const struct lk_nl_ack *a, void *data)
+{
+	struct reply *r = data;
+
+	if (a->seq != r->seq)
+		return MNL_CB_OK;
+	r->err = a->error;
+	r->done = true;
+	if (r->err && a->msg)
 		snprintf(r->why, sizeof(r->why), "%s (kernel: %s)",
-			 strerror(-r->err), mnl_attr_get_str(a));
+			 strerror(-r->err), a->msg);
+	else if (r->err)
+		snprintf(r->why, sizeof(r->why), "%s", strerror(-r->err));
 	return MNL_CB_OK;
 }
 
@@ -63,48 +78,15 @@ static int ack_msg(const struct nlattr *a, void *data)
 static int converse(struct lk_nl *nl, struct nlmsghdr *req, char *buf,
 		    struct reply *r, struct lk_error *e)
 {
+	struct lk_nl_walk w = {.data_cb = probe_echo, .ack_cb = probe_ack,
+			       .data = r};
+
 	r->seq = req->nlmsg_seq;
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return lk_error_errno(e, "probe netem: send");
 	while (!r->done) {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, buf, RECV_MAX);
-		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-		int len = (int)n;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (lk_nl_recv_walk(nl, buf, RECV_MAX, 0, 0, &w) < 0)
 			return lk_error_errno(e, "probe netem: receive");
-		}
-		for (; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nlmsgerr *err;
-			size_t off;
-
-			if (nlh->nlmsg_seq != r->seq)
-				continue;
-			if (nlh->nlmsg_type == RTM_NEWQDISC) {
-				r->echo = true;
-				r->echoed |= netem_attrs(nlh);
-				continue;
-			}
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			err = mnl_nlmsg_get_payload(nlh);
-			r->err = err->error;
-			r->done = true;
-			if (!r->err)
-				continue;
-			snprintf(r->why, sizeof(r->why), "%s",
-				 strerror(-r->err));
-			if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-				off = sizeof(*err);
-				if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-					off += err->msg.nlmsg_len -
-					       sizeof(struct nlmsghdr);
-				mnl_attr_parse(nlh, (unsigned)off, ack_msg, r);
-			}
-		}
 	}
 	return 0;
 }

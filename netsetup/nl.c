@@ -131,82 +131,133 @@ struct nlmsghdr *lk_nl_batch_msg(struct lk_nl_batch *b, uint16_t type,
 	return nlh;
 }
 
-struct ack_text {
-	const char *msg;
+struct flush {
+	struct lk_nl_batch *b;
+	unsigned count, acked;
+	int first_err;
+	struct lk_error *e;
 };
 
-static int ext_ack_attr(const struct nlattr *a, void *data)
+static int flush_ack(const struct lk_nl_ack *a, void *data)
 {
-	struct ack_text *t = data;
+	struct flush *f = data;
+	uint32_t idx;
 
-	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-		t->msg = mnl_attr_get_str(a);
+	if (a->seq < f->b->seq0 || a->seq - f->b->seq0 >= f->count)
+		return MNL_CB_OK;
+	idx = a->seq - f->b->seq0;
+	f->acked++;
+	if (a->error == 0 || f->first_err)
+		return MNL_CB_OK;
+	f->first_err = a->error;
+	if (a->msg)
+		lk_error_set(f->e, -a->error, "%s: %s (kernel: %s)",
+			     f->b->desc[idx], strerror(-a->error), a->msg);
+	else
+		lk_error_set(f->e, -a->error, "%s: %s", f->b->desc[idx],
+			     strerror(-a->error));
 	return MNL_CB_OK;
 }
 
 int lk_nl_batch_flush(struct lk_nl_batch *b, struct lk_error *e)
 {
-	unsigned acked = 0, count;
-	int first_err = 0;
+	struct flush f = {.b = b, .e = e};
+	struct lk_nl_walk w = {.ack_cb = flush_ack, .data = &f};
 	char buf[64 * 1024];
 
 	commit_cur(b);
-	count = b->count;
-	if (count == 0)
+	f.count = b->count;
+	if (f.count == 0)
 		return 0;
 	if (mnl_socket_sendto(b->nl->sock, b->buf, b->used) < 0) {
 		b->used = 0;
 		b->count = 0;
 		return lk_error_errno(e, "send %u netlink requests (first: %s)",
-				      count, b->desc[0]);
+				      f.count, b->desc[0]);
 	}
 	b->used = 0;
 	b->count = 0;
-	while (acked < count) {
-		ssize_t n = mnl_socket_recvfrom(b->nl->sock, buf, sizeof(buf));
-		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-		int len = (int)n;
+	while (f.acked < f.count) {
+		/* Every ACK is read; the sequence numbers pick ours. */
+		int r = lk_nl_recv_walk(b->nl, buf, sizeof(buf), 0, 0, &w);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (r < 0)
 			return lk_error_errno(e, "receive netlink ACKs");
-		}
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nlmsgerr *err;
-			struct ack_text t = {NULL};
-			uint32_t idx;
-			size_t off;
-
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			if (nlh->nlmsg_seq < b->seq0 ||
-			    nlh->nlmsg_seq - b->seq0 >= count)
-				continue;
-			idx = nlh->nlmsg_seq - b->seq0;
-			acked++;
-			err = mnl_nlmsg_get_payload(nlh);
-			if (err->error == 0 || first_err)
-				continue;
-			first_err = err->error;
-			if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-				off = sizeof(*err);
-				if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-					off += err->msg.nlmsg_len -
-					       sizeof(struct nlmsghdr);
-				mnl_attr_parse(nlh, (unsigned)off, ext_ack_attr,
-					       &t);
-			}
-			if (t.msg && *t.msg)
-				lk_error_set(e, -err->error,
-					     "%s: %s (kernel: %s)", b->desc[idx],
-					     strerror(-err->error), t.msg);
-			else
-				lk_error_set(e, -err->error, "%s: %s",
-					     b->desc[idx],
-					     strerror(-err->error));
-		}
 	}
-	return first_err; /* 0 or a negative errno */
+	return f.first_err; /* 0 or a negative errno */
+}
+
+int lk_nl_recv_walk(struct lk_nl *nl, void *buf, size_t size, uint32_t seq,
+		    uint32_t portid, const struct lk_nl_walk *w)
+{
+	ssize_t n;
+	int r;
+
+	do
+		n = mnl_socket_recvfrom(nl->sock, buf, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	r = lk_nl_parse_replies(buf, (size_t)n, seq, portid, w);
+	if (r < 0)
+		errno = -r;
+	return r;
+}
+
+struct dump {
+	mnl_cb_t cb;
+	void *data;
+	char why[256]; /* the kernel's extended ACK text */
+};
+
+static int dump_data(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump *d = data;
+
+	return d->cb(nlh, d->data);
+}
+
+static int dump_ack(const struct lk_nl_ack *a, void *data)
+{
+	struct dump *d = data;
+
+	if (a->error == 0)
+		return MNL_CB_STOP;
+	if (a->msg)
+		snprintf(d->why, sizeof(d->why), "%s", a->msg);
+	errno = -a->error;
+	return MNL_CB_ERROR;
+}
+
+int lk_nl_dump(struct lk_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
+	       void *data, struct lk_error *e, const char *fmt, ...)
+{
+	struct dump d = {.cb = cb, .data = data};
+	struct lk_nl_walk w = {.data_cb = dump_data, .ack_cb = dump_ack,
+			       .data = &d};
+	size_t size = 32768; /* libmnl's MNL_SOCKET_DUMP_SIZE */
+	_cleanup_free_ char *buf = malloc(size);
+	uint32_t seq = nl->seq++;
+	char what[256];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (!buf)
+		return lk_error_set(e, ENOMEM, "%s: out of memory", what);
+	req->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+		return lk_error_errno(e, "%s", what);
+	do
+		r = lk_nl_recv_walk(nl, buf, size, seq, nl->portid, &w);
+	while (r == MNL_CB_OK);
+	if (r >= 0)
+		return 0;
+	if (d.why[0])
+		return lk_error_set(e, -r, "%s: %s (kernel: %s)", what,
+				    strerror(-r), d.why);
+	return lk_error_set(e, -r, "%s: %s", what, strerror(-r));
 }

@@ -63,18 +63,10 @@ bool lk_policy_is_empty(const struct lk_policy *p)
 	return true;
 }
 
-static int bad(struct ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int bad(struct ctx *c, const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return lk_error_set(c->e, EINVAL, "%s:%u: %s", c->file, c->line, what);
-}
+/* Bad input, at the file and line it came from. */
+#define bad(c, fmt, ...)                                                       \
+	lk_error_bad((c)->e, "%s:%u: " fmt, (c)->file, (c)->line,      \
+		     ##__VA_ARGS__)
 
 static int parse_action(const char *w, enum lk_action *a)
 {
@@ -355,12 +347,10 @@ static int parse_include(struct ctx *c, char **tok, size_t ntok)
 	_cleanup_free_ char *path = NULL;
 	int r;
 
-	if (ntok != 2)
-		return bad(c,
-			   ntok < 2 ? "expected a profile name or file "
-				      "after 'include'"
-				    : "unexpected '%s' after include",
-			   ntok < 2 ? "" : tok[2]);
+	if (ntok < 2)
+		return bad(c, "expected a profile name or file after 'include'");
+	if (ntok > 2)
+		return bad(c, "unexpected '%s' after include", tok[2]);
 	if (c->depth + 1 >= MAX_INCLUDE_DEPTH)
 		return bad(c, "includes nested too deeply at '%s'", tok[1]);
 	builtin = looks_like_path(tok[1]) ? NULL : lk_policy_builtin(tok[1]);

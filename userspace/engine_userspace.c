@@ -14,7 +14,9 @@
 #include "engine/engine.h"
 
 #include "common/cleanup.h"
+#include "common/clock.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "userspace/us_frame.h"
 #include "userspace/us_gso.h"
 #include "userspace/us_gro.h"
@@ -116,14 +118,6 @@ struct us_engine {
 static struct us_engine *us_of(struct lk_launch *l)
 {
 	return l->engine_priv;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t real_ns(void)
@@ -305,7 +299,7 @@ static uint64_t spin_limit(const struct us_engine *u)
 static void run_due(struct us_engine *u)
 {
 	struct us_sched_node *nd;
-	uint64_t now = mono_ns(), next;
+	uint64_t now = lk_now_ns(), next;
 	bool waited = false;
 	struct itimerspec its = {0};
 
@@ -322,7 +316,7 @@ static void run_due(struct us_engine *u)
 		}
 		if (!nd || waited || nd->key > now + spin_limit(u))
 			break;
-		while ((now = mono_ns()) + US_WINDOW < nd->key)
+		while ((now = lk_now_ns()) + US_WINDOW < nd->key)
 			;
 		waited = true;
 	}
@@ -510,7 +504,7 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 		if (u->armed != UINT64_MAX && u->armed_lead) {
 			/* How late past the armed time, against the
 			 * estimate: it settles on the median. */
-			uint64_t now = mono_ns();
+			uint64_t now = lk_now_ns();
 
 			lead_learn(&u->lead[u->armed_bucket],
 				   now > u->armed ? now - u->armed : 0);
@@ -538,7 +532,7 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 			break;
 		}
 		on_frame(u, tag, u->rbuf, (uint32_t)len,
-			 pipe_clock(u, mono_ns()));
+			 pipe_clock(u, lk_now_ns()));
 	}
 	run_due(u);
 	return 0;
@@ -602,16 +596,14 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	} else {
 		if (getrandom(&u->seed, sizeof(u->seed), 0) !=
 		    (ssize_t)sizeof(u->seed))
-			u->seed = mono_ns() ^ ((uint64_t)getpid() << 32);
+			u->seed = lk_now_ns() ^ ((uint64_t)getpid() << 32);
 		/* Printed when random decisions can be made, so that the
 		 * run can be replayed. */
-		if (!l->opts.quiet && (l->links.len || l->opts.control ||
-				       l->opts.at.n || l->opts.scenario))
-			fprintf(stderr,
-				"linkem-launch: seed %llu (replay with "
-				"--seed %llu)\n",
-				(unsigned long long)u->seed,
-				(unsigned long long)u->seed);
+		if (l->links.len || l->opts.control || l->opts.at.n ||
+		    l->opts.scenario)
+			lk_log(LK_LOG_NOTICE, "seed %llu (replay with --seed %llu)",
+			       (unsigned long long)u->seed,
+			       (unsigned long long)u->seed);
 	}
 	/* Departures are timed to the microsecond, not to the default
 	 * 50 µs of timer slack. */

@@ -3,6 +3,7 @@
 #include "userspace/us_pcap.h"
 
 #include "common/error.h"
+#include "common/io.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,32 +32,15 @@ struct pcap_rec_hdr {
 	uint32_t sec, frac, incl_len, orig_len;
 };
 
-static int write_all(int fd, const void *buf, size_t n, struct lk_error *e)
-{
-	const unsigned char *b = buf;
-
-	while (n) {
-		ssize_t w = write(fd, b, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return lk_error_errno(e, "write pcap");
-		if (w == 0)
-			return lk_error_set(e, EIO, "write pcap: no progress");
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int us_pcap_flush(struct us_pcap *p, struct lk_error *e)
 {
 	int r;
 
 	if (!p->used)
 		return 0;
-	r = write_all(p->fd, p->buf, p->used, e);
+	r = lk_write_all(p->fd, p->buf, p->used);
+	if (r < 0)
+		r = lk_error_errno(e, "write pcap");
 	p->used = 0;
 	return r;
 }
