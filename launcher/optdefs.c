@@ -8,13 +8,13 @@
 #define HELP_WIDTH 79
 #define HELP_MAX_COL 30
 
-void lk_optdefs_getopt(const struct lk_optdef *d, size_t n,
+void lk_optdefs_getopt(const struct lk_optdef *d, size_t n, const char *prefix,
 		       struct option *longopts, char *shortopts)
 {
 	char *s = shortopts;
 
-	*s++ = '+'; /* stop at the first non-option (COMMAND) */
-	*s++ = ':'; /* a missing value returns ':' */
+	for (size_t i = 0; i < 2 && prefix[i]; i++)
+		*s++ = prefix[i];
 	for (size_t i = 0; i < n; i++) {
 		longopts[i] = (struct option){
 		    d[i].name, d[i].arg ? required_argument : no_argument, NULL,

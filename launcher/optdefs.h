@@ -26,8 +26,9 @@ struct lk_optdef {
 };
 
 /* getopt_long's tables: longopts has room for n + 1 entries (the last one
- * zero), shortopts for 3 * n + 3 bytes; shortopts starts with "+:". */
-void lk_optdefs_getopt(const struct lk_optdef *d, size_t n,
+ * zero), shortopts for 3 * n + 3 bytes; shortopts starts with prefix (at
+ * most two bytes: "+", "+:"). */
+void lk_optdefs_getopt(const struct lk_optdef *d, size_t n, const char *prefix,
 		       struct option *longopts, char *shortopts);
 /* "-n, --peers N" or "    --subnet CIDR" into out. */
 void lk_optdef_synopsis(const struct lk_optdef *d, char *out, size_t size);

@@ -166,7 +166,8 @@ LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 
 	optind = 0; /* full reset of getopt's state */
 	opterr = 0;
-	lk_optdefs_getopt(optdefs, LK_ARRAY_SIZE(optdefs), long_opts,
+	/* '+': stop at COMMAND; ':': a missing value returns ':'. */
+	lk_optdefs_getopt(optdefs, LK_ARRAY_SIZE(optdefs), "+:", long_opts,
 			  short_opts);
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
 	       -1) {
