@@ -18,8 +18,8 @@ static const struct lk_command commands[] = {
      "change links (the --link syntax)"},
     {"clear", LK_CMD_CLEAR, "LINKS...", 1, LK_CMD_MANY, S | T, LK_AT_KEYED,
      false, "make links unimpaired again (1-2, 3>*)"},
-    {"partition", LK_CMD_PARTITION, "GROUP/GROUP...", 1, 1, S | T,
-     LK_AT_KEYED, false,
+    {"partition", LK_CMD_PARTITION, "GROUP/GROUP...", 1, 1, S | T, LK_AT_KEYED,
+     false,
      "only peers of one group reach each other (1,2/3..5; peers not named "
      "form one group)"},
     {"heal", LK_CMD_HEAL, "", 0, 0, S | T, LK_AT_BARE, false,
@@ -105,9 +105,9 @@ void lk_command_names(unsigned where, char *out, size_t size)
 			continue;
 		seen++;
 		w = snprintf(out + len, size - len, "%s%s",
-			     seen == 1	       ? ""
+			     seen == 1	     ? ""
 			     : seen == total ? " or "
-					       : ", ",
+					     : ", ",
 			     commands[i].name);
 		if (w < 0)
 			break;

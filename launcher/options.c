@@ -44,8 +44,7 @@ static const struct lk_optdef optdefs[] = {
      "IPv4 plan: peer i gets host i"},
     {"engine", 0, OPT_ENGINE, "ENGINE", false, "auto",
      "who applies the links' conditions: auto, kernel or userspace"},
-    {"seed", 0, OPT_SEED, "N", false, NULL,
-     "seed for every random decision"},
+    {"seed", 0, OPT_SEED, "N", false, NULL, "seed for every random decision"},
     {"at", 0, OPT_AT, "TIME:SPEC", true, NULL,
      "apply SPEC at TIME after start: a link SPEC, partition=1,2/3, heal, "
      "down=P, up=P, clear=LINKS, kill=P[:SIG], restart=P"},

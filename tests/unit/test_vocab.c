@@ -16,6 +16,7 @@
 
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ static void src_path(const char *rel, char *out, size_t size)
 		snprintf(out, size, "%s/../%s", build ? build : ".", rel);
 }
 
+/* rel: relative to the source tree, or a path src_path made. */
 static char *slurp(const char *rel)
 {
 	char path[2048];
@@ -44,7 +46,11 @@ static char *slurp(const char *rel)
 	FILE *f;
 	ssize_t n;
 
-	src_path(rel, path, sizeof(path));
+	if (rel[0] == '/' || strncmp(rel, "..", 2) == 0 ||
+	    access(rel, R_OK) == 0)
+		snprintf(path, sizeof(path), "%s", rel);
+	else
+		src_path(rel, path, sizeof(path));
 	f = fopen(path, "r");
 	cr_assert(f, "cannot open %s (set LINKEM_SRC to the source tree)",
 		  path);
@@ -178,8 +184,8 @@ static void man_section(const char *rel, const char *name, struct section *s)
 		render_line(line, r, sizeof(r));
 		append(s->text, sizeof(s->text), r);
 		if (tag_next) {
-			snprintf(s->e[s->n++].tag, sizeof(s->e[0].tag), "%.500s",
-				 r);
+			snprintf(s->e[s->n++].tag, sizeof(s->e[0].tag),
+				 "%.500s", r);
 			tag_next = false;
 			in_entry = true;
 		} else if (in_entry) {
@@ -207,8 +213,8 @@ static bool has_word(const char *text, const char *word)
 	size_t n = strlen(word);
 
 	for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
-		bool before = p > text && (isalnum((unsigned char)p[-1]) ||
-					   p[-1] == '-');
+		bool before =
+		    p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '-');
 		bool after = isalnum((unsigned char)p[n]) || p[n] == '-';
 
 		if (!before && !after)
@@ -254,21 +260,22 @@ static void check_man_options(const char *rel, const struct lk_optdef *d,
 			if (arg)
 				*arg++ = '\0';
 			o = find_opt(d, n, item + 2);
-			cr_assert(o, "%s documents %s, which is not in the "
-				     "option table",
+			cr_assert(o,
+				  "%s documents %s, which is not in the "
+				  "option table",
 				  rel, item);
 			seen[o - d]++;
 			cr_assert_eq(o->short_name, pending_short,
 				     "%s: %s: short option -%c, the table "
 				     "says -%c",
-				     rel, item, pending_short ? pending_short : '-',
+				     rel, item,
+				     pending_short ? pending_short : '-',
 				     o->short_name ? o->short_name : '-');
 			pending_short = 0;
-			cr_assert(o->arg ? arg && strcmp(arg, o->arg) == 0
-					 : !arg,
-				  "%s: %s takes '%s', the table says '%s'", rel,
-				  item, arg ? arg : "(none)",
-				  o->arg ? o->arg : "(none)");
+			cr_assert(
+			    o->arg ? arg && strcmp(arg, o->arg) == 0 : !arg,
+			    "%s: %s takes '%s', the table says '%s'", rel, item,
+			    arg ? arg : "(none)", o->arg ? o->arg : "(none)");
 			cr_assert_eq(has_word(s.e[i].body, "repeatable"),
 				     o->repeatable,
 				     "%s: --%s is%s repeatable: say so%s", rel,
@@ -285,12 +292,11 @@ static void check_man_options(const char *rel, const struct lk_optdef *d,
 					  rel, o->name, want, s.e[i].body);
 			}
 		}
-		cr_assert_eq(pending_short, 0, "%s: tag '%s'", rel,
-			     s.e[i].tag);
+		cr_assert_eq(pending_short, 0, "%s: tag '%s'", rel, s.e[i].tag);
 	}
 	for (size_t i = 0; i < n; i++)
-		cr_assert_eq(seen[i], 1, "%s: --%s is documented %u times",
-			     rel, d[i].name, seen[i]);
+		cr_assert_eq(seen[i], 1, "%s: --%s is documented %u times", rel,
+			     d[i].name, seen[i]);
 }
 
 /* Every "--word" in text is an option of one of the programs, or in
@@ -348,8 +354,7 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static bool same_options(const struct lk_options *a,
-			 const struct lk_options *b)
+static bool same_options(const struct lk_options *a, const struct lk_options *b)
 {
 	return a->n == b->n && same_str(a->subnet, b->subnet) &&
 	       same_strv(&a->links, &b->links) && same_strv(&a->at, &b->at) &&
@@ -402,8 +407,8 @@ Test(vocab, launch_help_lists_every_option_of_the_table)
 		lk_optdef_synopsis(&d[i], syn, sizeof(syn));
 		snprintf(line, sizeof(line), "\n  %s ", syn);
 		cr_assert(strstr(help, line), "--help lacks '%s'", syn);
-		cr_assert(strlen(d[i].help) && d[i].help[strlen(d[i].help) -
-							  1] != '.',
+		cr_assert(strlen(d[i].help) &&
+			      d[i].help[strlen(d[i].help) - 1] != '.',
 			  "--%s: a help line without final period", d[i].name);
 	}
 	check_widths("linkem-launch --help", help);
@@ -418,7 +423,8 @@ Test(vocab, every_option_of_the_table_is_parsed)
 	for (size_t i = 0; i < n; i++) {
 		char opt[64], val[] = "1", dashdash[] = "--", cmd[] = "true",
 			      prog[] = "linkem-launch", peers[] = "-n";
-		char *argv[] = {prog, opt, val, peers, val, dashdash, cmd, NULL};
+		char *argv[] = {prog, opt,	val, peers,
+				val,  dashdash, cmd, NULL};
 		struct lk_options o;
 		struct lk_error e = {0};
 
@@ -448,7 +454,8 @@ Test(vocab, an_option_given_its_default_is_the_same_as_left_out)
 	cr_assert_eq(lk_options_parse(5, plain, &a, &e), 0, "%s", e.msg);
 	for (size_t i = 0; i < n; i++) {
 		char opt[64], val[128];
-		char *argv[] = {prog, opt, val, peers, one, dashdash, cmd, NULL};
+		char *argv[] = {prog, opt,	val, peers,
+				one,  dashdash, cmd, NULL};
 		struct lk_options b;
 
 		if (!d[i].deflt)
@@ -490,8 +497,8 @@ Test(vocab, ctl_man_page_documents_exactly_the_options)
 
 static const struct lk_command *find_cmd(const char *name)
 {
-	return lk_command_find(name, LK_CMD_SERVED | LK_CMD_TIMELINE |
-					 LK_CMD_LOCAL);
+	return lk_command_find(name,
+			       LK_CMD_SERVED | LK_CMD_TIMELINE | LK_CMD_LOCAL);
 }
 
 /* "NAME ARGS" as the table has it. */
@@ -546,20 +553,21 @@ Test(vocab, ctl_man_page_documents_exactly_the_commands)
 		snprintf(name, sizeof(name), "%.*s",
 			 (int)strcspn(s.e[i].tag, " "), s.e[i].tag);
 		k = find_cmd(name);
-		cr_assert(k, "linkem-ctl(1) documents '%s', which is not in "
-			     "the command table",
+		cr_assert(k,
+			  "linkem-ctl(1) documents '%s', which is not in "
+			  "the command table",
 			  s.e[i].tag);
 		cmd_synopsis(k, syn, sizeof(syn));
 		cr_assert_str_eq(s.e[i].tag, syn,
 				 "linkem-ctl(1) has '%s', the table '%s'",
 				 s.e[i].tag, syn);
-		cr_assert(strlen(s.e[i].body) > 10, "%s: no description",
-			  name);
+		cr_assert(strlen(s.e[i].body) > 10, "%s: no description", name);
 		seen[k - c]++;
 	}
 	for (size_t i = 0; i < n; i++)
-		cr_assert_eq(seen[i], 1, "linkem-ctl(1) documents '%s' %u times",
-			     c[i].name, seen[i]);
+		cr_assert_eq(seen[i], 1,
+			     "linkem-ctl(1) documents '%s' %u times", c[i].name,
+			     seen[i]);
 }
 
 /* The backquoted words of text up to its first stop ("." at the end of a
@@ -598,9 +606,9 @@ static void check_names(const char *what, char words[][64], size_t nw,
 
 		for (size_t j = 0; j < nw; j++)
 			named |= strcmp(words[j], c[i].name) == 0;
-		cr_assert_eq(named, (c[i].where & where) != 0,
-			     "%s %s '%s'", what,
-			     named ? "should not name" : "lacks", c[i].name);
+		cr_assert_eq(named, (c[i].where & where) != 0, "%s %s '%s'",
+			     what, named ? "should not name" : "lacks",
+			     c[i].name);
 	}
 }
 
@@ -625,8 +633,9 @@ Test(vocab, control_protocol_doc_has_every_command)
 			snprintf(name, sizeof(name), "%.*s",
 				 (int)strcspn(syn, " "), syn);
 			k = find_cmd(name);
-			cr_assert(k, "control-protocol.md: '%s' is not in "
-				     "the command table",
+			cr_assert(k,
+				  "control-protocol.md: '%s' is not in "
+				  "the command table",
 				  syn);
 			cmd_synopsis(k, name, sizeof(name));
 			cr_assert_str_eq(syn, name,
@@ -679,8 +688,7 @@ Test(vocab, timeline_commands_are_named_wherever_timelines_are)
 	static struct section s;
 	size_t n, nl;
 	const struct lk_command *c = lk_commands(&n);
-	const struct lk_optdef *at =
-	    find_opt(lk_launch_optdefs(&nl), nl, "at");
+	const struct lk_optdef *at = find_opt(lk_launch_optdefs(&nl), nl, "at");
 	const char *man_at = NULL;
 
 	cr_assert(at);
@@ -699,8 +707,8 @@ Test(vocab, timeline_commands_are_named_wherever_timelines_are)
 		else
 			continue;
 		cr_assert_eq(c[i].where & LK_CMD_TIMELINE, LK_CMD_TIMELINE);
-		cr_assert(strstr(at->help, form),
-			  "--help's --at lacks '%s'", form);
+		cr_assert(strstr(at->help, form), "--help's --at lacks '%s'",
+			  form);
 		cr_assert(strstr(man_at, form),
 			  "linkem-launch(1)'s --at lacks '%s'", form);
 	}
@@ -741,30 +749,31 @@ Test(vocab, at_forms_and_names_come_from_the_table)
 Test(vocab, docs_name_only_options_that_exist)
 {
 	/* Options of other programs the docs show: Criterion's test
-	 * binaries and tests/vm/run.sh. */
-	static const char *const others[] = {"filter", "jobs",	  "verbose",
-					     "share",  "timeout", "watch",
-					     NULL};
-	static const char *const docs[] = {
-	    "README.md",	     "docs/behaviour.md",
-	    "docs/control-protocol.md", "docs/kernel-engine.md",
-	    "docs/link-spec.md",      "docs/policies.md",
-	    "docs/userspace-engine.md", "docs/vm.md",
-	};
-	static const char *const watch[] = {"watch", NULL};
-	static const char *const pages[] = {"docs/linkem-launch.1",
-					    "docs/linkem-ctl.1"};
+	 * binaries and tests/vm/run.sh; and "stats --watch". */
+	static const char *const others[] = {
+	    "filter", "jobs", "verbose", "share", "timeout", "watch", NULL};
+	char pattern[2048];
+	glob_t g;
 
-	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-		char *text = slurp(docs[i]);
+	/* README.md and every docs/NAME.md and docs/NAME.1. */
+	src_path("README.md", pattern, sizeof(pattern));
+	cr_assert_eq(glob(pattern, 0, NULL, &g), 0, "%s", pattern);
+	src_path("docs/*.md", pattern, sizeof(pattern));
+	cr_assert_eq(glob(pattern, GLOB_APPEND, NULL, &g), 0, "%s", pattern);
+	src_path("docs/*.1", pattern, sizeof(pattern));
+	cr_assert_eq(glob(pattern, GLOB_APPEND, NULL, &g), 0, "%s", pattern);
+	cr_assert_geq(g.gl_pathc, 5);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *path = g.gl_pathv[i];
+		char *text = slurp(path), *save = NULL;
+		static char rendered[65536];
 
-		check_dashes(docs[i], text, others);
-		free(text);
-	}
-	for (size_t i = 0; i < 2; i++) {
-		char *text = slurp(pages[i]), rendered[65536] = "";
-		char *save = NULL;
-
+		if (strcmp(path + strlen(path) - 2, ".1") != 0) {
+			check_dashes(path, text, others);
+			free(text);
+			continue;
+		}
+		rendered[0] = '\0';
 		for (char *line = strtok_r(text, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			char r[4096];
@@ -774,7 +783,8 @@ Test(vocab, docs_name_only_options_that_exist)
 				sizeof(rendered) - strlen(rendered) - 2);
 			strcat(rendered, "\n");
 		}
-		check_dashes(pages[i], rendered, watch);
+		check_dashes(path, rendered, others);
 		free(text);
 	}
+	globfree(&g);
 }
