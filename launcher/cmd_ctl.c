@@ -6,6 +6,7 @@
  */
 #include "linkem.h"
 
+#include "launcher/commands.h"
 #include "launcher/control.h"
 #include "launcher/control_proto.h"
 
@@ -24,31 +25,6 @@
 
 #define PROG "linkem-ctl"
 #define EXIT_USAGE 2
-
-static const char usage[] =
-    "Usage: " PROG " [--control PATH] [--json] COMMAND [ARG...]\n"
-    "\n"
-    "Commands:\n"
-    "  set SPEC...            change links (the --link syntax)\n"
-    "  clear LINKS...         make links unimpaired again (1-2, 3>*)\n"
-    "  partition G/G...       only peers of one group reach each other\n"
-    "                         (1,2/3..5; peers not named form one group)\n"
-    "  heal                   undo the partition\n"
-    "  down PEER, up PEER     cut / restore every link of a peer\n"
-    "  show                   the impaired links, as SPECs\n"
-    "  stats [--watch]        per-link counters\n"
-    "  peers                  id, name, addresses, pid, state\n"
-    "  exec PEER -- CMD...    run CMD inside the peer (its namespaces\n"
-    "                         and sandbox), with this terminal's I/O\n"
-    "  kill PEER [SIGNAL]     signal a peer (default TERM)\n"
-    "  restart PEER           stop the peer's workload (TERM, KILL after\n"
-    "                         --grace) and start it again in the peer\n"
-    "  list                   the running launches\n"
-    "\n"
-    "Options:\n"
-    "  --control PATH         the launch's control socket; by default\n"
-    "                         the only running launch is found\n"
-    "  --json                 print the reply's data as JSON\n";
 
 static int try_connect(const char *path)
 {
@@ -294,13 +270,11 @@ static int call_once(const struct call *c)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"control", required_argument, NULL, 'c'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
+	size_t nopts;
+	const struct lk_optdef *optdefs = lk_ctl_optdefs(&nopts);
+	struct option longopts[8];
+	char shortopts[3 * 8];
+	const struct lk_command *k;
 	const char *control = NULL;
 	char path[PATH_MAX];
 	struct call c = {0};
@@ -309,7 +283,11 @@ int main(int argc, char **argv)
 
 	/* Whatever the library says goes to stderr as this program's. */
 	lk_set_log_handler(lk_log_stderr, PROG ": ");
-	while ((opt = getopt_long(argc, argv, "+hc:", longopts, NULL)) != -1) {
+	if (nopts + 1 > sizeof(longopts) / sizeof(longopts[0]))
+		return EXIT_USAGE; /* the table outgrew this: a test fails */
+	lk_optdefs_getopt(optdefs, nopts, "+", longopts, shortopts);
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'c':
 			control = optarg;
@@ -318,13 +296,13 @@ int main(int argc, char **argv)
 			c.json = true;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			lk_ctl_usage(stdout);
 			return 0;
 		case 'V':
 			printf(PROG " %s\n", lk_version());
 			return 0;
 		default:
-			fputs(usage, stderr);
+			lk_ctl_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -335,20 +313,20 @@ int main(int argc, char **argv)
 	c.cmd = argv[optind++];
 	c.args = argv + optind;
 	c.nargs = (size_t)(argc - optind);
-	if (strcmp(c.cmd, "stats") == 0 || strcmp(c.cmd, "peers") == 0 ||
-	    strcmp(c.cmd, "show") == 0) {
-		size_t k = 0;
+	k = lk_command_find(c.cmd, LK_CMD_SERVED);
+	if (k && k->json) {
+		size_t kept = 0;
 
 		for (size_t i = 0; i < c.nargs; i++) {
 			if (strcmp(c.args[i], "--json") == 0)
 				c.json = true;
 			else if (strcmp(c.args[i], "--watch") == 0 &&
-				 c.cmd[1] == 't')
+				 k->id == LK_CMD_STATS)
 				watch = true;
 			else
-				c.args[k++] = c.args[i];
+				c.args[kept++] = c.args[i];
 		}
-		c.nargs = k;
+		c.nargs = kept;
 	} else if (strcmp(c.cmd, "exec") == 0) {
 		if (c.nargs >= 2 && strcmp(c.args[1], "--") == 0) {
 			memmove(&c.args[1], &c.args[2],

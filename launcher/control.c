@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "common/io.h"
 #include "common/log.h"
+#include "launcher/commands.h"
 #include "launcher/control_proto.h"
 #include "launcher/launch_internal.h"
 #include "launcher/timeline.h"
@@ -457,71 +458,53 @@ static int parse_peer(const struct lk_launch *l, const char *text, unsigned *id,
 	return 0;
 }
 
-static int need_args(const char *cmd, size_t nargs, size_t lo, size_t hi,
-		     const char *usage, struct lk_error *e)
-{
-	if (nargs < lo || nargs > hi)
-		return lk_error_set(e, EINVAL, "usage: %s %s", cmd, usage);
-	return 0;
-}
-
 /* One command, from a client or the timeline.  text: what linkem-ctl
  * prints; data: JSON (may stay empty). */
 static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
 		    size_t nargs, struct lk_buf *text, json_t **data,
 		    struct lk_error *e)
 {
+	const struct lk_command *k = lk_command_find(cmd, LK_CMD_SERVED);
 	unsigned id;
 	int r = 0;
 
+	/* The command table (launcher/commands.c) names the commands and
+	 * how many arguments each takes. */
+	if (!k || k->id == LK_CMD_EXEC)
+		return lk_command_unknown(NULL, cmd, LK_CMD_SERVED, e);
+	if ((r = lk_command_check_nargs(k, nargs, e)) < 0)
+		return r;
 	if (strcmp(cmd, "set") == 0) {
-		if ((r = need_args(cmd, nargs, 1, SIZE_MAX, "SPEC...", e)) < 0)
-			return r;
 		for (size_t i = 0; i < nargs && r == 0; i++)
 			r = lk_launch_set_link(l, args[i], e);
 	} else if (strcmp(cmd, "clear") == 0) {
-		if ((r = need_args(cmd, nargs, 1, SIZE_MAX, "LINKS...", e)) < 0)
-			return r;
 		for (size_t i = 0; i < nargs && r == 0; i++)
 			r = lk_launch_clear_links(l, args[i], e);
 	} else if (strcmp(cmd, "partition") == 0) {
-		if ((r = need_args(cmd, nargs, 1, 1, "GROUP/GROUP...", e)) < 0)
-			return r;
 		r = lk_launch_partition(l, args[0], e);
 	} else if (strcmp(cmd, "heal") == 0) {
-		if ((r = need_args(cmd, nargs, 0, 0, "", e)) < 0)
-			return r;
 		r = lk_launch_heal(l, e);
 	} else if (strcmp(cmd, "down") == 0 || strcmp(cmd, "up") == 0) {
-		if ((r = need_args(cmd, nargs, 1, 1, "PEER", e)) < 0 ||
-		    (r = parse_peer(l, args[0], &id, e)) < 0)
+		if ((r = parse_peer(l, args[0], &id, e)) < 0)
 			return r;
 		r = lk_launch_peer_links(l, id, cmd[0] == 'u', e);
 	} else if (strcmp(cmd, "kill") == 0) {
 		int sig = SIGTERM;
 
-		if ((r = need_args(cmd, nargs, 1, 2, "PEER [SIGNAL]", e)) < 0 ||
-		    (r = parse_peer(l, args[0], &id, e)) < 0)
+		if ((r = parse_peer(l, args[0], &id, e)) < 0)
 			return r;
 		if (nargs == 2 && lk_signal_parse(args[1], &sig) < 0)
 			return lk_error_set(
 			    e, EINVAL, "kill: '%s' is not a signal", args[1]);
 		r = lk_launch_kill_peer(l, id, sig, e);
 	} else if (strcmp(cmd, "show") == 0) {
-		if ((r = need_args(cmd, nargs, 0, 0, "", e)) < 0)
-			return r;
 		show(l, text, data);
 		if (l->control && l->control->partition_text)
 			lk_buf_printf(text, "# partition %s\n",
 				      l->control->partition_text);
 	} else if (strcmp(cmd, "peers") == 0) {
-		if ((r = need_args(cmd, nargs, 0, 0, "", e)) < 0)
-			return r;
 		peers(l, text, data);
 	} else if (strcmp(cmd, "stats") == 0) {
-		if ((r = need_args(cmd, nargs, 0, 0, "[--json] [--watch]", e)) <
-		    0)
-			return r;
 		r = stats(l, text, data, e);
 	} else if (strcmp(cmd, "hello") == 0) {
 		lk_buf_printf(text, "linkem %s, %u peers, engine %s\n",
@@ -534,16 +517,11 @@ static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
 	} else if (strcmp(cmd, "restart") == 0) {
 		/* From a client, handle_lines waits for the answer; from the
 		 * timeline, the request is enough. */
-		if ((r = need_args(cmd, nargs, 1, 1, "PEER", e)) < 0 ||
-		    (r = parse_peer(l, args[0], &id, e)) < 0)
+		if ((r = parse_peer(l, args[0], &id, e)) < 0)
 			return r;
 		r = lk_launch_restart_peer(l, id, e);
 	} else {
-		r = lk_error_set(e, EINVAL,
-				 "unknown command '%s' (expected set, clear, "
-				 "partition, heal, down, up, show, stats, "
-				 "peers, exec, kill, restart, hello)",
-				 cmd);
+		r = lk_command_unknown(NULL, cmd, LK_CMD_SERVED, e);
 	}
 	return r;
 }

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* options.c — linkem-launch's command line.  Pure: no output. */
+/* options.c — linkem-launch's command line: its option table, the parser
+ * and --help built from the table.  Pure: no output. */
+#include "launcher/options.h"
+
+#include "common/cleanup.h"
 #include "common/error.h"
 #include "common/strv.h"
+#include "launcher/optdefs.h"
 #include "model/units.h"
 
 #include <errno.h>
@@ -29,84 +34,99 @@ enum {
 	OPT_POLICY_CHECK,
 };
 
-static const struct option long_opts[] = {
-	{"peers", required_argument, NULL, 'n'},
-	{"link", required_argument, NULL, 'l'},
-	{"subnet", required_argument, NULL, OPT_SUBNET},
-	{"engine", required_argument, NULL, OPT_ENGINE},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"policy", required_argument, NULL, OPT_POLICY},
-	{"cap", required_argument, NULL, OPT_CAP},
-	{"at", required_argument, NULL, OPT_AT},
-	{"log-dir", required_argument, NULL, OPT_LOG_DIR},
-	{"pcap", required_argument, NULL, OPT_PCAP},
-	{"control", required_argument, NULL, OPT_CONTROL},
-	{"grace", required_argument, NULL, OPT_GRACE},
-	{"user", required_argument, NULL, OPT_USER},
-	{"rw", required_argument, NULL, OPT_RW},
-	{"ro", required_argument, NULL, OPT_RO},
-	{"bind", required_argument, NULL, OPT_BIND},
-	{"scenario", required_argument, NULL, OPT_SCENARIO},
-	{"policy-check", required_argument, NULL, OPT_POLICY_CHECK},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+/* linkem-launch's options: getopt's tables, --help's option list, and
+ * (checked by tests/unit/test_vocab.c) docs/linkem-launch.1 and docs/. */
+static const struct lk_optdef optdefs[] = {
+    {"peers", 'n', 'n', "N", false, NULL, "number of peers, numbered 1..N"},
+    {"link", 'l', 'l', "SPEC", true, NULL,
+     "link conditions such as '1-2:delay=50ms' or '1>3:loss=5%'"},
+    {"subnet", 0, OPT_SUBNET, "CIDR", false, LK_DEFAULT_SUBNET,
+     "IPv4 plan: peer i gets host i"},
+    {"engine", 0, OPT_ENGINE, "ENGINE", false, "auto",
+     "who applies the links' conditions: auto, kernel or userspace"},
+    {"seed", 0, OPT_SEED, "N", false, NULL, "seed for every random decision"},
+    {"at", 0, OPT_AT, "TIME:SPEC", true, NULL,
+     "apply SPEC at TIME after start: a link SPEC, partition=1,2/3, heal, "
+     "down=P, up=P, clear=LINKS, kill=P[:SIG], restart=P"},
+    {"scenario", 0, OPT_SCENARIO, "FILE", false, NULL,
+     "the same from FILE: 'TIME COMMAND ARG...' per line"},
+    {"control", 0, OPT_CONTROL, "PATH", false, NULL,
+     "control socket for linkem-ctl; by default in "
+     "$XDG_RUNTIME_DIR/linkem or /run/linkem"},
+    {"log-dir", 0, OPT_LOG_DIR, "DIR", false, NULL,
+     "also write each peer's output to DIR/peerI.log"},
+    {"pcap", 0, OPT_PCAP, "DIR", false, NULL,
+     "write DIR/peerI.pcap (userspace engine)"},
+    {"grace", 0, OPT_GRACE, "TIME", false, "3s",
+     "after forwarding SIGINT/SIGTERM, wait this long before SIGKILL"},
+    {"policy", 0, OPT_POLICY, "NAME|FILE", false, "default",
+     "seccomp profile (default, strict, log, none) or policy file"},
+    {"policy-check", 0, OPT_POLICY_CHECK, "FILE", false, NULL,
+     "check a policy file and exit"},
+    {"cap", 0, OPT_CAP, "NAME", true, NULL,
+     "keep a capability inside the peers"},
+    {"user", 0, OPT_USER, "UID[:GID]", false, NULL,
+     "run the workload as this user"},
+    {"rw", 0, OPT_RW, "PATH", true, NULL,
+     "keep PATH writable inside the peers"},
+    {"ro", 0, OPT_RO, "PATH", true, NULL,
+     "make PATH read-only inside a writable place"},
+    {"bind", 0, OPT_BIND, "SRC:DST", true, NULL,
+     "bind SRC on DST inside the peers, writable"},
+    {"quiet", 'q', 'q', NULL, false, NULL, "no notices on stderr"},
+    {"help", 'h', 'h', NULL, false, NULL, "show this help"},
+    {"version", 'V', 'V', NULL, false, NULL, "show the version"},
 };
+
+const struct lk_optdef *lk_launch_optdefs(size_t *n)
+{
+	*n = LK_ARRAY_SIZE(optdefs);
+	return optdefs;
+}
+
+static const char usage_head[] =
+    "Usage: linkem-launch [OPTIONS] -n N -- COMMAND [ARG...]\n"
+    "Run N copies of COMMAND, each as its own host (peer1..peerN) on a "
+    "private\n"
+    "network, and supervise them until they end.\n"
+    "\n";
+
+static const char usage_tail[] =
+    "\n"
+    "In COMMAND's arguments {id} {n} {addr} {addr6} {name} are replaced per "
+    "peer.\n"
+    "Each peer sees hostname peerI, interface eth0, an /etc/hosts naming "
+    "every\n"
+    "peer, and LINKEM_ID, LINKEM_N, LINKEM_ADDR, LINKEM_ADDR6, "
+    "LINKEM_PEERS.\n"
+    "\n"
+    "Exit status: 0 when every peer exited 0; else the status of the "
+    "lowest-\n"
+    "numbered failed peer (128+S when killed by signal S); 2 for bad "
+    "input.\n"
+    "See linkem-launch(1) and linkem-ctl(1).\n";
 
 LK_EXPORT const char *lk_launch_usage(void)
 {
-	return "Usage: linkem-launch [OPTIONS] -n N -- COMMAND [ARG...]\n"
-	       "Run N copies of COMMAND, each as its own host (peer1..peerN) "
-	       "on a private\n"
-	       "network, and supervise them until they end.\n"
-	       "\n"
-	       "  -n, --peers N         number of peers, numbered 1..N\n"
-	       "  -l, --link SPEC       link conditions, repeatable, e.g. "
-	       "'1-2:delay=50ms'\n"
-	       "                        or '1>3:loss=5%' (see "
-	       "linkem-launch(1))\n"
-	       "      --subnet CIDR     IPv4 plan (default 10.0.0.0/16): peer "
-	       "i gets host i\n"
-	       "      --engine E        auto|kernel|userspace (default auto)\n"
-	       "      --seed N          seed for every random decision\n"
-	       "      --policy P        seccomp profile or file (default "
-	       "'default'; 'none')\n"
-	       "      --cap NAME        keep a capability inside the peers "
-	       "(repeatable)\n"
-	       "      --at TIME:SPEC    apply SPEC at TIME after start "
-	       "(repeatable): a link\n"
-	       "                        SPEC, partition=1,2/3, heal, down=P, "
-	       "up=P, clear=LINKS,\n"
-	       "                        kill=P[:SIG]\n"
-	       "      --scenario FILE   the same from FILE: 'TIME COMMAND "
-	       "ARG...' per line\n"
-	       "      --log-dir DIR     also write each peer's output to "
-	       "DIR/peerI.log\n"
-	       "      --pcap DIR        write DIR/peerI.pcap (userspace "
-	       "engine)\n"
-	       "      --control PATH    control socket for linkem-ctl "
-	       "(default\n"
-	       "                        $XDG_RUNTIME_DIR/linkem or /run/linkem)"
-	       "\n"
-	       "      --grace TIME      wait this long after forwarding "
-	       "SIGINT/SIGTERM\n"
-	       "                        before SIGKILL (default 3s)\n"
-	       "  -q, --quiet           no notices on stderr\n"
-	       "  -h, --help            show this help\n"
-	       "  -V, --version         show the version\n"
-	       "\n"
-	       "In COMMAND's arguments {id} {n} {addr} {addr6} {name} are "
-	       "replaced per peer.\n"
-	       "Each peer sees hostname peerI, interface eth0, an /etc/hosts "
-	       "naming every\n"
-	       "peer, and LINKEM_ID, LINKEM_N, LINKEM_ADDR, LINKEM_ADDR6, "
-	       "LINKEM_PEERS.\n"
-	       "\n"
-	       "Exit status: 0 when every peer exited 0; else the status of "
-	       "the lowest-\n"
-	       "numbered failed peer (128+S when killed by signal S); 2 for "
-	       "bad input.\n";
+	/* Built once, on first use (the programs have no threads). */
+	static char *text;
+	size_t len;
+	FILE *f;
+
+	if (text)
+		return text;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return usage_head;
+	fputs(usage_head, f);
+	lk_optdefs_help(f, optdefs, LK_ARRAY_SIZE(optdefs));
+	fputs(usage_tail, f);
+	if (fclose(f) != 0) {
+		free(text);
+		text = NULL;
+		return usage_head;
+	}
+	return text;
 }
 
 #define bad lk_error_bad
@@ -121,6 +141,8 @@ static int push(struct lk_strv *v, const char *s, struct lk_error *e)
 LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 			       struct lk_error *e)
 {
+	struct option long_opts[LK_ARRAY_SIZE(optdefs) + 1];
+	char short_opts[3 * LK_ARRAY_SIZE(optdefs) + 3];
 	bool have_n = false;
 	uint64_t v;
 	int c, r;
@@ -132,7 +154,10 @@ LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 
 	optind = 0; /* full reset of getopt's state */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:n:l:qhV", long_opts, NULL)) !=
+	/* '+': stop at COMMAND; ':': a missing value returns ':'. */
+	lk_optdefs_getopt(optdefs, LK_ARRAY_SIZE(optdefs), "+:", long_opts,
+			  short_opts);
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
 	       -1) {
 		r = 0;
 		switch (c) {

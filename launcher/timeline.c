@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "model/units.h"
 #include "model/linkspec.h"
+#include "launcher/commands.h"
 #include "launcher/control_proto.h"
 
 #include <errno.h>
@@ -86,10 +87,8 @@ static int make_step(struct lk_step *s, const char *cmd, const char *arg,
 int lk_timeline_add_at(struct lk_timeline *t, const char *text,
 		       struct lk_error *e)
 {
-	static const char *const keyed[] = {"partition", "down", "up", "clear",
-					    "kill", "restart"};
 	_cleanup_free_ char *origin = NULL, *time = NULL;
-	const char *colon = strchr(text, ':'), *spec, *cmd = "set", *arg;
+	const char *colon = strchr(text, ':'), *spec, *cmd, *arg;
 	struct lk_step s;
 	uint64_t at;
 
@@ -107,21 +106,7 @@ int lk_timeline_add_at(struct lk_timeline *t, const char *text,
 	if (parse_time(origin, time, &at, e) < 0)
 		return -EINVAL;
 	spec = colon + 1;
-	arg = spec;
-	if (strcmp(spec, "heal") == 0) {
-		cmd = "heal";
-		arg = NULL;
-	} else {
-		for (size_t i = 0; i < LK_ARRAY_SIZE(keyed); i++) {
-			size_t n = strlen(keyed[i]);
-
-			if (strncmp(spec, keyed[i], n) == 0 && spec[n] == '=') {
-				cmd = keyed[i];
-				arg = spec + n + 1;
-				break;
-			}
-		}
-	}
+	cmd = lk_command_at(spec, &arg)->name;
 	if (make_step(&s, cmd, arg, origin) < 0)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	s.at_ns = at;
@@ -276,6 +261,9 @@ static int check_step(const struct lk_step *s, unsigned n, struct lk_error *e)
 	struct lk_linkspec ls;
 	int r = 0;
 
+	if (!lk_command_find(s->cmd, LK_CMD_TIMELINE))
+		return lk_command_unknown(s->origin, s->cmd, LK_CMD_TIMELINE,
+					  e);
 	if (strcmp(s->cmd, "set") == 0 || strcmp(s->cmd, "clear") == 0) {
 		if (s->nargs == 0)
 			return lk_error_set(e, EINVAL, "%s: %s needs a SPEC",
@@ -325,11 +313,8 @@ static int check_step(const struct lk_step *s, unsigned n, struct lk_error *e)
 					    s->origin, s->args[1]);
 		return check_peer(s, s->args[0], n, e);
 	} else {
-		return lk_error_set(e, EINVAL,
-				    "%s: unknown command '%s' (expected set, "
-				    "clear, partition, heal, down, up, "
-				    "kill or restart)",
-				    s->origin, s->cmd);
+		return lk_command_unknown(s->origin, s->cmd, LK_CMD_TIMELINE,
+					  e);
 	}
 	if (r < 0)
 		return lk_error_wrap(e, "%s", s->origin);

@@ -2,8 +2,10 @@
 /*
  * timeline.h — changes at chosen times: --at TIME:SPEC and --scenario FILE
  * (docs/control-protocol.md, "Timelines").  Each step is a control command
- * (set, clear, partition, heal, down, up, kill) with its arguments, applied
- * by the supervisor at start + TIME.  Parsing and checking are pure.
+ * that launcher/commands.c allows in timelines (LK_CMD_TIMELINE: set,
+ * clear, partition, heal, down, up, kill, restart) with its arguments,
+ * applied by the supervisor at start + TIME.  Parsing and checking are
+ * pure.
  */
 #ifndef LK_TIMELINE_H
 #define LK_TIMELINE_H
@@ -28,7 +30,7 @@ struct lk_timeline {
 };
 
 /* "10s:1-2:delay=50ms", "10s:partition=1,2/3", "20s:heal",
- * "5s:down=3", "6s:up=3", "7s:clear=1-2", "8s:kill=2" */
+ * "5s:down=3", "6s:up=3", "7s:clear=1-2", "8s:kill=2", "9s:restart=2" */
 int lk_timeline_add_at(struct lk_timeline *t, const char *text,
 		       struct lk_error *e);
 /* Lines "TIME COMMAND [ARG...]"; '#' starts a comment.  name is used in
