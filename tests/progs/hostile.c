@@ -27,6 +27,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -521,6 +522,14 @@ static void kernel_files(void)
 	open_w("write-mem", "/dev/mem");
 }
 
+static sigjmp_buf segv_jmp;
+
+static void on_segv(int sig)
+{
+	(void)sig;
+	siglongjmp(segv_jmp, 1);
+}
+
 static void kernel_calls(void)
 {
 	if (want("bpf")) {
@@ -551,9 +560,25 @@ static void kernel_calls(void)
 		verdict_priv("settimeofday",
 			     syscall(SYS_settimeofday, NULL, (void *)1));
 	if (want("i386-abi")) {
-		long rc = -1;
-		/* getpid through int 0x80 (the i386 ABI). */
-		__asm__ volatile("int $0x80" : "=a"(rc) : "a"(20) : "memory");
+		volatile long rc = -1;
+		struct sigaction old, sa = {.sa_handler = on_segv};
+
+		/* getpid through int 0x80 (the i386 ABI).  A kernel without
+		 * IA32 emulation has no such ABI: int 0x80 is then a general
+		 * protection fault (SIGSEGV), refused before seccomp. */
+		sigaction(SIGSEGV, &sa, &old);
+		if (sigsetjmp(segv_jmp, 1) == 0) {
+			long r;
+
+			__asm__ volatile("int $0x80"
+					 : "=a"(r)
+					 : "a"(20)
+					 : "memory");
+			rc = r;
+		} else {
+			rc = -ENOSYS;
+		}
+		sigaction(SIGSEGV, &old, NULL);
 		if (rc == getpid()) {
 			report(true, "i386-abi", "int 0x80 getpid answered");
 		} else {
