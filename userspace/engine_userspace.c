@@ -18,6 +18,7 @@
 #include "userspace/us_frame.h"
 #include "userspace/us_gso.h"
 #include "userspace/us_gro.h"
+#include "userspace/us_lead.h"
 #include "userspace/us_pcap.h"
 #include "userspace/us_pipeline.h"
 #include "userspace/us_sched.h"
@@ -85,8 +86,6 @@ struct us_peer {
 	uint64_t rx_frames, rx_bad, rx_unknown, tx_errors;
 };
 
-#define US_LEAD_BUCKETS 6
-
 struct us_engine {
 	unsigned n;
 	uint64_t seed;
@@ -95,11 +94,8 @@ struct us_engine {
 	int tfd;
 	uint64_t armed;	 /* the timerfd's deadline, UINT64_MAX when idle */
 	/* How far ahead of a departure the timer is set, learnt per
-	 * length of the wait (run_due's comment). */
-	struct us_lead {
-		uint64_t early;
-		unsigned n; /* wake-ups that measured it, up to US_WARM */
-	} lead[US_LEAD_BUCKETS];
+	 * length of the wait (us_lead.h). */
+	struct us_lead lead[US_LEAD_BUCKETS];
 	unsigned armed_bucket; /* the lead[] the armed timer used */
 	bool armed_lead;       /* armed that far ahead of the departure */
 	uint64_t pclock; /* the pipelines' clock: never goes back */
@@ -240,68 +236,14 @@ static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
 	gro_flush(u, p);
 }
 
-/* Run what is due, then arm the timerfd for the next departure.
- *
- * A timer wake-up comes late: a few µs on an idle host, 50-100 µs under
- * load, 150-600 µs in a TCG VM, and the longer the CPU was idle, the
- * later (deeper idle states; a halted vCPU).  So the timer is set ahead
- * of the departure by an estimate learnt for waits of about that length
- * (lead_bucket(): under 0.5, 2, 8, 32, 128 ms, longer): a running
- * estimate of the *median* of that lateness, a quantile tracker, one
- * step up when a wake-up is later than the estimate, one down when
- * earlier, robust to the long tail an average would follow.  The step is
- * 1/32 of the estimate (2 µs at least), so that it stays fine-grained on
- * a fast platform and follows a slow one.  The first US_WARM wake-ups of
- * each length move it halfway to what they measured instead, so that it
- * is about right from the start (a launch with a long delay has few
- * wake-ups).  Wake-ups then land on the due time half of the time early,
- * half late.  Early by at most US_WINDOW: the copies leave at once (they
- * are that close, and so departures that close share one wake-up).
- * Early by at most spin_limit() (US_SPIN, or half the lead when that is
- * more): the loop waits the rest out.  Earlier still: the timer is armed
- * again, for the due time itself.  The CPU is never spun for long: at most
- * spin_limit() per wake-up, and only for the early half of them. */
-#define US_WINDOW 10000ull
-#define US_SPIN 50000ull
-#define US_EARLY_MAX 2000000ull
-#define US_LATE_STEP 2000ull /* ns per timer wake-up, at least */
-#define US_WARM 16
-
-static unsigned lead_bucket(uint64_t wait)
-{
-	unsigned b = 0;
-
-	for (uint64_t lim = 500000; b + 1 < US_LEAD_BUCKETS && wait >= lim;
-	     lim *= 4)
-		b++;
-	return b;
-}
-
-/* A wake-up armed with the lead ld came late by late ns (0 when early). */
-static void lead_learn(struct us_lead *ld, uint64_t late)
-{
-	uint64_t step =
-	    ld->early / 32 > US_LATE_STEP ? ld->early / 32 : US_LATE_STEP;
-
-	if (ld->n < US_WARM) {
-		ld->n++;
-		if (late > US_EARLY_MAX)
-			late = US_EARLY_MAX;
-		ld->early = (ld->early + late) / 2;
-	} else if (late > ld->early && ld->early < US_EARLY_MAX) {
-		ld->early += step;
-	} else if (late < ld->early && ld->early >= step) {
-		ld->early -= step;
-	}
-}
-
 static uint64_t spin_limit(const struct us_engine *u)
 {
-	uint64_t early = u->lead[u->armed_bucket].early;
-
-	return early / 2 > US_SPIN ? early / 2 : US_SPIN;
+	return us_lead_spin_limit(&u->lead[u->armed_bucket]);
 }
 
+/* Run what is due, then arm the timerfd for the next departure, ahead of
+ * it by the lead learnt for waits of that length (us_lead.h says why and
+ * how). */
 static void run_due(struct us_engine *u)
 {
 	struct us_sched_node *nd;
@@ -327,16 +269,8 @@ static void run_due(struct us_engine *u)
 		waited = true;
 	}
 	next = UINT64_MAX;
-	if (nd) {
-		unsigned b = lead_bucket(nd->key > now ? nd->key - now : 0);
-		uint64_t early = u->lead[b].early;
-
-		next = nd->key - early;
-		if (nd->key < now + early + US_WINDOW)
-			next = nd->key; /* no time for a lead: due time */
-		else
-			u->armed_bucket = b;
-	}
+	if (nd)
+		next = us_lead_arm_at(u->lead, nd->key, now, &u->armed_bucket);
 	if (next == u->armed)
 		return;
 	if (next != UINT64_MAX) {
@@ -512,8 +446,8 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 			 * estimate: it settles on the median. */
 			uint64_t now = mono_ns();
 
-			lead_learn(&u->lead[u->armed_bucket],
-				   now > u->armed ? now - u->armed : 0);
+			us_lead_learn(&u->lead[u->armed_bucket],
+				      now > u->armed ? now - u->armed : 0);
 		}
 		u->armed = UINT64_MAX; /* it fired: re-arm whatever is next */
 		run_due(u);
@@ -584,8 +518,7 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	u->n = n;
 	u->tfd = -1;
 	u->armed = UINT64_MAX;
-	for (unsigned b = 0; b < US_LEAD_BUCKETS; b++)
-		u->lead[b].early = 50000; /* typical of this VM; it adapts */
+	us_lead_init(u->lead);
 	us_sched_init(&u->sched);
 	u->p = calloc(n, sizeof(*u->p));
 	u->rbuf = malloc(US_READ_BUF);
