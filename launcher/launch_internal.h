@@ -14,31 +14,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Messages on the SOCK_SEQPACKET pair between supervisor and peer init. */
-enum lk_sync_type {
-	LK_SYNC_GO = 1,	      /* supervisor → init: the network is ready */
-	LK_SYNC_SETUP_ERROR,  /* init → supervisor: a step before exec failed */
-	LK_SYNC_EXEC_ERROR,   /* init → supervisor: COMMAND did not start */
-	LK_SYNC_STATUS,	      /* init → supervisor: the workload's wait status */
-	LK_SYNC_WORKLOAD,     /* init → supervisor: the workload started; its
-			       * pid travels as SCM_CREDENTIALS, so the
-			       * supervisor sees it in its own namespace */
-	LK_SYNC_RESTART,      /* supervisor → init: stop the workload (TERM,
-			       * KILL after --grace) and start it again */
-	LK_SYNC_RESTART_ERROR, /* init → supervisor: COMMAND did not start
-				* again; the peer stays, without workload */
-	LK_SYNC_EXIT,	      /* supervisor → init: every workload ended,
-			       * exit (with the last workload's status) */
-	LK_SYNC_NOTICE,	      /* init → supervisor: something the user
-			       * should know (shown once, unless -q) */
-};
-
-struct lk_sync_msg {
-	uint32_t type;
-	int32_t err;	/* errno for the error messages */
-	int32_t status; /* wait status for LK_SYNC_STATUS */
-	char text[244];
-};
+/* The messages between the supervisor and peer init: sync.h. */
 
 enum { LK_OUT = 0, LK_ERR = 1 };
 

@@ -6,6 +6,7 @@
  */
 #include "launcher/launch_internal.h"
 #include "launcher/control.h"
+#include "launcher/sync.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"
@@ -237,7 +238,7 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	struct lk_peer_arg arg;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	if (lk_sync_socketpair(sv) < 0)
 		return lk_error_errno(e, "socketpair for peer%u", p->id);
 	if (pipe2(po, O_CLOEXEC) < 0) {
 		close(sv[0]), close(sv[1]);
@@ -248,8 +249,6 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 		return lk_error_errno(e, "pipe for peer%u", p->id);
 	}
 	p->sync = sv[0];
-	/* The workload's pid arrives as SCM_CREDENTIALS. */
-	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
 	p->out[LK_OUT] = po[0];
 	p->out[LK_ERR] = pe[0];
 	arg = (struct lk_peer_arg){.l = l, .idx = idx, .sync = sv[1],
@@ -287,9 +286,8 @@ static void prefer_peer_error(struct lk_launch *l, struct lk_peer *p,
 {
 	struct lk_sync_msg m;
 
-	while (recv(p->sync, &m, sizeof(m), MSG_DONTWAIT) ==
+	while (lk_sync_recv(p->sync, &m, NULL, MSG_DONTWAIT) ==
 	       (ssize_t)sizeof(m)) {
-		m.text[sizeof(m.text) - 1] = '\0';
 		if (m.type == LK_SYNC_NOTICE) {
 			show_notice(l, m.text);
 			continue;
@@ -537,7 +535,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 		goto fail;
 	/* Everything is wired: let every peer go. */
 	for (unsigned i = 0; i < n; i++) {
-		if (send(l->peers[i].sync, &go, sizeof(go), MSG_NOSIGNAL) < 0) {
+		if (lk_sync_send(l->peers[i].sync, &go, MSG_NOSIGNAL) < 0) {
 			r = lk_error_errno(e, "release peer%u", i + 1);
 			prefer_peer_error(l, &l->peers[i], e);
 			goto fail;
@@ -644,8 +642,8 @@ static void maybe_release(struct lk_launch *l)
 	l->releasing = true;
 	for (unsigned i = 0; i < l->plan.n; i++)
 		if (!l->peers[i].reaped)
-			(void)!send(l->peers[i].sync, &m, sizeof(m),
-				    MSG_NOSIGNAL | MSG_DONTWAIT);
+			(void)!lk_sync_send(l->peers[i].sync, &m,
+					    MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 static void unwatch_sync(struct lk_launch *l, struct lk_peer *p)
@@ -661,17 +659,8 @@ static bool read_sync(struct lk_launch *l, struct lk_peer *p)
 	struct lk_sync_msg m;
 
 	for (;;) {
-		union {
-			struct cmsghdr h;
-			char buf[CMSG_SPACE(sizeof(struct ucred))];
-		} c;
-		struct iovec iov = {&m, sizeof(m)};
-		struct msghdr mh = {.msg_iov = &iov,
-				    .msg_iovlen = 1,
-				    .msg_control = c.buf,
-				    .msg_controllen = sizeof(c.buf)};
-		ssize_t n =
-		    recvmsg(p->sync, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		pid_t pid = p->workload_pid; /* unless credentials came */
+		ssize_t n = lk_sync_recv(p->sync, &m, &pid, MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -679,17 +668,9 @@ static bool read_sync(struct lk_launch *l, struct lk_peer *p)
 			return false;
 		if (n != (ssize_t)sizeof(m))
 			return true;
-		m.text[sizeof(m.text) - 1] = '\0';
 		switch (m.type) {
 		case LK_SYNC_WORKLOAD: {
-			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-			struct ucred cred;
-
-			if (cm && cm->cmsg_level == SOL_SOCKET &&
-			    cm->cmsg_type == SCM_CREDENTIALS) {
-				memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
-				p->workload_pid = cred.pid;
-			}
+			p->workload_pid = pid;
 			if (p->restarting) {
 				/* The last run's status is the one that
 				 * counts: the new run has none yet. */
@@ -769,7 +750,7 @@ int lk_launch_send_restart(struct lk_launch *l, unsigned idx,
 	struct lk_sync_msg m = {.type = LK_SYNC_RESTART};
 	struct lk_peer *p = &l->peers[idx];
 
-	if (send(p->sync, &m, sizeof(m), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+	if (lk_sync_send(p->sync, &m, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		return lk_error_errno(e, "restart peer%u", p->id);
 	p->restarting = true;
 	return 0;
