@@ -89,7 +89,7 @@ int lk_peer_init_main(void *arg);
  * peer id (its workload, and commands linkem-ctl exec runs there). */
 void lk_peer_set_env(const struct lk_launch *l, unsigned id);
 
-/* supervisor.c: ask peer idx's init for a restart (control.c's
+/* peer_sync.c: ask peer idx's init for a restart (control.c's
  * lk_launch_restart_peer checks first). */
 int lk_launch_send_restart(struct lk_launch *l, unsigned idx,
 			   struct lk_error *e);

@@ -17,7 +17,8 @@ int lk_sync_socketpair(int sv[2])
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	/* The workload's pid arrives as SCM_CREDENTIALS. */
-	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1},
+			 sizeof(int));
 	return 0;
 }
 

@@ -279,7 +279,7 @@ static void deliver(struct us_engine *u, unsigned src, unsigned dst,
 
 /* buf: VH bytes of header, then the Ethernet frame; len: both. */
 void us_on_frame(struct us_engine *u, unsigned src, const uint8_t *buf,
-		     uint32_t len, uint64_t now)
+		 uint32_t len, uint64_t now)
 {
 	struct us_peer *p = &u->p[src - 1];
 	const struct virtio_net_hdr *h = (const void *)buf;
