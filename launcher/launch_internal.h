@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* launch_internal.h — the state of one launch, shared by the supervisor
- * (supervisor.c, output.c) and PID 1 of each peer (peer_init.c). */
+ * (supervisor.c and the files supervisor.h lists, output.c) and PID 1 of
+ * each peer (peer_init.c). */
 #ifndef LK_LAUNCH_INTERNAL_H
 #define LK_LAUNCH_INTERNAL_H
 

@@ -2,7 +2,7 @@
 /*
  * us_lead.h — how far ahead of a departure the userspace engine sets its
  * timer, learnt from how late the wake-ups come.  Pure: no clock, no
- * timerfd; the engine (us_forward.c's run_due) asks and reports.
+ * timerfd; the engine (us_forward.c's us_run_due) asks and reports.
  *
  * A timer wake-up comes late: a few µs on an idle host, 50-100 µs under
  * load, 150-600 µs in a TCG VM, and the longer the CPU was idle, the
