@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* launch_internal.h — the state of one launch, shared by the supervisor
- * (supervisor.c, output.c) and PID 1 of each peer (peer_init.c). */
+ * (supervisor.c and the files supervisor.h lists, output.c) and PID 1 of
+ * each peer (peer_init.c). */
 #ifndef LK_LAUNCH_INTERNAL_H
 #define LK_LAUNCH_INTERNAL_H
 
@@ -14,31 +15,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Messages on the SOCK_SEQPACKET pair between supervisor and peer init. */
-enum lk_sync_type {
-	LK_SYNC_GO = 1,	      /* supervisor → init: the network is ready */
-	LK_SYNC_SETUP_ERROR,  /* init → supervisor: a step before exec failed */
-	LK_SYNC_EXEC_ERROR,   /* init → supervisor: COMMAND did not start */
-	LK_SYNC_STATUS,	      /* init → supervisor: the workload's wait status */
-	LK_SYNC_WORKLOAD,     /* init → supervisor: the workload started; its
-			       * pid travels as SCM_CREDENTIALS, so the
-			       * supervisor sees it in its own namespace */
-	LK_SYNC_RESTART,      /* supervisor → init: stop the workload (TERM,
-			       * KILL after --grace) and start it again */
-	LK_SYNC_RESTART_ERROR, /* init → supervisor: COMMAND did not start
-				* again; the peer stays, without workload */
-	LK_SYNC_EXIT,	      /* supervisor → init: every workload ended,
-			       * exit (with the last workload's status) */
-	LK_SYNC_NOTICE,	      /* init → supervisor: something the user
-			       * should know (shown once, unless -q) */
-};
-
-struct lk_sync_msg {
-	uint32_t type;
-	int32_t err;	/* errno for the error messages */
-	int32_t status; /* wait status for LK_SYNC_STATUS */
-	char text[244];
-};
+/* The messages between the supervisor and peer init: sync.h. */
 
 enum { LK_OUT = 0, LK_ERR = 1 };
 
@@ -112,7 +89,7 @@ int lk_peer_init_main(void *arg);
  * peer id (its workload, and commands linkem-ctl exec runs there). */
 void lk_peer_set_env(const struct lk_launch *l, unsigned id);
 
-/* supervisor.c: ask peer idx's init for a restart (control.c's
+/* peer_sync.c: ask peer idx's init for a restart (control.c's
  * lk_launch_restart_peer checks first). */
 int lk_launch_send_restart(struct lk_launch *l, unsigned idx,
 			   struct lk_error *e);

@@ -12,6 +12,7 @@
  * supervisor asks (linkem-ctl restart).
  */
 #include "launcher/launch_internal.h"
+#include "launcher/sync.h"
 
 #include "common/cleanup.h"
 #include "common/clock.h"
@@ -53,7 +54,7 @@ static void send_msg(int type, int err, int status, const char *fmt, ...)
 		vsnprintf(m.text, sizeof(m.text), fmt, ap);
 		va_end(ap);
 	}
-	(void)!send(SYNC_FD, &m, sizeof(m), MSG_NOSIGNAL);
+	(void)!lk_sync_send(SYNC_FD, &m, MSG_NOSIGNAL);
 }
 
 /* A step before exec failed: tell the supervisor and end. */
@@ -79,24 +80,8 @@ static _Noreturn void fail(const char *fmt, ...)
 static void send_workload_pid(pid_t child)
 {
 	struct lk_sync_msg m = {.type = LK_SYNC_WORKLOAD};
-	struct ucred cred = {.pid = child, .uid = getuid(), .gid = getgid()};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-	} c;
-	struct iovec iov = {&m, sizeof(m)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = c.buf,
-			    .msg_controllen = sizeof(c.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
-	memset(&c, 0, sizeof(c));
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_CREDENTIALS;
-	cm->cmsg_len = CMSG_LEN(sizeof(cred));
-	memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
-	(void)!sendmsg(SYNC_FD, &mh, MSG_NOSIGNAL);
+	(void)!lk_sync_send_pid(SYNC_FD, &m, child, MSG_NOSIGNAL);
 }
 
 static void write_file(const char *path, const char *data, size_t len,
@@ -428,7 +413,7 @@ int lk_peer_init_main(void *arg)
 	}
 
 	do {
-		n = recv(SYNC_FD, &go, sizeof(go), 0);
+		n = lk_sync_recv(SYNC_FD, &go, NULL, 0);
 	} while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(go) || go.type != LK_SYNC_GO)
 		_exit(1); /* the supervisor gave up or died */
@@ -482,7 +467,7 @@ int lk_peer_init_main(void *arg)
 		}
 		if (!(pf[1].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		n = recv(SYNC_FD, &m, sizeof(m), MSG_DONTWAIT);
+		n = lk_sync_recv(SYNC_FD, &m, NULL, MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n == (ssize_t)sizeof(m) && m.type == LK_SYNC_RESTART) {
