@@ -2,12 +2,15 @@
  * clear hand to the engine, and with what.  The engine here only records
  * the calls it gets (the engine table is the boundary under test). */
 #include "launcher/control.h"
+#include "launcher/control_internal.h"
 #include "launcher/launch_internal.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N 6
 
@@ -286,4 +289,77 @@ Test(control_overlay, repeated_sets_keep_one_spec)
 	cr_assert_eq(l->links.len, 1);
 	cr_assert_eq(delay[2][1], 100000000);
 	unfake(l);
+}
+
+/* The show reply of l, its JSON data freed. */
+static char *show_text(struct lk_launch *l)
+{
+	struct lk_buf text = {0};
+	struct lk_error e = {0};
+	json_t *data = NULL;
+
+	cr_assert_eq(lk_ctl_dispatch(l, "show", NULL, 0, &text, &data, &e), 0,
+		     "%s", e.msg);
+	json_decref(data);
+	return text.p;
+}
+
+/* Issue 17, finding 12: show formatted each direction into 1024 bytes;
+ * with a dist=PATH longer than that, both directions were cut before
+ * their loss, compared equal, and printed as one "1-2:" line.  The input,
+ * written out: PATH is "/tmp/lk-show-XXXXXX" + "/." x 600 + "/t.dist"
+ * (1226 bytes), and
+ *   set 1>2:delay=10ms,jitter=1ms,dist=PATH,loss=1%
+ *   set 2>1:delay=10ms,jitter=1ms,dist=PATH,loss=50%
+ * show must print two whole lines, 1>2:...loss=1% and 2>1:...loss=50%. */
+Test(control_overlay, show_prints_long_conditions_whole)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+	char dir[] = "/tmp/lk-show-XXXXXX", path[1300], spec[1400], want[1400];
+	char *text, *line2;
+	size_t len;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	len = (size_t)snprintf(path, sizeof(path), "%s", dir);
+	for (int i = 0; i < 600; i++)
+		len += (size_t)snprintf(path + len, sizeof(path) - len, "/.");
+	snprintf(path + len, sizeof(path) - len, "/t.dist");
+	cr_assert_gt(strlen(path), 1024);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("# t\n-100 0 100\n", f);
+	fclose(f);
+
+	snprintf(spec, sizeof(spec),
+		 "1>2:delay=10ms,jitter=1ms,dist=%s,loss=1%%", path);
+	cr_assert_eq(lk_launch_set_link(l, spec, &e), 0, "%s", e.msg);
+	snprintf(spec, sizeof(spec),
+		 "2>1:delay=10ms,jitter=1ms,dist=%s,loss=50%%", path);
+	cr_assert_eq(lk_launch_set_link(l, spec, &e), 0, "%s", e.msg);
+	text = show_text(l);
+	cr_assert_not_null(text);
+	cr_assert_null(strstr(text, "1-2:"), "%s", text);
+	snprintf(want, sizeof(want),
+		 "1>2:delay=10ms,jitter=1ms,dist=%s,loss=1%%\n", path);
+	cr_assert_eq(strncmp(text, want, strlen(want)), 0, "%s", text);
+	line2 = text + strlen(want);
+	snprintf(want, sizeof(want),
+		 "2>1:delay=10ms,jitter=1ms,dist=%s,loss=50%%\n", path);
+	cr_assert_str_eq(line2, want);
+	free(text);
+
+	/* Equal both ways, and as long: one whole 1-2 line. */
+	snprintf(spec, sizeof(spec),
+		 "1-2:delay=10ms,jitter=1ms,dist=%s,loss=50%%", path);
+	cr_assert_eq(lk_launch_set_link(l, spec, &e), 0, "%s", e.msg);
+	text = show_text(l);
+	snprintf(want, sizeof(want),
+		 "1-2:delay=10ms,jitter=1ms,dist=%s,loss=50%%\n", path);
+	cr_assert_str_eq(text, want);
+	free(text);
+	unfake(l);
+	unlink(path);
+	rmdir(dir);
 }
