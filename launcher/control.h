@@ -47,6 +47,10 @@ bool lk_launch_link_effective(const struct lk_launch *l, unsigned src,
 int lk_launch_push_pair(struct lk_launch *l, unsigned src, unsigned dst,
 			struct lk_error *e);
 int lk_launch_can_set(const struct lk_launch *l, struct lk_error *e);
+/* The SPEC text that `clear LINKS` adds ("LINKS:up": it names the links
+ * and impairs nothing), or an error when LINKS has conditions.  The one
+ * place where clear becomes a spec (commands and the timeline's check). */
+int lk_clear_spec(const char *links, char **spec, struct lk_error *e);
 
 /* Where launches put their sockets by default: $XDG_RUNTIME_DIR/linkem
  * when that directory is ours, else /run/linkem. */
