@@ -4,13 +4,13 @@
 #include "launcher/control.h"
 #include "launcher/control_internal.h"
 #include "launcher/launch_internal.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define N 6
 
@@ -307,8 +307,8 @@ static char *show_text(struct lk_launch *l)
 /* Issue 17, finding 12: show formatted each direction into 1024 bytes;
  * with a dist=PATH longer than that, both directions were cut before
  * their loss, compared equal, and printed as one "1-2:" line.  The input,
- * written out: PATH is "/tmp/lk-show-XXXXXX" + "/." x 600 + "/t.dist"
- * (1226 bytes), and
+ * written out: PATH is a private directory + "/." x 600 + "/t.dist"
+ * (over 1200 bytes), and
  *   set 1>2:delay=10ms,jitter=1ms,dist=PATH,loss=1%
  *   set 2>1:delay=10ms,jitter=1ms,dist=PATH,loss=50%
  * show must print two whole lines, 1>2:...loss=1% and 2>1:...loss=50%. */
@@ -316,12 +316,12 @@ Test(control_overlay, show_prints_long_conditions_whole)
 {
 	struct lk_launch *l = fake();
 	struct lk_error e = {0};
-	char dir[] = "/tmp/lk-show-XXXXXX", path[1300], spec[1400], want[1400];
+	const char *dir = test_private_dir("show");
+	char path[1400], spec[1500], want[1500];
 	char *text, *line2;
 	size_t len;
 	FILE *f;
 
-	cr_assert_not_null(mkdtemp(dir));
 	len = (size_t)snprintf(path, sizeof(path), "%s", dir);
 	for (int i = 0; i < 600; i++)
 		len += (size_t)snprintf(path + len, sizeof(path) - len, "/.");
@@ -360,6 +360,4 @@ Test(control_overlay, show_prints_long_conditions_whole)
 	cr_assert_str_eq(text, want);
 	free(text);
 	unfake(l);
-	unlink(path);
-	rmdir(dir);
 }
