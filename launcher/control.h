@@ -13,6 +13,8 @@
  *                        timeline's clock starts
  *   lk_control_on_event  for an epoll key with LK_KEY_CONTROL
  *   lk_control_free      in lk_launch_free: socket and lock removed
+ *
+ * The files that implement it are listed in control_internal.h.
  */
 #ifndef LK_CONTROL_H
 #define LK_CONTROL_H

@@ -1,6 +1,7 @@
 /* test_control_overlay.c — which links a partition, heal, down/up, set and
  * clear hand to the engine, and with what.  The engine here only records
- * the calls it gets (the engine table is the boundary under test). */
+ * the calls it gets (the engine table is the boundary under test).  Also
+ * what show prints, and what lk_control_free releases. */
 #include "launcher/control.h"
 #include "launcher/control_internal.h"
 #include "launcher/launch_internal.h"
@@ -8,9 +9,11 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N 6
 
@@ -360,4 +363,31 @@ Test(control_overlay, show_prints_long_conditions_whole)
 	cr_assert_str_eq(text, want);
 	free(text);
 	unfake(l);
+}
+
+/* lk_control_free closes clients as the loop does: a client still waiting
+ * for a restart's answer when the launch ends gives its request id back
+ * (it used to leak: lk_control_free had its own copy of client_close
+ * without the json_decref). */
+Test(control_overlay, free_releases_a_waiting_clients_request)
+{
+	struct lk_launch *l = fake();
+	struct lk_ctl_client *cl = &l->control->c[3];
+	json_t *id = json_string("req-7");
+	int p[2];
+
+	l->epfd = -1;
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	close(p[1]);
+	cl->fd = p[0];
+	cl->in = malloc(LK_CTL_MAX_REQUEST);
+	lk_buf_puts(&cl->out, "unsent reply\n");
+	cl->waiting = 2;
+	cl->waiting_id = json_incref(id);
+	cr_assert_eq(id->refcount, 2);
+	unfake(l);
+	cr_assert_eq(id->refcount, 1, "the waiting client's id was kept");
+	cr_assert(fcntl(p[0], F_GETFD) < 0 && errno == EBADF,
+		  "its connection stayed open");
+	json_decref(id);
 }
