@@ -144,6 +144,53 @@ Test(control, finds_the_only_launch_and_names_candidates_when_two_run)
 	launch_free(&B);
 }
 
+/* linkem-ctl looks only where linkem-launch would put its socket in the
+ * same environment: under a set XDG_RUNTIME_DIR it does not take a launch
+ * in /run/linkem (a user's, beside this test).  Seen in a mount
+ * namespace of its own whose /run is empty but for /run/linkem, which
+ * holds a launch of this test, and /run/y, an empty XDG_RUNTIME_DIR. */
+Test(control, a_set_xdg_runtime_dir_is_the_only_place_searched)
+{
+	static const char script[] =
+	    "set -e; mount --bind \"$1\" \"$2\"; mount -t tmpfs lk /run; "
+	    "mkdir /run/linkem /run/y; mount --move \"$2\" /run/linkem; "
+	    "set +e; XDG_RUNTIME_DIR=/run/y \"$3\" peers; echo rc=$?; "
+	    "XDG_RUNTIME_DIR=/run/y \"$3\" list; echo listed; "
+	    "env -u XDG_RUNTIME_DIR \"$3\" hello; echo rc=$?";
+	char stage[] = "/tmp/lk-ctl-ns-XXXXXX", sockdir[300];
+	struct launch A;
+	struct run_result r;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	cr_assert_not_null(mkdtemp(stage));
+	test_remove_at_exit(stage);
+	launch_start(&A, "1", NULL, "sleep 30");
+	snprintf(sockdir, sizeof(sockdir), "%s/linkem",
+		 getenv("XDG_RUNTIME_DIR"));
+	{
+		char *argv[] = {
+		    "unshare", "-m",	       "sh",
+		    "-c",      (char *)script, "sh",
+		    sockdir,   stage,	       (char *)build_path("linkem-ctl"),
+		    NULL};
+
+		cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
+	}
+	cr_assert(has(r.out, "rc=1\nlisted\n"), "%s\n%s", r.out, r.err);
+	cr_assert(has(r.err, "no running launch found in /run/y/linkem\n"),
+		  "%s", r.err);
+	cr_assert(has(r.err, "launches started without XDG_RUNTIME_DIR are "
+			     "in /run/linkem"),
+		  "%s", r.err);
+	/* Without XDG_RUNTIME_DIR, /run/linkem is the place. */
+	cr_assert(has(r.out, "1 peers, engine bridge"), "%s\n%s", r.out, r.err);
+	cr_assert(has(r.out, "rc=0\n"), "%s", r.out);
+	run_result_free(&r);
+	launch_finish(&A, SIGTERM, 15);
+	launch_free(&A);
+}
+
 /* How many descriptors the linkem-exec helper holds; -1 when none. */
 static int helper_fds(void)
 {
