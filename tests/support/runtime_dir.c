@@ -18,8 +18,8 @@
 
 static char run_dir[PATH_MAX]; /* the runner's, for POST_ALL */
 /* What this test's process removes when it exits. */
-static char doomed[8][PATH_MAX];
-static unsigned ndoomed;
+static char **doomed;
+static size_t ndoomed;
 
 static int rm_one(const char *path, const struct stat *st, int flag,
 		  struct FTW *ftw)
@@ -96,14 +96,21 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 
 static void remove_doomed(void)
 {
-	while (ndoomed > 0)
+	while (ndoomed > 0) {
 		rm_tree(doomed[--ndoomed]);
+		free(doomed[ndoomed]);
+	}
+	free(doomed);
+	doomed = NULL;
 }
 
 void test_remove_at_exit(const char *path)
 {
-	cr_assert_lt(ndoomed, sizeof(doomed) / sizeof(*doomed));
-	snprintf(doomed[ndoomed], sizeof(*doomed), "%s", path);
+	char **v = realloc(doomed, (ndoomed + 1) * sizeof(*v));
+
+	cr_assert_not_null(v);
+	doomed = v;
+	cr_assert_not_null(doomed[ndoomed] = strdup(path));
 	if (ndoomed++ == 0)
 		atexit(remove_doomed);
 }

@@ -17,7 +17,7 @@
 /* Remove path (a file, or a directory with what it holds) when the
  * test's process exits, also after a failed assertion (a crash or a
  * timeout leaves it to the runner's end, when it is in the run's
- * directory).  At most 8 per test. */
+ * directory). */
 void test_remove_at_exit(const char *path);
 
 /* A new directory inside the run's ("TAG-XXXXXX"), removed with what it
