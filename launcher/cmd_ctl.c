@@ -49,46 +49,45 @@ static int try_connect(const char *path)
 	return fd;
 }
 
-/* The sockets of running launches in the default directories. */
-static size_t find_launches(char found[][PATH_MAX], size_t max,
-			    char dirs[2][3000], size_t *ndirs)
+/* The sockets of running launches in dir. */
+static size_t find_launches(const char *dir, char found[][PATH_MAX], size_t max)
 {
+	DIR *d = opendir(dir);
+	struct dirent *de;
 	size_t n = 0;
 
-	lk_control_default_dir(dirs[0], sizeof(dirs[0]));
-	snprintf(dirs[1], sizeof(dirs[1]), "/run/linkem");
-	*ndirs = strcmp(dirs[0], dirs[1]) ? 2 : 1;
-	for (size_t d = 0; d < *ndirs; d++) {
-		DIR *dir = opendir(dirs[d]);
-		struct dirent *de;
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) != NULL && n < max) {
+		size_t len = strlen(de->d_name);
+		int fd;
 
-		if (!dir)
+		if (len < 6 || strncmp(de->d_name, "launch-", 7) ||
+		    strcmp(de->d_name + len - 5, ".sock"))
 			continue;
-		while ((de = readdir(dir)) != NULL && n < max) {
-			size_t len = strlen(de->d_name);
-			int fd;
-
-			if (len < 6 || strncmp(de->d_name, "launch-", 7) ||
-			    strcmp(de->d_name + len - 5, ".sock"))
-				continue;
-			if (snprintf(found[n], PATH_MAX, "%.*s/%s", 3000,
-				     dirs[d], de->d_name) >= PATH_MAX)
-				continue;
-			fd = try_connect(found[n]);
-			if (fd < 0)
-				continue; /* stale: its launch is gone */
-			close(fd);
-			n++;
-		}
-		closedir(dir);
+		if (snprintf(found[n], PATH_MAX, "%s/%s", dir, de->d_name) >=
+		    PATH_MAX)
+			continue;
+		fd = try_connect(found[n]);
+		if (fd < 0)
+			continue; /* stale: its launch is gone */
+		close(fd);
+		n++;
 	}
+	closedir(d);
 	return n;
 }
 
+/* Without --control, linkem-ctl looks only where linkem-launch, run in
+ * the same environment, puts its socket: $XDG_RUNTIME_DIR/linkem when
+ * that directory is ours, else /run/linkem (lk_control_default_dir).  So
+ * a launch of another session (another XDG_RUNTIME_DIR) is never picked
+ * by mistake, and tests with a private XDG_RUNTIME_DIR see only their
+ * own launches. */
 static int choose(const char *given, char *out, bool list)
 {
-	char found[16][PATH_MAX], dirs[2][3000];
-	size_t ndirs, n;
+	char found[16][PATH_MAX], dir[PATH_MAX - 64];
+	size_t n;
 
 	if (given) {
 		snprintf(out, PATH_MAX, "%s", given);
@@ -98,7 +97,8 @@ static int choose(const char *given, char *out, bool list)
 		snprintf(out, PATH_MAX, "%s", getenv("LINKEM_CONTROL"));
 		return 0;
 	}
-	n = find_launches(found, 16, dirs, &ndirs);
+	lk_control_default_dir(dir, sizeof(dir));
+	n = find_launches(dir, found, 16);
 	if (list) {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", found[i]);
@@ -109,9 +109,14 @@ static int choose(const char *given, char *out, bool list)
 		return 0;
 	}
 	if (n == 0) {
-		fprintf(stderr, PROG ": no running launch found in %s%s%s\n",
-			dirs[0], ndirs > 1 ? " or " : "",
-			ndirs > 1 ? dirs[1] : "");
+		fprintf(stderr, PROG ": no running launch found in %s\n", dir);
+		/* Say where others are, without using them. */
+		if (strcmp(dir, "/run/linkem") != 0 &&
+		    find_launches("/run/linkem", found, 1) > 0)
+			fprintf(stderr, PROG ": launches started without "
+					     "XDG_RUNTIME_DIR are in "
+					     "/run/linkem: choose one with "
+					     "--control PATH\n");
 		return -1;
 	}
 	fprintf(stderr,

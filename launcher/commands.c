@@ -139,8 +139,10 @@ int lk_command_check_nargs(const struct lk_command *c, size_t nargs,
 
 static const struct lk_optdef ctl_optdefs[] = {
     {"control", 'c', 'c', "PATH", false, NULL,
-     "the launch's control socket; by default the only running launch is "
-     "found"},
+     "the launch's control socket (also $LINKEM_CONTROL); by default the "
+     "only launch running where linkem-launch puts its socket: "
+     "$XDG_RUNTIME_DIR/linkem when XDG_RUNTIME_DIR is yours, else "
+     "/run/linkem"},
     {"json", 0, 'j', NULL, false, NULL, "print the reply's data as JSON"},
     {"help", 'h', 'h', NULL, false, NULL, "show this help"},
     {"version", 0, 'V', NULL, false, NULL, "show the version"},

@@ -1,584 +1,46 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * control.c — the control socket on the supervisor's loop, the commands
- * it serves, partitions and downed peers, and the timeline's timer.
+ * control.c — the control socket on the supervisor's loop: the socket and
+ * its lock, and the state machine of each client.  What a request does is
+ * control_commands.c's (exec: control_exec.c's); the timeline's timer is
+ * control_timeline.c's; control_internal.h lists the rest.
  *
  * Every client is non-blocking with bounded buffers: a request line of at
  * most LK_CTL_MAX_REQUEST bytes, replies queued up to OUT_LIMIT (then the
  * client is not read until it reads its replies), at most MAX_LINES
- * requests per wakeup, at most MAX_CLIENTS connections (the longest idle
- * one makes room for a new one).  A client never blocks the loop.
+ * requests per wakeup, at most LK_CTL_MAX_CLIENTS connections (the
+ * longest idle one makes room for a new one).  A client never blocks the
+ * loop.
  */
-#include "launcher/control.h"
+#include "launcher/control_internal.h"
 
 #include "common/cleanup.h"
-#include "common/clock.h"
 #include "common/error.h"
-#include "common/io.h"
 #include "common/log.h"
-#include "launcher/commands.h"
-#include "launcher/control_proto.h"
-#include "launcher/launch_internal.h"
-#include "launcher/timeline.h"
+#include "common/io.h"
+#include "common/clock.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define MAX_CLIENTS 32
 #define OUT_LIMIT (4u << 20)
 #define MAX_LINES 64
 
 enum { SLOT_LISTEN = 0, SLOT_TIMER = 1, SLOT_CLIENT0 = 2 };
 
-struct client {
-	int fd;
-	char *in;
-	size_t inlen;
-	struct lk_buf out;
-	size_t outoff;
-	int fds[3]; /* received with SCM_RIGHTS, for exec */
-	int nfds;
-	uint32_t interest;
-	uint64_t last_ns;
-	bool eof;
-	unsigned waiting;   /* restart: the peer whose answer is awaited */
-	json_t *waiting_id; /* that request's id */
-};
-
-struct lk_control {
-	char *path, *lock_path;
-	int lfd, lock_fd, tfd;
-	bool own_files;
-	struct client c[MAX_CLIENTS];
-	struct lk_timeline tl;
-	uint64_t t0_ns;
-	unsigned *group; /* partition: group[id], NULL when none */
-	char *partition_text;
-	bool *down; /* down[id]: the peer's links are cut */
-};
-
-/* ---- overlays ---------------------------------------------------------- */
-
-bool lk_control_link_cut(const struct lk_launch *l, unsigned src, unsigned dst)
-{
-	const struct lk_control *c = l->control;
-
-	if (!c)
-		return false;
-	if (c->down && (c->down[src] || c->down[dst]))
-		return true;
-	return c->group && c->group[src] != c->group[dst];
-}
-
-/* Push every pair whose cut state differs between before and now. */
-static int push_changed(struct lk_launch *l, const unsigned *old_group,
-			const bool *old_down, struct lk_error *e)
-{
-	const unsigned n = l->plan.n;
-
-	for (unsigned s = 1; s <= n; s++)
-		for (unsigned d = 1; d <= n; d++) {
-			bool was, is;
-			int r;
-
-			if (s == d)
-				continue;
-			was = (old_down && (old_down[s] || old_down[d])) ||
-			      (old_group && old_group[s] != old_group[d]);
-			is = lk_control_link_cut(l, s, d);
-			if (was == is)
-				continue;
-			r = lk_launch_push_pair(l, s, d, e);
-			if (r < 0)
-				return r;
-		}
-	return 0;
-}
-
-LK_EXPORT int lk_launch_partition(struct lk_launch *l, const char *groups,
-				  struct lk_error *e)
-{
-	struct lk_control *c = l->control;
-	_cleanup_free_ unsigned *g = NULL;
-	_cleanup_free_ unsigned *old = NULL;
-	_cleanup_free_ char *text = NULL;
-	int r = lk_launch_can_set(l, e);
-
-	if (r < 0)
-		return r;
-	if (!c)
-		return lk_error_set(e, EINVAL, "no control state");
-	g = calloc(l->plan.n + 1, sizeof(*g));
-	text = strdup(groups);
-	if (!g || !text)
-		return lk_error_set(e, ENOMEM, "out of memory");
-	r = lk_partition_parse(groups, l->plan.n, g, e);
-	if (r < 0)
-		return r;
-	old = c->group;
-	c->group = lk_steal_ptr(g);
-	free(c->partition_text);
-	c->partition_text = lk_steal_ptr(text);
-	return push_changed(l, old, c->down, e);
-}
-
-LK_EXPORT int lk_launch_heal(struct lk_launch *l, struct lk_error *e)
-{
-	struct lk_control *c = l->control;
-	_cleanup_free_ unsigned *old = NULL;
-	int r = lk_launch_can_set(l, e);
-
-	if (r < 0)
-		return r;
-	if (!c || !c->group)
-		return 0;
-	old = lk_steal_ptr(c->group);
-	free(c->partition_text);
-	c->partition_text = NULL;
-	return push_changed(l, old, c->down, e);
-}
-
-LK_EXPORT int lk_launch_peer_links(struct lk_launch *l, unsigned id, bool up,
-				   struct lk_error *e)
-{
-	struct lk_control *c = l->control;
-	_cleanup_free_ bool *old = NULL;
-	int r = lk_launch_can_set(l, e);
-
-	if (r < 0)
-		return r;
-	if (id < 1 || id > l->plan.n)
-		return lk_error_set(e, EINVAL, "no peer %u (1..%u)", id,
-				    l->plan.n);
-	if (!c)
-		return lk_error_set(e, EINVAL, "no control state");
-	if (!c->down) {
-		c->down = calloc(l->plan.n + 1, sizeof(bool));
-		if (!c->down)
-			return lk_error_set(e, ENOMEM, "out of memory");
-	}
-	if (c->down[id] == !up)
-		return 0;
-	old = malloc((l->plan.n + 1) * sizeof(bool));
-	if (!old)
-		return lk_error_set(e, ENOMEM, "out of memory");
-	memcpy(old, c->down, (l->plan.n + 1) * sizeof(bool));
-	c->down[id] = !up;
-	/* Only the links from and to id can change. */
-	for (unsigned p = 1; p <= l->plan.n; p++) {
-		unsigned pair[2][2] = {{id, p}, {p, id}};
-
-		for (int k = 0; k < 2 && p != id; k++) {
-			unsigned s = pair[k][0], d = pair[k][1];
-			bool was = old[s] || old[d] ||
-				   (c->group && c->group[s] != c->group[d]);
-
-			if (was != lk_control_link_cut(l, s, d) &&
-			    (r = lk_launch_push_pair(l, s, d, e)) < 0)
-				return r;
-		}
-	}
-	return 0;
-}
-
-/* The peer with this id, or an error naming the valid ones. */
-static int peer_by_id(struct lk_launch *l, unsigned id, struct lk_peer **p,
-		      struct lk_error *e)
-{
-	if (!l->peers || id < 1 || id > l->plan.n)
-		return lk_error_set(e, EINVAL, "no peer %u (1..%u)", id,
-				    l->plan.n);
-	*p = &l->peers[id - 1];
-	return 0;
-}
-
-LK_EXPORT int lk_launch_kill_peer(struct lk_launch *l, unsigned id, int sig,
-				  struct lk_error *e)
-{
-	struct lk_peer *p = NULL;
-	int r = peer_by_id(l, id, &p, e);
-
-	if (r < 0)
-		return r;
-	if (p->reaped || p->pidfd < 0 || p->workload_done)
-		return lk_error_set(e, ESRCH, "peer%u has already ended", id);
-	if (syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0) < 0)
-		return lk_error_errno(e, "signal %d to peer%u", sig, id);
-	return 0;
-}
-
-LK_EXPORT int lk_launch_restart_peer(struct lk_launch *l, unsigned id,
-				     struct lk_error *e)
-{
-	struct lk_peer *p = NULL;
-	int r = peer_by_id(l, id, &p, e);
-
-	if (r < 0)
-		return r;
-	if (p->reaped || p->pidfd < 0)
-		return lk_error_set(e, ESRCH,
-				    "peer%u cannot be restarted: its PID 1 "
-				    "is gone (killed, or its setup failed), "
-				    "and its namespaces with it",
-				    id);
-	if (l->stopping || l->releasing)
-		return lk_error_set(e, ESRCH,
-				    "peer%u cannot be restarted: the launch "
-				    "is ending",
-				    id);
-	if (p->restarting)
-		return lk_error_set(e, EBUSY, "peer%u is already restarting",
-				    id);
-	return lk_launch_send_restart(l, id - 1, e);
-}
-
-LK_EXPORT unsigned lk_launch_peer_restarts(const struct lk_launch *l,
-					   unsigned id)
-{
-	if (!l->peers || id < 1 || id > l->plan.n)
-		return 0;
-	return l->peers[id - 1].restarts;
-}
-
-/* "1-2:delay=50ms" lines for every impaired link; A-B when both
- * directions are equal.  data gets a JSON array of the same strings. */
-static void show(const struct lk_launch *l, struct lk_buf *text, json_t **data)
-{
-	const unsigned n = l->plan.n;
-	char a[1024], b[1024];
-	json_t *arr = json_array();
-
-	for (unsigned s = 1; s <= n; s++)
-		for (unsigned d = 1; d <= n; d++) {
-			struct lk_impair imp, rev;
-			bool both = false;
-			char line[2100];
-
-			if (s == d ||
-			    !lk_launch_link_effective(l, s, d, &imp) ||
-			    lk_impair_is_noop(&imp))
-				continue;
-			lk_impair_format(&imp, a, sizeof(a));
-			if (lk_launch_link_effective(l, d, s, &rev) &&
-			    !lk_impair_is_noop(&rev)) {
-				lk_impair_format(&rev, b, sizeof(b));
-				if (strcmp(a, b) == 0) {
-					if (d < s)
-						continue; /* printed as d-s */
-					both = true;
-				}
-			}
-			snprintf(line, sizeof(line), "%u%c%u:%s", s,
-				 both ? '-' : '>', d, a);
-			lk_buf_printf(text, "%s\n", line);
-			json_array_append_new(arr, lk_json_str(line));
-		}
-	*data = arr;
-}
-
-static bool peer_running(const struct lk_peer *p)
-{
-	return !p->reaped && !p->workload_done;
-}
-
-static const char *peer_state(const struct lk_peer *p, char *buf, size_t n)
-{
-	if (p->restarting)
-		return "restarting";
-	if (peer_running(p))
-		return "running";
-	if (p->signaled)
-		snprintf(buf, n, "killed by SIG%s",
-			 sigabbrev_np(p->status) ? sigabbrev_np(p->status)
-						 : "?");
-	else
-		snprintf(buf, n, "exited %d", p->status);
-	return buf;
-}
-
-static void peers(const struct lk_launch *l, struct lk_buf *text, json_t **data)
-{
-	const struct lk_control *c = l->control;
-	json_t *arr = json_array();
-
-	lk_buf_printf(text, "%-5s %-9s %-15s %-24s %-8s %-7s %-8s %-8s %s\n",
-		      "ID", "NAME", "ADDRESS", "ADDRESS6", "PID", "LINKS",
-		      "WORKLOAD", "RESTARTS", "STATE");
-	for (unsigned id = 1; id <= l->plan.n; id++) {
-		const struct lk_peer *p = &l->peers[id - 1];
-		struct in_addr a4 = lk_plan_addr4(&l->plan, id);
-		struct in6_addr a6 = lk_plan_addr6(&l->plan, id);
-		char s4[INET_ADDRSTRLEN], s6[INET6_ADDRSTRLEN], stb[64];
-		const char *st;
-		const char *links = c && c->down && c->down[id] ? "down" : "up";
-		char name[24];
-
-		inet_ntop(AF_INET, &a4, s4, sizeof(s4));
-		inet_ntop(AF_INET6, &a6, s6, sizeof(s6));
-		snprintf(name, sizeof(name), "peer%u", id);
-		st = peer_state(p, stb, sizeof(stb));
-		lk_buf_printf(text,
-			      "%-5u %-9s %-15s %-24s %-8d %-7s %-8d %-8u %s\n",
-			      id, name, s4, s6, (int)p->pid, links,
-			      (int)p->workload_pid, p->restarts, st);
-		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:b,s:I,s:I}",
-				   "id", (json_int_t)id, "name", name, "addr",
-				   s4, "addr6", s6, "pid", (json_int_t)p->pid,
-				   "links", links, "running", peer_running(p),
-				   "workload_pid", (json_int_t)p->workload_pid,
-				   "restarts", (json_int_t)p->restarts));
-		if (!peer_running(p) && !p->restarting)
-			json_object_set_new(json_array_get(arr, id - 1),
-					    p->signaled ? "signal" : "exit",
-					    json_integer(p->status));
-	}
-	*data = arr;
-}
-
-static json_t *stats_json(unsigned s, unsigned d,
-			  const struct lk_link_stats *st)
-{
-	const struct {
-		const char *key;
-		uint64_t v;
-	} f[] = {
-	    {"offered_pkts", st->offered_pkts},
-	    {"offered_bytes", st->offered_bytes},
-	    {"delivered_pkts", st->delivered_pkts},
-	    {"delivered_bytes", st->delivered_bytes},
-	    {"dropped_pkts", st->dropped_pkts},
-	    {"dropped_loss", st->dropped_loss},
-	    {"dropped_down", st->dropped_down},
-	    {"dropped_limit", st->dropped_limit},
-	    {"dropped_rate", st->dropped_rate},
-	    {"dropped_memory", st->dropped_memory},
-	    {"duplicated", st->duplicated},
-	    {"corrupted", st->corrupted},
-	    {"ecn_marked", st->ecn_marked},
-	    {"reordered", st->reordered},
-	    {"queued", st->queued},
-	};
-	json_t *o =
-	    json_pack("{s:I,s:I}", "src", (json_int_t)s, "dst", (json_int_t)d);
-
-	for (size_t i = 0; o && i < LK_ARRAY_SIZE(f); i++)
-		json_object_set_new(o, f[i].key,
-				    json_integer((json_int_t)f[i].v));
-	return o;
-}
-
-/* Counters of every link that carried something, from the engine. */
-static int stats(const struct lk_launch *l, struct lk_buf *text, json_t **data,
-		 struct lk_error *e)
-{
-	json_t *arr;
-
-	if (!l->engine || !l->engine->link_stats)
-		return lk_error_set(e, ENOTSUP,
-				    "stats unavailable on this engine (%s)",
-				    l->engine ? l->engine->name : "none");
-	lk_buf_printf(text,
-		      "%-11s %10s %12s %10s %8s %8s %8s %8s %6s %6s %6s "
-		      "%6s\n",
-		      "LINK", "OFFERED", "BYTES", "DELIVERED", "LOSS", "DOWN",
-		      "LIMIT", "RATE", "DUP", "CORR", "REORD", "QUEUED");
-	*data = arr = json_array();
-	for (unsigned s = 1; s <= l->plan.n; s++)
-		for (unsigned d = 1; d <= l->plan.n; d++) {
-			struct lk_link_stats st;
-			char name[24];
-			int r;
-
-			if (s == d)
-				continue;
-			r = lk_launch_link_stats(l, s, d, &st, e);
-			if (r < 0)
-				return r;
-			if (!st.offered_pkts && !st.queued)
-				continue;
-			snprintf(name, sizeof(name), "%u>%u", s, d);
-			lk_buf_printf(
-			    text,
-			    "%-11s %10llu %12llu %10llu %8llu %8llu %8llu "
-			    "%8llu %6llu %6llu %6llu %6llu\n",
-			    name, (unsigned long long)st.offered_pkts,
-			    (unsigned long long)st.offered_bytes,
-			    (unsigned long long)st.delivered_pkts,
-			    (unsigned long long)st.dropped_loss,
-			    (unsigned long long)st.dropped_down,
-			    (unsigned long long)(st.dropped_limit +
-						 st.dropped_memory),
-			    (unsigned long long)st.dropped_rate,
-			    (unsigned long long)st.duplicated,
-			    (unsigned long long)st.corrupted,
-			    (unsigned long long)st.reordered,
-			    (unsigned long long)st.queued);
-			json_array_append_new(arr, stats_json(s, d, &st));
-		}
-	return 0;
-}
-
-static int parse_peer(const struct lk_launch *l, const char *text, unsigned *id,
-		      struct lk_error *e)
-{
-	char *end;
-	unsigned long v;
-
-	if (strncmp(text, "peer", 4) == 0)
-		text += 4;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (!*text || *end || errno || v < 1 || v > l->plan.n)
-		return lk_error_set(e, EINVAL,
-				    "unknown peer '%s' (expected 1..%u)", text,
-				    l->plan.n);
-	*id = (unsigned)v;
-	return 0;
-}
-
-/* One command, from a client or the timeline.  text: what linkem-ctl
- * prints; data: JSON (may stay empty). */
-static int dispatch(struct lk_launch *l, const char *cmd, char *const *args,
-		    size_t nargs, struct lk_buf *text, json_t **data,
-		    struct lk_error *e)
-{
-	const struct lk_command *k = lk_command_find(cmd, LK_CMD_SERVED);
-	unsigned id;
-	int r = 0;
-
-	/* The command table (launcher/commands.c) names the commands and
-	 * how many arguments each takes. */
-	if (!k || k->id == LK_CMD_EXEC)
-		return lk_command_unknown(NULL, cmd, LK_CMD_SERVED, e);
-	if ((r = lk_command_check_nargs(k, nargs, e)) < 0)
-		return r;
-	if (strcmp(cmd, "set") == 0) {
-		for (size_t i = 0; i < nargs && r == 0; i++)
-			r = lk_launch_set_link(l, args[i], e);
-	} else if (strcmp(cmd, "clear") == 0) {
-		for (size_t i = 0; i < nargs && r == 0; i++)
-			r = lk_launch_clear_links(l, args[i], e);
-	} else if (strcmp(cmd, "partition") == 0) {
-		r = lk_launch_partition(l, args[0], e);
-	} else if (strcmp(cmd, "heal") == 0) {
-		r = lk_launch_heal(l, e);
-	} else if (strcmp(cmd, "down") == 0 || strcmp(cmd, "up") == 0) {
-		if ((r = parse_peer(l, args[0], &id, e)) < 0)
-			return r;
-		r = lk_launch_peer_links(l, id, cmd[0] == 'u', e);
-	} else if (strcmp(cmd, "kill") == 0) {
-		int sig = SIGTERM;
-
-		if ((r = parse_peer(l, args[0], &id, e)) < 0)
-			return r;
-		if (nargs == 2 && lk_signal_parse(args[1], &sig) < 0)
-			return lk_error_set(
-			    e, EINVAL, "kill: '%s' is not a signal", args[1]);
-		r = lk_launch_kill_peer(l, id, sig, e);
-	} else if (strcmp(cmd, "show") == 0) {
-		show(l, text, data);
-		if (l->control && l->control->partition_text)
-			lk_buf_printf(text, "# partition %s\n",
-				      l->control->partition_text);
-	} else if (strcmp(cmd, "peers") == 0) {
-		peers(l, text, data);
-	} else if (strcmp(cmd, "stats") == 0) {
-		r = stats(l, text, data, e);
-	} else if (strcmp(cmd, "hello") == 0) {
-		lk_buf_printf(text, "linkem %s, %u peers, engine %s\n",
-			      lk_version(), l->plan.n,
-			      l->engine ? l->engine->name : "none");
-		*data = json_pack("{s:s,s:I,s:s,s:I}", "version", lk_version(),
-				  "peers", (json_int_t)l->plan.n, "engine",
-				  l->engine ? l->engine->name : "none", "pid",
-				  (json_int_t)getpid());
-	} else if (strcmp(cmd, "restart") == 0) {
-		/* From a client, handle_lines waits for the answer; from the
-		 * timeline, the request is enough. */
-		if ((r = parse_peer(l, args[0], &id, e)) < 0)
-			return r;
-		r = lk_launch_restart_peer(l, id, e);
-	} else {
-		r = lk_command_unknown(NULL, cmd, LK_CMD_SERVED, e);
-	}
-	return r;
-}
-
-/* ---- the timeline ------------------------------------------------------ */
-
-static void arm_timer(struct lk_control *c)
-{
-	struct itimerspec its = {0};
-
-	if (c->tl.next < c->tl.len) {
-		uint64_t at = c->t0_ns + c->tl.v[c->tl.next].at_ns;
-
-		its.it_value.tv_sec = (time_t)(at / 1000000000ull);
-		its.it_value.tv_nsec = (long)(at % 1000000000ull);
-		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
-			its.it_value.tv_nsec = 1;
-	}
-	timerfd_settime(c->tfd, TFD_TIMER_ABSTIME, &its, NULL);
-}
-
-static void run_steps(struct lk_launch *l)
-{
-	struct lk_control *c = l->control;
-	uint64_t ticks, now;
-
-	(void)!read(c->tfd, &ticks, sizeof(ticks));
-	now = lk_now_ns();
-	while (c->tl.next < c->tl.len &&
-	       c->t0_ns + c->tl.v[c->tl.next].at_ns <= now) {
-		const struct lk_step *s = &c->tl.v[c->tl.next++];
-		struct lk_buf text = {0}, what = {0};
-		struct lk_error e = {0};
-		json_t *data = NULL;
-		int r;
-
-		r = dispatch(l, s->cmd, s->args, s->nargs, &text, &data, &e);
-		for (size_t i = 0; i < s->nargs; i++)
-			lk_buf_printf(&what, " %s", s->args[i]);
-		if (r < 0)
-			lk_log(LK_LOG_WARNING, "+%.3fs %s: %s%s failed: %s",
-			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
-			       s->origin, s->cmd, what.p ? what.p : "", e.msg);
-		else
-			lk_log(LK_LOG_NOTICE, "+%.3fs %s: %s%s",
-			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
-			       s->origin, s->cmd, what.p ? what.p : "");
-		lk_buf_free(&text);
-		json_decref(data);
-		lk_buf_free(&what);
-	}
-	arm_timer(c);
-}
-
-/* ---- clients ----------------------------------------------------------- */
-
-static void client_close(struct lk_launch *l, struct client *cl)
+static void client_close(struct lk_launch *l, struct lk_ctl_client *cl)
 {
 	if (cl->fd < 0)
 		return;
@@ -589,202 +51,18 @@ static void client_close(struct lk_launch *l, struct client *cl)
 	free(cl->in);
 	lk_buf_free(&cl->out);
 	json_decref(cl->waiting_id);
-	*cl = (struct client){.fd = -1};
+	*cl = (struct lk_ctl_client){.fd = -1};
 }
 
-static void reply_error(struct client *cl, json_t *id, const struct lk_error *e)
+static void reply_error(struct lk_ctl_client *cl, json_t *id,
+			const struct lk_error *e)
 {
 	lk_ctl_reply_error(&cl->out, id,
 			   e->msg[0] ? e->msg : strerror(e->code));
 }
 
-/* An exec'd command's environment: a fresh one with the peer's own
- * LINKEM_* variables. */
-static void set_env(const struct lk_launch *l, unsigned id)
-{
-	clearenv();
-	setenv("PATH",
-	       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
-	       "/sbin:/bin",
-	       1);
-	setenv("HOME", "/", 1);
-	lk_peer_set_env(l, id);
-}
-
-static _Noreturn void exec_fail(int conn, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static _Noreturn void exec_fail(int conn, const char *fmt, ...)
-{
-	struct lk_buf b = {0};
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	lk_ctl_reply_error(&b, NULL, msg);
-	if (b.p)
-		(void)lk_write_all(conn, b.p, b.len);
-	_exit(1);
-}
-
-/* Keep only what the helper needs: a copy of another client's
- * connection or of a peer's pipe would keep it open after the supervisor
- * closed it. */
-static void close_others(int conn, const int fds[3], int pidfd)
-{
-	const int keep[] = {conn, fds[0], fds[1], fds[2], pidfd};
-
-	lk_close_from(3, keep, LK_ARRAY_SIZE(keep));
-}
-
-/* The helper process of one exec: enter the peer's namespaces, run the
- * command with the caller's descriptors in a child there, tell the
- * caller its status; kill it when the caller goes away. */
-static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
-				  int fds[3], char **argv, pid_t supervisor)
-{
-	struct lk_peer *p = &l->peers[id - 1];
-	int ep[2], err = 0, st, pfd, rootfd;
-	char root[64];
-	sigset_t none;
-	pid_t child;
-	ssize_t n;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != supervisor)
-		_exit(1);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	fcntl(conn, F_SETFL, 0);
-	close_others(conn, fds, p->pidfd);
-	prctl(PR_SET_NAME, "linkem-exec");
-	/* setns puts us at the root of the peer's mount namespace, but the
-	 * peer's root may lie below it (a supervisor that runs chrooted, as
-	 * in make check-vm's VM): take the peer's own root, as it sees it. */
-	snprintf(root, sizeof(root), "/proc/%d/root", (int)p->pid);
-	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		exec_fail(conn, "exec in peer%u: open %s: %s", id, root,
-			  strerror(errno));
-	if (setns(p->pidfd, CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID |
-				CLONE_NEWUTS | CLONE_NEWIPC) < 0)
-		exec_fail(conn, "exec in peer%u: enter its namespaces: %s", id,
-			  strerror(errno));
-	if (fchdir(rootfd) < 0 || chroot(".") < 0)
-		exec_fail(conn, "exec in peer%u: enter its root: %s", id,
-			  strerror(errno));
-	close(rootfd);
-	close(p->pidfd);
-	if (pipe2(ep, O_CLOEXEC) < 0)
-		exec_fail(conn, "exec in peer%u: pipe: %s", id,
-			  strerror(errno));
-	child = fork();
-	if (child < 0)
-		exec_fail(conn, "exec in peer%u: fork: %s", id,
-			  strerror(errno));
-	if (child == 0) {
-		struct lk_error e = {0};
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(ep[0]);
-		if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 ||
-		    dup2(fds[2], 2) < 0)
-			err = errno;
-		if (!err && chdir("/") < 0)
-			err = errno;
-		setsid();
-		signal(SIGPIPE, SIG_DFL);
-		set_env(l, id);
-		if (!err && lk_sandbox_enter(l->sandbox, &e) < 0) {
-			dprintf(2, "linkem: sandbox: %s\n", e.msg);
-			err = e.code;
-		}
-		if (!err) {
-			execvp(argv[0], argv);
-			err = errno;
-		}
-		(void)!write(ep[1], &err, sizeof(err));
-		_exit(127);
-	}
-	close(ep[1]);
-	for (int i = 0; i < 3; i++)
-		close(fds[i]);
-	do {
-		n = read(ep[0], &err, sizeof(err));
-	} while (n < 0 && errno == EINTR);
-	close(ep[0]);
-	if (n == (ssize_t)sizeof(err)) {
-		waitpid(child, &st, 0);
-		exec_fail(conn, "exec in peer%u: cannot execute '%s': %s", id,
-			  argv[0], strerror(err));
-	}
-	/* Wait for the command; the caller hanging up kills it. */
-	pfd = (int)syscall(SYS_pidfd_open, child, 0);
-	for (;;) {
-		struct pollfd pf[2] = {{.fd = pfd, .events = POLLIN},
-				       {.fd = conn, .events = POLLRDHUP}};
-
-		if (pfd < 0 || poll(pf, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pf[0].revents)
-			break;
-		if (pf[1].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
-			kill(-child, SIGKILL);
-			kill(child, SIGKILL);
-			break;
-		}
-	}
-	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-		;
-	{
-		struct lk_buf b = {0};
-
-		lk_ctl_reply_status(&b, WIFSIGNALED(st) ? 128 + WTERMSIG(st)
-							: WEXITSTATUS(st));
-		if (b.p)
-			(void)lk_write_all(conn, b.p, b.len);
-	}
-	_exit(0);
-}
-
-/* exec PEER COMMAND [ARG...]: the conversation moves to a helper
- * process; the client slot is released here.  Returns 0 when handed
- * over, else an error for the client. */
-static int start_exec(struct lk_launch *l, struct client *cl,
-		      const struct lk_ctl_request *req, struct lk_error *e)
-{
-	unsigned id;
-	pid_t pid, self = getpid();
-	int r;
-
-	if (req->nargs < 2)
-		return lk_error_set(e, EINVAL,
-				    "usage: exec PEER COMMAND [ARG...]");
-	if ((r = parse_peer(l, req->args[0], &id, e)) < 0)
-		return r;
-	if (!peer_running(&l->peers[id - 1]))
-		return lk_error_set(e, ESRCH, "peer%u has already ended", id);
-	if (cl->nfds != 3)
-		return lk_error_set(e, EINVAL,
-				    "exec needs the caller's stdin, stdout and "
-				    "stderr (3 descriptors with SCM_RIGHTS) "
-				    "with the request");
-	pid = fork();
-	if (pid < 0)
-		return lk_error_errno(e, "exec: fork");
-	if (pid == 0)
-		exec_helper(l, id, cl->fd, cl->fds, req->args + 1, self);
-	/* The helper answers; reap() collects it like any child. */
-	client_close(l, cl);
-	return 1;
-}
-
-static void set_interest(struct lk_launch *l, struct client *cl, int slot)
+static void set_interest(struct lk_launch *l, struct lk_ctl_client *cl,
+			 int slot)
 {
 	bool pending_out = cl->out.len > cl->outoff;
 	bool have_line = cl->in && memchr(cl->in, '\n', cl->inlen);
@@ -805,7 +83,7 @@ static void set_interest(struct lk_launch *l, struct client *cl, int slot)
 	}
 }
 
-static bool flush_out(struct client *cl)
+static bool flush_out(struct lk_ctl_client *cl)
 {
 	while (cl->out.len > cl->outoff) {
 		ssize_t w =
@@ -824,7 +102,7 @@ static bool flush_out(struct client *cl)
 	return true;
 }
 
-static int read_in(struct client *cl)
+static int read_in(struct lk_ctl_client *cl)
 {
 	union {
 		struct cmsghdr h;
@@ -867,7 +145,7 @@ static int read_in(struct client *cl)
 
 /* Handle the complete lines in cl->in.  Returns 1 when the client slot
  * was handed over (exec), -1 to close it. */
-static int handle_lines(struct lk_launch *l, struct client *cl)
+static int handle_lines(struct lk_launch *l, struct lk_ctl_client *cl)
 {
 	for (int done = 0;
 	     done < MAX_LINES && cl->out.len < OUT_LIMIT && !cl->waiting;
@@ -889,9 +167,12 @@ static int handle_lines(struct lk_launch *l, struct client *cl)
 			continue;
 		}
 		if (strcmp(req.cmd, "exec") == 0) {
-			r = start_exec(l, cl, &req, &e);
-			if (r > 0) {
+			r = lk_ctl_exec(l, cl->fd, cl->fds, cl->nfds, req.args,
+					req.nargs, &e);
+			if (r == 0) {
+				/* The helper has the conversation now. */
 				lk_ctl_request_free(&req);
+				client_close(l, cl);
 				return 1;
 			}
 			reply_error(cl, req.id_value, &e);
@@ -899,13 +180,14 @@ static int handle_lines(struct lk_launch *l, struct client *cl)
 			struct lk_buf text = {0};
 			json_t *data = NULL;
 
-			r = dispatch(l, req.cmd, req.args, req.nargs, &text,
-				     &data, &e);
+			r = lk_ctl_dispatch(l, req.cmd, req.args, req.nargs,
+					    &text, &data, &e);
 			if (r == 0 && strcmp(req.cmd, "restart") == 0) {
 				/* The answer comes when the peer's init
 				 * has started the workload again; the
 				 * next requests wait for it, in order. */
-				parse_peer(l, req.args[0], &cl->waiting, &e);
+				lk_ctl_parse_peer(l, req.args[0], &cl->waiting,
+						  &e);
 				cl->waiting_id = json_incref(req.id_value);
 			} else if (r < 0)
 				reply_error(cl, req.id_value, &e);
@@ -939,7 +221,7 @@ static int handle_lines(struct lk_launch *l, struct client *cl)
 
 static void on_client(struct lk_launch *l, int slot, uint32_t events)
 {
-	struct client *cl = &l->control->c[slot - SLOT_CLIENT0];
+	struct lk_ctl_client *cl = &l->control->c[slot - SLOT_CLIENT0];
 	bool have_line;
 	int r;
 
@@ -975,7 +257,7 @@ static void on_accept(struct lk_launch *l)
 		    accept4(c->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		struct ucred cred;
 		socklen_t clen = sizeof(cred);
-		struct client *free_slot = NULL, *idle = NULL;
+		struct lk_ctl_client *free_slot = NULL, *idle = NULL;
 		struct epoll_event ev;
 
 		if (fd < 0)
@@ -994,8 +276,8 @@ static void on_accept(struct lk_launch *l)
 			close(fd);
 			continue;
 		}
-		for (int i = 0; i < MAX_CLIENTS; i++) {
-			struct client *cl = &c->c[i];
+		for (int i = 0; i < LK_CTL_MAX_CLIENTS; i++) {
+			struct lk_ctl_client *cl = &c->c[i];
 
 			if (cl->fd < 0) {
 				free_slot = cl;
@@ -1034,8 +316,8 @@ void lk_control_restarted(struct lk_launch *l, unsigned id, const char *err)
 
 	if (!c)
 		return;
-	for (int i = 0; i < MAX_CLIENTS; i++) {
-		struct client *cl = &c->c[i];
+	for (int i = 0; i < LK_CTL_MAX_CLIENTS; i++) {
+		struct lk_ctl_client *cl = &c->c[i];
 		char text[96];
 
 		if (cl->fd < 0 || cl->waiting != id)
@@ -1071,8 +353,8 @@ void lk_control_on_event(struct lk_launch *l, uint64_t key, uint32_t events)
 	if (slot == SLOT_LISTEN)
 		on_accept(l);
 	else if (slot == SLOT_TIMER)
-		run_steps(l);
-	else if (slot - SLOT_CLIENT0 < MAX_CLIENTS)
+		lk_ctl_timer_fire(l);
+	else if (slot - SLOT_CLIENT0 < LK_CTL_MAX_CLIENTS)
 		on_client(l, slot, events);
 }
 
@@ -1136,7 +418,7 @@ int lk_control_prepare(struct lk_launch *l, struct lk_error *e)
 	if (!c)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	c->lfd = c->lock_fd = c->tfd = -1;
-	for (int i = 0; i < MAX_CLIENTS; i++)
+	for (int i = 0; i < LK_CTL_MAX_CLIENTS; i++)
 		c->c[i].fd = -1;
 	l->control = c;
 	for (size_t i = 0; i < l->opts.at.n; i++) {
@@ -1267,7 +549,7 @@ int lk_control_arm(struct lk_launch *l, struct lk_error *e)
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->tfd, &ev) < 0)
 		return lk_error_errno(e, "watch the timeline timer");
 	c->t0_ns = lk_now_ns();
-	arm_timer(c);
+	lk_ctl_timer_arm(c);
 	lk_log(LK_LOG_NOTICE, "control socket %s", c->path);
 	return 0;
 }
@@ -1278,14 +560,8 @@ void lk_control_free(struct lk_launch *l)
 
 	if (!c)
 		return;
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		if (c->c[i].fd >= 0) {
-			close(c->c[i].fd);
-			for (int k = 0; k < c->c[i].nfds; k++)
-				close(c->c[i].fds[k]);
-			free(c->c[i].in);
-			lk_buf_free(&c->c[i].out);
-		}
+	for (int i = 0; i < LK_CTL_MAX_CLIENTS; i++)
+		client_close(l, &c->c[i]);
 	if (c->own_files) {
 		unlink(c->path);
 		unlink(c->lock_path);

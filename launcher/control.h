@@ -13,6 +13,8 @@
  *                        timeline's clock starts
  *   lk_control_on_event  for an epoll key with LK_KEY_CONTROL
  *   lk_control_free      in lk_launch_free: socket and lock removed
+ *
+ * The files that implement it are listed in control_internal.h.
  */
 #ifndef LK_CONTROL_H
 #define LK_CONTROL_H
@@ -47,6 +49,10 @@ bool lk_launch_link_effective(const struct lk_launch *l, unsigned src,
 int lk_launch_push_pair(struct lk_launch *l, unsigned src, unsigned dst,
 			struct lk_error *e);
 int lk_launch_can_set(const struct lk_launch *l, struct lk_error *e);
+/* The SPEC text that `clear LINKS` adds ("LINKS:up": it names the links
+ * and impairs nothing), or an error when LINKS has conditions.  The one
+ * place where clear becomes a spec (commands and the timeline's check). */
+int lk_clear_spec(const char *links, char **spec, struct lk_error *e);
 
 /* Where launches put their sockets by default: $XDG_RUNTIME_DIR/linkem
  * when that directory is ours, else /run/linkem. */

@@ -61,7 +61,7 @@ struct lk_launch {
 	struct lk_links links;	    /* --link specs, in order */
 	const struct lk_engine_ops *engine;
 	void *engine_priv;	    /* the engine's own state */
-	struct lk_control *control; /* control.c: socket, timeline */
+	struct lk_control *control; /* control_internal.h */
 	int sigfd, epfd, timerfd;
 	unsigned running; /* peers not yet reaped */
 	unsigned open_streams;
@@ -89,7 +89,7 @@ int lk_peer_init_main(void *arg);
  * peer id (its workload, and commands linkem-ctl exec runs there). */
 void lk_peer_set_env(const struct lk_launch *l, unsigned id);
 
-/* peer_sync.c: ask peer idx's init for a restart (control.c's
+/* peer_sync.c: ask peer idx's init for a restart (control_commands.c's
  * lk_launch_restart_peer checks first). */
 int lk_launch_send_restart(struct lk_launch *l, unsigned idx,
 			   struct lk_error *e);

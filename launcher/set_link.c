@@ -156,6 +156,21 @@ LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
 	return push_last(l, e);
 }
 
+int lk_clear_spec(const char *links, char **spec, struct lk_error *e)
+{
+	*spec = NULL;
+	if (strchr(links, ':'))
+		return lk_error_set(e, EINVAL,
+				    "clear '%s': expected LINKS only (e.g. "
+				    "1-2, 3>*)",
+				    links);
+	if (asprintf(spec, "%s:up", links) < 0) {
+		*spec = NULL;
+		return lk_error_set(e, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 LK_EXPORT int lk_launch_clear_links(struct lk_launch *l, const char *links,
 				    struct lk_error *e)
 {
@@ -165,13 +180,9 @@ LK_EXPORT int lk_launch_clear_links(struct lk_launch *l, const char *links,
 
 	if (r < 0)
 		return r;
-	if (strchr(links, ':'))
-		return lk_error_set(e, EINVAL,
-				    "clear '%s': expected LINKS only (e.g. "
-				    "1-2, 3>*)",
-				    links);
-	if (asprintf(&text, "%s:up", links) < 0)
-		return lk_error_set(e, ENOMEM, "out of memory");
+	r = lk_clear_spec(links, &text, e);
+	if (r < 0)
+		return r;
 	r = lk_links_add(&l->links, text, e);
 	if (r < 0)
 		return lk_error_wrap(e, "clear");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* timeline.c — parse --at and --scenario into control steps.  Pure. */
 #include "launcher/timeline.h"
+#include "launcher/control.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"
@@ -272,8 +273,8 @@ static int check_step(const struct lk_step *s, unsigned n, struct lk_error *e)
 			_cleanup_free_ char *txt = NULL;
 
 			if (s->cmd[0] == 'c' &&
-			    asprintf(&txt, "%s:up", s->args[i]) < 0)
-				return lk_error_set(e, ENOMEM, "out of memory");
+			    (r = lk_clear_spec(s->args[i], &txt, e)) < 0)
+				break;
 			r = lk_linkspec_parse(txt ? txt : s->args[i], n, &ls,
 					      e);
 			if (r == 0)

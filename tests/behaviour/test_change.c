@@ -5,6 +5,7 @@
  * test_delay.c. */
 #include "linkem.h"
 #include "tests/behaviour/behaviour.h"
+#include "tests/support/runtime_dir.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -42,6 +43,7 @@ BEHAVIOUR(change_while_traffic_flows, 300)
 	int argc = 0, k, null;
 
 	cr_assert_not_null(mkdtemp(dir));
+	test_remove_at_exit(dir);
 	/* 1>2: 20 ms, then 60 ms after 4 s: pings 80 ms apart for 8 s;
 	 * 1-3 untouched, for the cost of the path itself. */
 	bh_script(script, sizeof(script), 3,

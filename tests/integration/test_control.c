@@ -3,6 +3,7 @@
 #include "tests/support/launch_io.h"
 #include "tests/support/need.h"
 #include "tests/support/run.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -21,27 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A private directory for the sockets of this test's launches. */
+/* A private directory for the sockets of this test's launches, removed
+ * when the test ends, whether it passes or fails (runtime_dir.h). */
 static void private_runtime_dir(void)
 {
-	static char dir[64];
-
-	snprintf(dir, sizeof(dir), "/run/lk-ctl-test-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	setenv("XDG_RUNTIME_DIR", dir, 1);
-	unsetenv("LINKEM_CONTROL");
-}
-
-/* Remove what private_runtime_dir made (and stale sockets in it). */
-static void drop_runtime_dir(void)
-{
-	const char *dir = getenv("XDG_RUNTIME_DIR");
-	char cmd[300];
-
-	if (!dir || strncmp(dir, "/run/lk-ctl-test-", 17) != 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	(void)!system(cmd);
+	test_private_runtime_dir("ctl");
 }
 
 #define CTL(r, ...)                                                            \
@@ -89,7 +74,6 @@ Test(control, socket_mode_path_and_removal_at_exit)
 	cr_assert_neq(access(L.sock, F_OK), 0, "socket left behind");
 	cr_assert_neq(access(lock, F_OK), 0, "lock left behind");
 	launch_free(&L);
-	drop_runtime_dir();
 }
 
 Test(control, quiet_prints_nothing_and_control_path_is_honoured)
@@ -112,6 +96,7 @@ Test(control, quiet_prints_nothing_and_control_path_is_honoured)
 	NEED_ROOT();
 	(void)args;
 	cr_assert_not_null(mkdtemp(path));
+	test_remove_at_exit(path);
 	snprintf(sock, sizeof(sock), "%s/c.sock", path);
 	cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -157,7 +142,53 @@ Test(control, finds_the_only_launch_and_names_candidates_when_two_run)
 	launch_finish(&B, SIGTERM, 15);
 	launch_free(&A);
 	launch_free(&B);
-	drop_runtime_dir();
+}
+
+/* linkem-ctl looks only where linkem-launch would put its socket in the
+ * same environment: under a set XDG_RUNTIME_DIR it does not take a launch
+ * in /run/linkem (a user's, beside this test).  Seen in a mount
+ * namespace of its own whose /run is empty but for /run/linkem, which
+ * holds a launch of this test, and /run/y, an empty XDG_RUNTIME_DIR. */
+Test(control, a_set_xdg_runtime_dir_is_the_only_place_searched)
+{
+	static const char script[] =
+	    "set -e; mount --bind \"$1\" \"$2\"; mount -t tmpfs lk /run; "
+	    "mkdir /run/linkem /run/y; mount --move \"$2\" /run/linkem; "
+	    "set +e; XDG_RUNTIME_DIR=/run/y \"$3\" peers; echo rc=$?; "
+	    "XDG_RUNTIME_DIR=/run/y \"$3\" list; echo listed; "
+	    "env -u XDG_RUNTIME_DIR \"$3\" hello; echo rc=$?";
+	char stage[] = "/tmp/lk-ctl-ns-XXXXXX", sockdir[300];
+	struct launch A;
+	struct run_result r;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	cr_assert_not_null(mkdtemp(stage));
+	test_remove_at_exit(stage);
+	launch_start(&A, "1", NULL, "sleep 30");
+	snprintf(sockdir, sizeof(sockdir), "%s/linkem",
+		 getenv("XDG_RUNTIME_DIR"));
+	{
+		char *argv[] = {
+		    "unshare", "-m",	       "sh",
+		    "-c",      (char *)script, "sh",
+		    sockdir,   stage,	       (char *)build_path("linkem-ctl"),
+		    NULL};
+
+		cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
+	}
+	cr_assert(has(r.out, "rc=1\nlisted\n"), "%s\n%s", r.out, r.err);
+	cr_assert(has(r.err, "no running launch found in /run/y/linkem\n"),
+		  "%s", r.err);
+	cr_assert(has(r.err, "launches started without XDG_RUNTIME_DIR are "
+			     "in /run/linkem"),
+		  "%s", r.err);
+	/* Without XDG_RUNTIME_DIR, /run/linkem is the place. */
+	cr_assert(has(r.out, "1 peers, engine bridge"), "%s\n%s", r.out, r.err);
+	cr_assert(has(r.out, "rc=0\n"), "%s", r.out);
+	run_result_free(&r);
+	launch_finish(&A, SIGTERM, 15);
+	launch_free(&A);
 }
 
 /* How many descriptors the linkem-exec helper holds; -1 when none. */
@@ -273,7 +304,6 @@ Test(control, exec_runs_inside_the_peer)
 	run_result_free(&r);
 	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
-	drop_runtime_dir();
 }
 
 Test(control, kill_and_peer_states)
@@ -312,7 +342,6 @@ Test(control, kill_and_peer_states)
 	/* The lowest-numbered failed peer: 1, by TERM. */
 	cr_assert_eq(launch_finish(&L, 0, 15), 128 + SIGTERM, "%s", L.ebuf);
 	launch_free(&L);
-	drop_runtime_dir();
 }
 
 Test(control, changes_on_the_bridge_engine_are_refused_cleanly)
@@ -344,7 +373,6 @@ Test(control, changes_on_the_bridge_engine_are_refused_cleanly)
 	run_result_free(&r);
 	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
-	drop_runtime_dir();
 }
 
 Test(control, bad_requests_get_errors_and_the_supervisor_goes_on)
@@ -394,7 +422,6 @@ Test(control, bad_requests_get_errors_and_the_supervisor_goes_on)
 	launch_finish(&L, SIGTERM, 15);
 	cr_assert_eq(L.status, 128 + SIGTERM, "%s", L.ebuf);
 	launch_free(&L);
-	drop_runtime_dir();
 }
 
 Test(control, misbehaving_clients_stall_nothing)
@@ -468,7 +495,6 @@ Test(control, misbehaving_clients_stall_nothing)
 	run_result_free(&r);
 	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
-	drop_runtime_dir();
 }
 
 Test(control, peers_cannot_reach_the_socket)
@@ -493,6 +519,7 @@ Test(control, peers_cannot_reach_the_socket)
 	/* A chosen path the peers would otherwise see (/tmp shows the
 	 * host's files in the peers). */
 	cr_assert_not_null(mkdtemp(path));
+	test_remove_at_exit(path);
 	snprintf(sock, sizeof(sock), "%s/c.sock", path);
 	snprintf(script, sizeof(script),
 		 "%s --control %s hello; echo rc=$?; ls -l %s; sleep 30",
@@ -506,7 +533,6 @@ Test(control, peers_cannot_reach_the_socket)
 	launch_finish(&T, SIGTERM, 15);
 	launch_free(&T);
 	rmdir(path);
-	drop_runtime_dir();
 }
 
 Test(control, stale_sockets_after_sigkill_are_replaced)
@@ -537,6 +563,7 @@ Test(control, stale_sockets_after_sigkill_are_replaced)
 
 	/* The same with a chosen path; a live one is not taken over. */
 	cr_assert_not_null(mkdtemp(path));
+	test_remove_at_exit(path);
 	snprintf(sock, sizeof(sock), "%s/c.sock", path);
 	launch_start(&A, "1", args, "sleep 30");
 	{
@@ -566,7 +593,6 @@ Test(control, stale_sockets_after_sigkill_are_replaced)
 	launch_free(&A);
 	launch_free(&C);
 	rmdir(path);
-	drop_runtime_dir();
 }
 
 Test(control, timeline_steps_apply_on_time_and_are_logged)
@@ -597,7 +623,6 @@ Test(control, timeline_steps_apply_on_time_and_are_logged)
 	cr_assert_eq(launch_finish(&L, SIGTERM, 15), 128 + SIGTERM, "%s",
 		     L.ebuf);
 	launch_free(&L);
-	drop_runtime_dir();
 }
 
 Test(control, scenario_errors_name_file_and_line)
@@ -616,6 +641,7 @@ Test(control, scenario_errors_name_file_and_line)
 
 	NEED_ROOT();
 	cr_assert_geq(fd, 0);
+	test_remove_at_exit(path);
 	cr_assert_eq(write(fd, "# x\n1s heal\n2s partition 1/5\n", 29), 29);
 	close(fd);
 	cr_assert_eq(run_cmd(argv, NULL, 15000, &r), 0);
@@ -655,7 +681,6 @@ Test(control, another_user_cannot_connect)
 		     WEXITSTATUS(st));
 	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
-	drop_runtime_dir();
 }
 
 Test(control, exec_passes_stdin_and_dies_with_its_caller)
@@ -717,5 +742,4 @@ Test(control, exec_passes_stdin_and_dies_with_its_caller)
 	run_result_free(&r);
 	launch_finish(&L, SIGTERM, 15);
 	launch_free(&L);
-	drop_runtime_dir();
 }

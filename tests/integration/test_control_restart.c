@@ -5,8 +5,10 @@
 #include "tests/support/launch_io.h"
 #include "tests/support/need.h"
 #include "tests/support/run.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -21,21 +23,22 @@
 #include <unistd.h>
 
 /* linkem-launch -n N ARGS... --control SOCK -- sh -c SCRIPT, its socket
- * in a directory of its own (removed by launch_free). */
+ * in a directory of its own (removed when the test ends, even when it
+ * fails: runtime_dir.h). */
 static void start(struct launch *L, const char *n, const char *const *args,
 		  const char *script)
 {
-	char dir[64] = "/run/lk-restart-XXXXXX", sock[96];
-	const char *all[24] = {"--control", sock};
+	const char *dir = test_private_dir("restart");
+	const char *all[24] = {"--control", NULL};
+	char sock[PATH_MAX];
 	int k = 2;
 
-	cr_assert_not_null(mkdtemp(dir));
 	snprintf(sock, sizeof(sock), "%s/c.sock", dir);
+	all[1] = sock;
 	for (int i = 0; args && args[i] && k < 23; i++)
 		all[k++] = args[i];
 	all[k] = NULL;
 	launch_start(L, n, all, script);
-	snprintf(L->dir, sizeof(L->dir), "%s", dir);
 }
 
 /* Wait for the launch to end (after sig, unless 0): it must. */
@@ -318,6 +321,7 @@ Test(control_restart, library_restart_peer)
 
 	NEED_ROOT();
 	cr_assert_not_null(mkdtemp(dir));
+	test_remove_at_exit(dir);
 	cr_assert_eq(lk_options_parse(10, argv, &opts, &e), 0, "%s", e.msg);
 	cr_assert_eq(lk_launch_new(&opts, &l, &e), 0, "%s", e.msg);
 	cr_assert_eq(lk_launch_start(l, &e), 0, "%s", e.msg);

@@ -1,6 +1,7 @@
 /* test_launch.c — real peers in real namespaces, checked from inside. */
 #include "tests/support/need.h"
 #include "tests/support/run.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -248,6 +249,7 @@ Test(launch, log_dir)
 
 	NEED_ROOT();
 	cr_assert(mkdtemp(dir));
+	test_remove_at_exit(dir);
 	LAUNCH(&r, 20000, "-n", "2", "--log-dir", dir, "--", "sh", "-c",
 	       "echo one $LINKEM_ID; echo two >&2");
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -489,6 +491,7 @@ static void expect_bad(char *const args[], const char *needle)
 	FILE *f;
 	char line[512];
 
+	test_remove_at_exit(trace);
 	cr_assert_geq(fd, 0);
 	close(fd);
 	for (i = 0; args[i]; i++)
@@ -533,6 +536,7 @@ Test(launch, bad_input_is_refused_cleanly)
 	BAD("'no-such-command-xyz'", "-n", "2", "--", "no-such-command-xyz");
 	BAD("'/nonexistent/prog'", "-n", "2", "--", "/nonexistent/prog");
 	fd = mkstemp(noexec);
+	test_remove_at_exit(noexec);
 	cr_assert_geq(fd, 0);
 	close(fd);
 	BAD(noexec, "-n", "2", "--", noexec);
@@ -609,6 +613,7 @@ Test(launch, tmp_is_private_but_shows_the_hosts_files)
 
 	NEED_ROOT();
 	fd = mkstemp(path);
+	test_remove_at_exit(path);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, "host\n", 5), 5);
 	close(fd);

@@ -7,6 +7,7 @@
 #include "tests/support/measure.h"
 #include "tests/support/need.h"
 #include "tests/support/run.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -80,6 +81,7 @@ Test(userspace, pcap_holds_what_each_peer_sent_and_received)
 
 	NEED_TAP();
 	cr_assert_not_null(mkdtemp(dir));
+	test_remove_at_exit(dir);
 	US(&r, 20000, "-q", "-n", "2", "--pcap", dir, "--link", "1>2:delay=5ms",
 	   "--", "sh", "-c",
 	   "if [ {id} = 1 ]; then ping -c 3 -i 0.1 10.0.0.2; "

@@ -4,6 +4,7 @@
 #include "linkem.h"
 #include "tests/support/need.h"
 #include "tests/support/run.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@ static void start(struct run *r, const char *const *args, const char *script)
 	memset(r, 0, sizeof(*r));
 	snprintf(r->dir, sizeof(r->dir), "/tmp/lk-usapi-XXXXXX");
 	cr_assert_not_null(mkdtemp(r->dir));
+	test_remove_at_exit(r->dir);
 	argv[argc++] = "linkem-launch";
 	argv[argc++] = "-q";
 	argv[argc++] = "--engine";
@@ -178,6 +180,7 @@ static int lossy(const char *seed, bool seen[200])
 	int k;
 
 	cr_assert_not_null(mkdtemp(dir));
+	test_remove_at_exit(dir);
 	snprintf(go, sizeof(go), "%s/go", dir);
 	snprintf(script, sizeof(script),
 		 "if [ {id} = 2 ]; then %s recv 5000 700; else "

@@ -6,6 +6,7 @@
  * holds (loosely: medians) while a TCP stream fills the link. */
 #include "tests/support/need.h"
 #include "tests/support/run.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -116,6 +117,7 @@ Test(userspace_perf, tcp_super_frames_whole_through_delay_and_pcap,
 
 	NEED_SOCAT();
 	cr_assert_not_null(mkdtemp(dir));
+	test_remove_at_exit(dir);
 	tcp_transfer(&t, 300000, extra);
 	run_result_free(&t.r);
 	snprintf(f1, sizeof(f1), "%s/peer1.pcap", dir);
@@ -144,6 +146,7 @@ Test(userspace_perf, tcp_cut_into_wire_frames_through_loss, .timeout = 90)
 
 	NEED_SOCAT();
 	cr_assert_not_null(mkdtemp(dir));
+	test_remove_at_exit(dir);
 	tcp_transfer(&t, 300000, extra);
 	run_result_free(&t.r);
 	/* What reached peer2 through the lossy link: wire-sized only. */

@@ -3,6 +3,7 @@
  * TCG, ~10x slower); delays are 5 ms or more. */
 #include "tests/support/ctl_links.h"
 #include "tests/support/run.h"
+#include "tests/support/runtime_dir.h"
 #include "tests/support/vm_env.h"
 
 #include <criterion/criterion.h>
@@ -73,13 +74,14 @@ static void cleanup(void)
  * default place: a private $XDG_RUNTIME_DIR). */
 static void start(const char *engine, const char *n, const char *const *extra)
 {
-	char dir[] = "/run/lk-ctl-links-XXXXXX";
+	const char *dir;
 	char *argv[32];
 	int k = 0, st;
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root (namespaces, rtnetlink)");
-	cr_assert_not_null(mkdtemp(dir));
+	/* Removed when the test ends, even when it fails (runtime_dir.h). */
+	dir = test_private_dir("ctl-links");
 	snprintf(sock, sizeof(sock), "%s/c.sock", dir);
 	atexit(cleanup);
 	argv[k++] = (char *)build_path("linkem-launch");

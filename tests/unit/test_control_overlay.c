@@ -1,13 +1,19 @@
 /* test_control_overlay.c — which links a partition, heal, down/up, set and
  * clear hand to the engine, and with what.  The engine here only records
- * the calls it gets (the engine table is the boundary under test). */
+ * the calls it gets (the engine table is the boundary under test).  Also
+ * what show prints, and what lk_control_free releases. */
 #include "launcher/control.h"
+#include "launcher/control_internal.h"
 #include "launcher/launch_internal.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N 6
 
@@ -286,4 +292,102 @@ Test(control_overlay, repeated_sets_keep_one_spec)
 	cr_assert_eq(l->links.len, 1);
 	cr_assert_eq(delay[2][1], 100000000);
 	unfake(l);
+}
+
+/* The show reply of l, its JSON data freed. */
+static char *show_text(struct lk_launch *l)
+{
+	struct lk_buf text = {0};
+	struct lk_error e = {0};
+	json_t *data = NULL;
+
+	cr_assert_eq(lk_ctl_dispatch(l, "show", NULL, 0, &text, &data, &e), 0,
+		     "%s", e.msg);
+	json_decref(data);
+	return text.p;
+}
+
+/* Issue 17, finding 12: show formatted each direction into 1024 bytes;
+ * with a dist=PATH longer than that, both directions were cut before
+ * their loss, compared equal, and printed as one "1-2:" line.  The input,
+ * written out: PATH is a private directory + "/." x 600 + "/t.dist"
+ * (over 1200 bytes), and
+ *   set 1>2:delay=10ms,jitter=1ms,dist=PATH,loss=1%
+ *   set 2>1:delay=10ms,jitter=1ms,dist=PATH,loss=50%
+ * show must print two whole lines, 1>2:...loss=1% and 2>1:...loss=50%. */
+Test(control_overlay, show_prints_long_conditions_whole)
+{
+	struct lk_launch *l = fake();
+	struct lk_error e = {0};
+	const char *dir = test_private_dir("show");
+	char path[1400], spec[1500], want[1500];
+	char *text, *line2;
+	size_t len;
+	FILE *f;
+
+	len = (size_t)snprintf(path, sizeof(path), "%s", dir);
+	for (int i = 0; i < 600; i++)
+		len += (size_t)snprintf(path + len, sizeof(path) - len, "/.");
+	snprintf(path + len, sizeof(path) - len, "/t.dist");
+	cr_assert_gt(strlen(path), 1024);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("# t\n-100 0 100\n", f);
+	fclose(f);
+
+	snprintf(spec, sizeof(spec),
+		 "1>2:delay=10ms,jitter=1ms,dist=%s,loss=1%%", path);
+	cr_assert_eq(lk_launch_set_link(l, spec, &e), 0, "%s", e.msg);
+	snprintf(spec, sizeof(spec),
+		 "2>1:delay=10ms,jitter=1ms,dist=%s,loss=50%%", path);
+	cr_assert_eq(lk_launch_set_link(l, spec, &e), 0, "%s", e.msg);
+	text = show_text(l);
+	cr_assert_not_null(text);
+	cr_assert_null(strstr(text, "1-2:"), "%s", text);
+	snprintf(want, sizeof(want),
+		 "1>2:delay=10ms,jitter=1ms,dist=%s,loss=1%%\n", path);
+	cr_assert_eq(strncmp(text, want, strlen(want)), 0, "%s", text);
+	line2 = text + strlen(want);
+	snprintf(want, sizeof(want),
+		 "2>1:delay=10ms,jitter=1ms,dist=%s,loss=50%%\n", path);
+	cr_assert_str_eq(line2, want);
+	free(text);
+
+	/* Equal both ways, and as long: one whole 1-2 line. */
+	snprintf(spec, sizeof(spec),
+		 "1-2:delay=10ms,jitter=1ms,dist=%s,loss=50%%", path);
+	cr_assert_eq(lk_launch_set_link(l, spec, &e), 0, "%s", e.msg);
+	text = show_text(l);
+	snprintf(want, sizeof(want),
+		 "1-2:delay=10ms,jitter=1ms,dist=%s,loss=50%%\n", path);
+	cr_assert_str_eq(text, want);
+	free(text);
+	unfake(l);
+}
+
+/* lk_control_free closes clients as the loop does: a client still waiting
+ * for a restart's answer when the launch ends gives its request id back
+ * (it used to leak: lk_control_free had its own copy of client_close
+ * without the json_decref). */
+Test(control_overlay, free_releases_a_waiting_clients_request)
+{
+	struct lk_launch *l = fake();
+	struct lk_ctl_client *cl = &l->control->c[3];
+	json_t *id = json_string("req-7");
+	int p[2];
+
+	l->epfd = -1;
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	close(p[1]);
+	cl->fd = p[0];
+	cl->in = malloc(LK_CTL_MAX_REQUEST);
+	lk_buf_puts(&cl->out, "unsent reply\n");
+	cl->waiting = 2;
+	cl->waiting_id = json_incref(id);
+	cr_assert_eq(id->refcount, 2);
+	unfake(l);
+	cr_assert_eq(id->refcount, 1, "the waiting client's id was kept");
+	cr_assert(fcntl(p[0], F_GETFD) < 0 && errno == EBADF,
+		  "its connection stayed open");
+	json_decref(id);
 }

@@ -2,6 +2,7 @@
 #include "model/dist_table.h"
 #include "model/linkspec.h"
 #include "model/units.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -373,6 +374,7 @@ Test(linkspec, dist_file)
 	struct lk_error e = {0};
 	char spec[128];
 
+	test_remove_at_exit(path);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, "# t\n-100 0 100\n", 15), 15);
 	close(fd);

@@ -1,5 +1,6 @@
 /* test_timeline.c — --at and --scenario parsing and checking. */
 #include "launcher/timeline.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -159,6 +160,7 @@ Test(timeline, load_file)
 	struct lk_timeline t = {0};
 	struct lk_error e = {0};
 
+	test_remove_at_exit(path);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, "1s heal\n2s bad\n", 15), 15);
 	close(fd);

@@ -1,5 +1,6 @@
 /* test_us_pcap.c — pcap files a reader accepts. */
 #include "userspace/us_pcap.h"
+#include "tests/support/runtime_dir.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -50,6 +51,7 @@ Test(us_pcap, file_layout)
 	FILE *fp;
 	size_t total = 24;
 
+	test_remove_at_exit(path);
 	cr_assert_geq(fd, 0);
 	close(fd);
 	write_file(path, true, 200); /* > 64 KiB: buffer flushes midway */
@@ -79,6 +81,7 @@ Test(us_pcap, tcpdump_reads_it)
 	int fd = mkstemp(path), lines = 0;
 	FILE *fp;
 
+	test_remove_at_exit(path);
 	if (system("command -v tcpdump >/dev/null 2>&1") != 0)
 		cr_skip_test("tcpdump is not installed");
 	cr_assert_geq(fd, 0);

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * control_timeline.c — the timeline's timer (--at, --scenario): one
+ * timerfd set to the next step's time from the launch's start; when it
+ * fires, every step that is due runs as the command a client would send,
+ * and is reported on stderr (failures even with -q).
+ */
+#include "launcher/control_internal.h"
+#include "common/log.h"
+#include "common/clock.h"
+
+#include <stdio.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+void lk_ctl_timer_arm(struct lk_control *c)
+{
+	struct itimerspec its = {0};
+
+	if (c->tl.next < c->tl.len) {
+		uint64_t at = c->t0_ns + c->tl.v[c->tl.next].at_ns;
+
+		its.it_value.tv_sec = (time_t)(at / 1000000000ull);
+		its.it_value.tv_nsec = (long)(at % 1000000000ull);
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value.tv_nsec = 1;
+	}
+	timerfd_settime(c->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+void lk_ctl_timer_fire(struct lk_launch *l)
+{
+	struct lk_control *c = l->control;
+	uint64_t ticks, now;
+
+	(void)!read(c->tfd, &ticks, sizeof(ticks));
+	now = lk_now_ns();
+	while (c->tl.next < c->tl.len &&
+	       c->t0_ns + c->tl.v[c->tl.next].at_ns <= now) {
+		const struct lk_step *s = &c->tl.v[c->tl.next++];
+		struct lk_buf text = {0}, what = {0};
+		struct lk_error e = {0};
+		json_t *data = NULL;
+		int r;
+
+		r = lk_ctl_dispatch(l, s->cmd, s->args, s->nargs, &text, &data,
+				    &e);
+		for (size_t i = 0; i < s->nargs; i++)
+			lk_buf_printf(&what, " %s", s->args[i]);
+		if (r < 0)
+			lk_log(LK_LOG_WARNING, "+%.3fs %s: %s%s failed: %s",
+			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
+			       s->origin, s->cmd, what.p ? what.p : "", e.msg);
+		else
+			lk_log(LK_LOG_NOTICE, "+%.3fs %s: %s%s",
+			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
+			       s->origin, s->cmd, what.p ? what.p : "");
+		lk_buf_free(&text);
+		json_decref(data);
+		lk_buf_free(&what);
+	}
+	lk_ctl_timer_arm(c);
+}
