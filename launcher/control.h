@@ -9,9 +9,10 @@
  *                        socket path chosen; nothing created
  *   lk_control_open      in lk_launch_start before the first clone: the
  *                        socket and its lock exist, hidden from the peers
- *   lk_control_arm       once the peers run: watched on the loop, the
- *                        timeline's clock starts
- *   lk_control_on_event  for an epoll key with LK_KEY_CONTROL
+ *   lk_control_arm       once the peers run: the socket and the timeline's
+ *                        timer registered on the launch's loop (their
+ *                        handlers are control.c's own), the timeline's
+ *                        clock starts
  *   lk_control_free      in lk_launch_free: socket and lock removed
  */
 #ifndef LK_CONTROL_H
@@ -25,12 +26,9 @@
 
 struct lk_launch;
 
-#define LK_KEY_CONTROL ((uint64_t)1 << 61)
-
 int lk_control_prepare(struct lk_launch *l, struct lk_error *e);
 int lk_control_open(struct lk_launch *l, struct lk_error *e);
 int lk_control_arm(struct lk_launch *l, struct lk_error *e);
-void lk_control_on_event(struct lk_launch *l, uint64_t key, uint32_t events);
 void lk_control_free(struct lk_launch *l);
 
 /* The supervisor heard back from peer id's init about a restart: err is

@@ -40,8 +40,9 @@ int lk_launch_push_pair(struct lk_launch *l, unsigned src, unsigned dst,
 	bool named = lk_launch_link_effective(l, src, dst, &imp);
 	int r;
 
-	r = l->engine->set_link(
-	    l, src, dst, named && !lk_impair_is_noop(&imp) ? &imp : NULL, e);
+	r = l->engine->set_link(&l->ectx, src, dst,
+				named && !lk_impair_is_noop(&imp) ? &imp : NULL,
+				e);
 	if (r < 0)
 		return lk_error_wrap(e, "link %u>%u", src, dst);
 	return 0;

@@ -25,7 +25,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,7 +107,7 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	if (!l)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	l->opts = *opts;
-	l->sigfd = l->epfd = l->timerfd = -1;
+	l->sigfd = l->timerfd = -1;
 	lk_hub_init(&l->hub);
 	l->out[LK_OUT].fd = STDOUT_FILENO;
 	l->out[LK_ERR].fd = STDERR_FILENO;
@@ -334,38 +333,12 @@ static void wait_all(struct lk_launch *l)
 	}
 }
 
-/* Put fd on the supervisor's loop, creating the loop on first use (an
- * engine may register its descriptors before the supervisor does). */
-static int epoll_add(struct lk_launch *l, int fd, uint32_t events,
-		     uint64_t key, struct lk_error *e)
-{
-	struct epoll_event ev = {.events = events, .data.u64 = key};
-
-	if (l->epfd < 0) {
-		l->epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (l->epfd < 0)
-			return lk_error_errno(e, "create the event loop");
-	}
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		return lk_error_errno(e, "watch a descriptor");
-	return 0;
-}
-
-/* epoll keys: 0 signalfd, 1 timerfd, 2 + 2*idx + stream for output,
- * KEY_ENGINE | tag for an engine's descriptors. */
-#define KEY_SIG 0
-#define KEY_TIMER 1
-#define KEY_STREAM(idx, s) (2 + 2 * (uint64_t)(idx) + (uint64_t)(s))
-#define KEY_ENGINE ((uint64_t)1 << 62)
-#define KEY_SYNC ((uint64_t)1 << 60) /* | idx: a peer init's sync socket */
-
-int lk_launch_watch(struct lk_launch *l, int fd, uint32_t events,
-		    uint32_t tag, struct lk_error *e)
-{
-	return epoll_add(l, fd, events, KEY_ENGINE | tag, e);
-}
-
 static void reap(struct lk_launch *l);
+static int on_sync(void *data, uint32_t events, struct lk_error *e);
+static int on_signal(void *data, uint32_t events, struct lk_error *e);
+static int on_grace_over(void *data, uint32_t events, struct lk_error *e);
+static int on_stdout(void *data, uint32_t events, struct lk_error *e);
+static int on_stderr(void *data, uint32_t events, struct lk_error *e);
 
 struct peer_more {
 	struct lk_launch *l;
@@ -376,7 +349,7 @@ static int peer_more(void *ctx, struct lk_nl_batch *b, struct lk_error *e)
 {
 	struct peer_more *m = ctx;
 
-	return m->l->engine->configure_peer(m->l, m->idx, b, e);
+	return m->l->engine->configure_peer(&m->l->ectx, m->idx, b, e);
 }
 
 /* The engines this build has, in the order --engine auto tries them. */
@@ -411,7 +384,8 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 					    "the %s engine is not in this "
 					    "build yet",
 					    names[l->opts.engine]);
-		if (l->engine->usable && !l->engine->usable(l, why, sizeof(why)))
+		if (l->engine->usable &&
+		    !l->engine->usable(&l->ectx, why, sizeof(why)))
 			return lk_error_set(e, ENOTSUP,
 					    "the %s engine cannot work here: %s",
 					    l->engine->name, why);
@@ -429,7 +403,7 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 		l->engine = u;
 		return 0;
 	}
-	k_ok = k && (!k->usable || k->usable(l, why, sizeof(why)));
+	k_ok = k && (!k->usable || k->usable(&l->ectx, why, sizeof(why)));
 	if (l->links.len == 0 && !k_ok && !l->opts.control && !l->opts.at.n &&
 	    !l->opts.scenario) {
 		l->engine = &lk_engine_bridge;
@@ -475,6 +449,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	for (unsigned i = 0; i < n; i++) {
 		struct lk_peer *p = &l->peers[i];
 
+		p->l = l;
 		p->id = i + 1;
 		p->pidfd = p->sync = p->log_fd = -1;
 		p->out[0] = p->out[1] = -1;
@@ -496,6 +471,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = lk_hub_create(&l->hub, e);
 	if (r < 0)
 		goto fail;
+	r = lk_launch_engine_ctx(l, e);
+	if (r < 0)
+		goto fail;
 	r = choose_engine(l, e);
 	if (r < 0)
 		goto fail;
@@ -506,17 +484,19 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 				 l->engine->name);
 		goto fail;
 	}
-	if (l->engine->init && (r = l->engine->init(l, e)) < 0)
+	if (l->engine->init && (r = l->engine->init(&l->ectx, e)) < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		r = clone_peer(l, i, e);
 		if (r < 0)
 			goto fail;
-		r = l->engine->add_peer(l, i, e);
+		l->engine_peers[i] = (struct lk_engine_peer){
+		    .pid = l->peers[i].pid, .pidfd = l->peers[i].pidfd};
+		r = l->engine->add_peer(&l->ectx, i, e);
 		if (r < 0)
 			goto fail;
 	}
-	r = l->engine->commit(l, e);
+	r = l->engine->commit(&l->ectx, e);
 	if (r < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
@@ -532,7 +512,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 			goto fail;
 		}
 	}
-	r = l->engine->ready(l, e);
+	r = l->engine->ready(&l->ectx, e);
 	if (r < 0)
 		goto fail;
 	/* Everything is wired: let every peer go. */
@@ -551,26 +531,26 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	 * on the loop. */
 	for (unsigned i = 0; i < n; i++) {
 		fcntl(l->peers[i].sync, F_SETFL, O_NONBLOCK);
-		r = epoll_add(l, l->peers[i].sync, EPOLLIN, KEY_SYNC | i, e);
+		r = lk_loop_add(l->loop, l->peers[i].sync, EPOLLIN, on_sync,
+				&l->peers[i], e);
 		if (r < 0)
 			goto fail;
 		l->peers[i].sync_watched = true;
 	}
 
-	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
-							     TFD_NONBLOCK);
-	if (l->timerfd < 0) {
-		r = lk_error_errno(e, "create the event loop");
+	r = lk_loop_timer_add(l->loop, on_grace_over, l, e);
+	if (r < 0)
 		goto fail;
-	}
-	if ((r = epoll_add(l, l->sigfd, EPOLLIN, KEY_SIG, e)) < 0 ||
-	    (r = epoll_add(l, l->timerfd, EPOLLIN, KEY_TIMER, e)) < 0)
+	l->timerfd = r;
+	r = lk_loop_add(l->loop, l->sigfd, EPOLLIN, on_signal, l, e);
+	if (r < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		for (int s = 0; s < 2; s++) {
 			fcntl(l->peers[i].out[s], F_SETFL, O_NONBLOCK);
-			r = epoll_add(l, l->peers[i].out[s], EPOLLIN,
-				      KEY_STREAM(i, s), e);
+			r = lk_loop_add(l->loop, l->peers[i].out[s], EPOLLIN,
+					s == LK_OUT ? on_stdout : on_stderr,
+					&l->peers[i], e);
 			if (r < 0)
 				goto fail;
 			l->open_streams++;
@@ -586,7 +566,7 @@ fail:
 	kill_all(l, SIGKILL);
 	wait_all(l);
 	if (l->engine && l->engine->destroy)
-		l->engine->destroy(l);
+		l->engine->destroy(&l->ectx);
 	l->engine = NULL;
 	lk_hub_destroy(&l->hub);
 	return r;
@@ -651,7 +631,7 @@ static void maybe_release(struct lk_launch *l)
 static void unwatch_sync(struct lk_launch *l, struct lk_peer *p)
 {
 	if (p->sync_watched)
-		epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->sync, NULL);
+		lk_loop_del(l->loop, p->sync);
 	p->sync_watched = false;
 }
 
@@ -730,13 +710,17 @@ static bool read_sync(struct lk_launch *l, struct lk_peer *p)
 	}
 }
 
-static void on_sync(struct lk_launch *l, unsigned idx)
+static int on_sync(void *data, uint32_t events, struct lk_error *e)
 {
-	struct lk_peer *p = &l->peers[idx];
+	struct lk_peer *p = data;
+	struct lk_launch *l = p->l;
 
+	(void)events;
+	(void)e;
 	if (!read_sync(l, p))
 		unwatch_sync(l, p);
 	maybe_release(l);
+	return 0;
 }
 
 /* Peer p's init was reaped with init_status. */
@@ -816,7 +800,7 @@ static void close_stream(struct lk_launch *l, struct lk_peer *p, int s)
 	struct emit_ctx c = {l, p, s};
 
 	lk_linebuf_finish(&p->lb[s], emit_line, &c);
-	epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->out[s], NULL);
+	lk_loop_del(l->loop, p->out[s]);
 	close(p->out[s]);
 	p->out[s] = -1;
 	l->open_streams--;
@@ -846,10 +830,46 @@ static void drain_stream(struct lk_launch *l, struct lk_peer *p, int s)
 	}
 }
 
-static void on_signal(struct lk_launch *l)
+static int on_stream(struct lk_peer *p, int s)
 {
+	if (p->out[s] >= 0)
+		drain_stream(p->l, p, s);
+	return 0;
+}
+
+static int on_stdout(void *data, uint32_t events, struct lk_error *e)
+{
+	(void)events;
+	(void)e;
+	return on_stream(data, LK_OUT);
+}
+
+static int on_stderr(void *data, uint32_t events, struct lk_error *e)
+{
+	(void)events;
+	(void)e;
+	return on_stream(data, LK_ERR);
+}
+
+/* --grace ran out after SIGINT or SIGTERM. */
+static int on_grace_over(void *data, uint32_t events, struct lk_error *e)
+{
+	struct lk_launch *l = data;
+
+	(void)events;
+	(void)e;
+	l->killed = true;
+	kill_all(l, SIGKILL);
+	return 0;
+}
+
+static int on_signal(void *data, uint32_t events, struct lk_error *e)
+{
+	struct lk_launch *l = data;
 	struct signalfd_siginfo si;
 
+	(void)events;
+	(void)e;
 	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		int sig = (int)si.ssi_signo;
 
@@ -864,68 +884,29 @@ static void on_signal(struct lk_launch *l)
 			}
 			l->stopping = true;
 			kill_all(l, sig);
-			struct itimerspec its = {
-				.it_value = {
-					.tv_sec = l->opts.grace_ms / 1000,
-					.tv_nsec = (long)(l->opts.grace_ms %
-							  1000) * 1000000L,
-				},
-			};
-			if (l->opts.grace_ms == 0)
-				its.it_value.tv_nsec = 1;
-			timerfd_settime(l->timerfd, 0, &its, NULL);
+			lk_timer_in(l->timerfd,
+				    (uint64_t)l->opts.grace_ms * 1000000ull);
 		} else {
 			kill_all(l, sig); /* HUP, USR1, USR2 pass through */
 		}
 	}
+	return 0;
 }
 
 LK_EXPORT int lk_launch_poll(struct lk_launch *l, int timeout_ms,
 			     struct lk_error *e)
 {
-	struct epoll_event evs[64];
-	int n;
+	int r;
 
-	if (!l->started || l->epfd < 0)
+	if (!l->started || !l->loop)
 		return lk_error_set(e, EINVAL, "launch not started");
 	if (l->running == 0 && l->open_streams == 0) {
 		lk_output_flush(l);
 		return 0;
 	}
-	n = epoll_wait(l->epfd, evs, LK_ARRAY_SIZE(evs), timeout_ms);
-	if (n < 0) {
-		if (errno == EINTR)
-			return 1;
-		return lk_error_errno(e, "epoll_wait");
-	}
-	for (int i = 0; i < n; i++) {
-		uint64_t key = evs[i].data.u64;
-
-		if (key & KEY_ENGINE) {
-			int r = l->engine->on_event(l, (uint32_t)key,
-						    evs[i].events, e);
-			if (r < 0)
-				return r;
-		} else if (key & LK_KEY_CONTROL) {
-			lk_control_on_event(l, key, evs[i].events);
-		} else if (key & KEY_SYNC) {
-			on_sync(l, (unsigned)(key & ~KEY_SYNC));
-		} else if (key == KEY_SIG) {
-			on_signal(l);
-		} else if (key == KEY_TIMER) {
-			uint64_t ticks;
-
-			(void)!read(l->timerfd, &ticks, sizeof(ticks));
-			l->killed = true;
-			kill_all(l, SIGKILL);
-		} else {
-			unsigned idx = (unsigned)((key - 2) / 2);
-			int s = (int)((key - 2) % 2);
-
-			if (l->peers[idx].out[s] >= 0)
-				drain_stream(l, &l->peers[idx], s);
-		}
-	}
+	r = lk_loop_run_once(l->loop, timeout_ms, e);
+	if (r < 0)
+		return r;
 	lk_output_flush(l);
 	return l->running > 0 || l->open_streams > 0;
 }
@@ -934,7 +915,7 @@ LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
 {
 	int r;
 
-	if (!l->started || l->epfd < 0)
+	if (!l->started || !l->loop)
 		return lk_error_set(e, EINVAL, "launch not started");
 	reap(l); /* a peer may have ended already */
 	while ((r = lk_launch_poll(l, -1, e)) > 0)
@@ -1030,15 +1011,15 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 		}
 	}
 	if (l->engine && l->engine->destroy)
-		l->engine->destroy(l);
+		l->engine->destroy(&l->ectx);
 	lk_hub_destroy(&l->hub);
 	lk_control_free(l);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
-	if (l->epfd >= 0)
-		close(l->epfd);
 	if (l->timerfd >= 0)
 		close(l->timerfd);
+	lk_loop_free(l->loop);
+	free(l->engine_peers);
 	for (int s = 0; s < 2; s++)
 		free(l->out[s].buf);
 	free(l->peers);

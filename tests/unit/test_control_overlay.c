@@ -16,10 +16,10 @@ static int state[N + 1][N + 1];
 static unsigned calls;
 static uint64_t delay[N + 1][N + 1];
 
-static int rec_set_link(struct lk_launch *l, unsigned src, unsigned dst,
+static int rec_set_link(struct lk_engine_ctx *c, unsigned src, unsigned dst,
 			const struct lk_impair *imp, struct lk_error *e)
 {
-	(void)l;
+	(void)c;
 	(void)e;
 	calls++;
 	state[src][dst] = !imp ? 1 : imp->down ? 2 : 3;
