@@ -188,3 +188,18 @@ void lk_ctl_usage(FILE *f)
 	      "See linkem-ctl(1).\n",
 	      f);
 }
+
+int lk_clear_spec(const char *links, char **spec, struct lk_error *e)
+{
+	*spec = NULL;
+	if (strchr(links, ':'))
+		return lk_error_set(e, EINVAL,
+				    "clear '%s': expected LINKS only (e.g. "
+				    "1-2, 3>*)",
+				    links);
+	if (asprintf(spec, "%s:up", links) < 0) {
+		*spec = NULL;
+		return lk_error_set(e, ENOMEM, "out of memory");
+	}
+	return 0;
+}

@@ -81,6 +81,11 @@ int lk_command_unknown(const char *prefix, const char *name, unsigned where,
 int lk_command_check_nargs(const struct lk_command *c, size_t nargs,
 			   struct lk_error *e);
 
+/* The SPEC text that `clear LINKS` adds ("LINKS:up": it names the links
+ * and impairs nothing), or an error when LINKS has conditions.  The one
+ * place where clear becomes a spec (commands and the timeline's check). */
+int lk_clear_spec(const char *links, char **spec, struct lk_error *e);
+
 /* linkem-ctl's own options (launcher/optdefs.h); vals are 'c', 'j', 'h',
  * 'V'. */
 const struct lk_optdef *lk_ctl_optdefs(size_t *n);

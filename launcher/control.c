@@ -31,20 +31,17 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #define OUT_LIMIT (4u << 20)
 #define MAX_LINES 64
 
-enum { SLOT_LISTEN = 0, SLOT_TIMER = 1, SLOT_CLIENT0 = 2 };
-
 static void client_close(struct lk_launch *l, struct lk_ctl_client *cl)
 {
 	if (cl->fd < 0)
 		return;
-	epoll_ctl(l->epfd, EPOLL_CTL_DEL, cl->fd, NULL);
+	lk_loop_del(l->loop, cl->fd);
 	close(cl->fd);
 	for (int i = 0; i < cl->nfds; i++)
 		close(cl->fds[i]);
@@ -61,8 +58,7 @@ static void reply_error(struct lk_ctl_client *cl, json_t *id,
 			   e->msg[0] ? e->msg : strerror(e->code));
 }
 
-static void set_interest(struct lk_launch *l, struct lk_ctl_client *cl,
-			 int slot)
+static void set_interest(struct lk_launch *l, struct lk_ctl_client *cl)
 {
 	bool pending_out = cl->out.len > cl->outoff;
 	bool have_line = cl->in && memchr(cl->in, '\n', cl->inlen);
@@ -74,11 +70,9 @@ static void set_interest(struct lk_launch *l, struct lk_ctl_client *cl,
 	if (!have_line && cl->out.len < OUT_LIMIT && !cl->eof && !cl->waiting)
 		want |= EPOLLIN;
 	if (want != cl->interest) {
-		struct epoll_event ev = {.events = want,
-					 .data.u64 =
-					     LK_KEY_CONTROL | (uint64_t)slot};
+		struct lk_error ignored;
 
-		epoll_ctl(l->epfd, EPOLL_CTL_MOD, cl->fd, &ev);
+		lk_loop_mod(l->loop, cl->fd, want, &ignored);
 		cl->interest = want;
 	}
 }
@@ -219,9 +213,9 @@ static int handle_lines(struct lk_launch *l, struct lk_ctl_client *cl)
 	return 0;
 }
 
-static void on_client(struct lk_launch *l, int slot, uint32_t events)
+static void on_client(struct lk_launch *l, struct lk_ctl_client *cl,
+		      uint32_t events)
 {
-	struct lk_ctl_client *cl = &l->control->c[slot - SLOT_CLIENT0];
 	bool have_line;
 	int r;
 
@@ -242,10 +236,19 @@ static void on_client(struct lk_launch *l, int slot, uint32_t events)
 	if (cl->eof && cl->out.len == 0 && !cl->waiting &&
 	    !memchr(cl->in, '\n', cl->inlen))
 		goto close; /* a half request at the end is dropped */
-	set_interest(l, cl, slot);
+	set_interest(l, cl);
 	return;
 close:
 	client_close(l, cl);
+}
+
+static int on_client_ready(void *data, uint32_t events, struct lk_error *e)
+{
+	struct lk_ctl_client *cl = data;
+
+	(void)e;
+	on_client(cl->l, cl, events);
+	return 0;
 }
 
 static void on_accept(struct lk_launch *l)
@@ -258,7 +261,7 @@ static void on_accept(struct lk_launch *l)
 		struct ucred cred;
 		socklen_t clen = sizeof(cred);
 		struct lk_ctl_client *free_slot = NULL, *idle = NULL;
-		struct epoll_event ev;
+		struct lk_error ignored;
 
 		if (fd < 0)
 			return;
@@ -297,14 +300,12 @@ static void on_accept(struct lk_launch *l)
 			close(fd);
 			continue;
 		}
+		free_slot->l = l;
 		free_slot->fd = fd;
 		free_slot->last_ns = lk_now_ns();
 		free_slot->interest = EPOLLIN;
-		ev = (struct epoll_event){
-		    .events = EPOLLIN,
-		    .data.u64 = LK_KEY_CONTROL |
-				(uint64_t)(SLOT_CLIENT0 + (free_slot - c->c))};
-		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		if (lk_loop_add(l->loop, fd, EPOLLIN, on_client_ready,
+				free_slot, &ignored) < 0)
 			client_close(l, free_slot);
 	}
 }
@@ -340,22 +341,24 @@ void lk_control_restarted(struct lk_launch *l, unsigned id, const char *err)
 		cl->waiting_id = NULL;
 		cl->waiting = 0;
 		/* Send it, and go on with what the client sent since. */
-		on_client(l, SLOT_CLIENT0 + i, 0);
+		on_client(l, cl, 0);
 	}
 }
 
-void lk_control_on_event(struct lk_launch *l, uint64_t key, uint32_t events)
+static int on_listen_ready(void *data, uint32_t events, struct lk_error *e)
 {
-	int slot = (int)(key & 0xffff);
+	(void)events;
+	(void)e;
+	on_accept(data);
+	return 0;
+}
 
-	if (!l->control)
-		return;
-	if (slot == SLOT_LISTEN)
-		on_accept(l);
-	else if (slot == SLOT_TIMER)
-		lk_ctl_timer_fire(l);
-	else if (slot - SLOT_CLIENT0 < LK_CTL_MAX_CLIENTS)
-		on_client(l, slot, events);
+static int on_timeline_due(void *data, uint32_t events, struct lk_error *e)
+{
+	(void)events;
+	(void)e;
+	lk_ctl_timer_fire(data);
+	return 0;
 }
 
 /* ---- the socket and its lock ------------------------------------------- */
@@ -535,19 +538,17 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 int lk_control_arm(struct lk_launch *l, struct lk_error *e)
 {
 	struct lk_control *c = l->control;
-	struct epoll_event ev = {.events = EPOLLIN,
-				 .data.u64 = LK_KEY_CONTROL | SLOT_LISTEN};
+	int r;
 
 	if (!c || c->lfd < 0)
 		return 0;
-	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (c->tfd < 0)
-		return lk_error_errno(e, "timeline timer");
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->lfd, &ev) < 0)
-		return lk_error_errno(e, "watch the control socket");
-	ev.data.u64 = LK_KEY_CONTROL | SLOT_TIMER;
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->tfd, &ev) < 0)
-		return lk_error_errno(e, "watch the timeline timer");
+	r = lk_loop_timer_add(l->loop, on_timeline_due, l, e);
+	if (r < 0)
+		return lk_error_wrap(e, "timeline timer");
+	c->tfd = r;
+	r = lk_loop_add(l->loop, c->lfd, EPOLLIN, on_listen_ready, l, e);
+	if (r < 0)
+		return lk_error_wrap(e, "watch the control socket");
 	c->t0_ns = lk_now_ns();
 	lk_ctl_timer_arm(c);
 	lk_log(LK_LOG_NOTICE, "control socket %s", c->path);

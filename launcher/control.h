@@ -9,9 +9,10 @@
  *                        socket path chosen; nothing created
  *   lk_control_open      in lk_launch_start before the first clone: the
  *                        socket and its lock exist, hidden from the peers
- *   lk_control_arm       once the peers run: watched on the loop, the
- *                        timeline's clock starts
- *   lk_control_on_event  for an epoll key with LK_KEY_CONTROL
+ *   lk_control_arm       once the peers run: the socket and the timeline's
+ *                        timer registered on the launch's loop (their
+ *                        handlers are control.c's own), the timeline's
+ *                        clock starts
  *   lk_control_free      in lk_launch_free: socket and lock removed
  *
  * The files that implement it are listed in control_internal.h.
@@ -27,12 +28,9 @@
 
 struct lk_launch;
 
-#define LK_KEY_CONTROL ((uint64_t)1 << 61)
-
 int lk_control_prepare(struct lk_launch *l, struct lk_error *e);
 int lk_control_open(struct lk_launch *l, struct lk_error *e);
 int lk_control_arm(struct lk_launch *l, struct lk_error *e);
-void lk_control_on_event(struct lk_launch *l, uint64_t key, uint32_t events);
 void lk_control_free(struct lk_launch *l);
 
 /* The supervisor heard back from peer id's init about a restart: err is
@@ -49,10 +47,6 @@ bool lk_launch_link_effective(const struct lk_launch *l, unsigned src,
 int lk_launch_push_pair(struct lk_launch *l, unsigned src, unsigned dst,
 			struct lk_error *e);
 int lk_launch_can_set(const struct lk_launch *l, struct lk_error *e);
-/* The SPEC text that `clear LINKS` adds ("LINKS:up": it names the links
- * and impairs nothing), or an error when LINKS has conditions.  The one
- * place where clear becomes a spec (commands and the timeline's check). */
-int lk_clear_spec(const char *links, char **spec, struct lk_error *e);
 
 /* Where launches put their sockets by default: $XDG_RUNTIME_DIR/linkem
  * when that directory is ours, else /run/linkem. */

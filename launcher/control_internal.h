@@ -26,6 +26,7 @@
 #define LK_CTL_MAX_CLIENTS 32
 
 struct lk_ctl_client {
+	struct lk_launch *l; /* for its loop handler */
 	int fd;
 	char *in;
 	size_t inlen;

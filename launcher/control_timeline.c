@@ -31,10 +31,8 @@ void lk_ctl_timer_arm(struct lk_control *c)
 void lk_ctl_timer_fire(struct lk_launch *l)
 {
 	struct lk_control *c = l->control;
-	uint64_t ticks, now;
+	uint64_t now = lk_now_ns(); /* the loop read the timer's count */
 
-	(void)!read(c->tfd, &ticks, sizeof(ticks));
-	now = lk_now_ns();
 	while (c->tl.next < c->tl.len &&
 	       c->t0_ns + c->tl.v[c->tl.next].at_ns <= now) {
 		const struct lk_step *s = &c->tl.v[c->tl.next++];

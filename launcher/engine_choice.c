@@ -47,7 +47,7 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 					    "the %s engine is not in this "
 					    "build yet",
 					    names[l->opts.engine]);
-		if (l->engine->usable && !l->engine->usable(l, why, sizeof(why)))
+		if (l->engine->usable && !l->engine->usable(&l->ectx, why, sizeof(why)))
 			return lk_error_set(e, ENOTSUP,
 					    "the %s engine cannot work here: %s",
 					    l->engine->name, why);
@@ -65,7 +65,7 @@ static int choose_engine(struct lk_launch *l, struct lk_error *e)
 		l->engine = u;
 		return 0;
 	}
-	k_ok = k && (!k->usable || k->usable(l, why, sizeof(why)));
+	k_ok = k && (!k->usable || k->usable(&l->ectx, why, sizeof(why)));
 	if (l->links.len == 0 && !k_ok && !l->opts.control && !l->opts.at.n &&
 	    !l->opts.scenario) {
 		l->engine = &lk_engine_bridge;

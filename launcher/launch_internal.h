@@ -20,6 +20,7 @@
 enum { LK_OUT = 0, LK_ERR = 1 };
 
 struct lk_peer {
+	struct lk_launch *l; /* its launch (for the loop's handlers) */
 	unsigned id;
 	pid_t pid;
 	int pidfd;
@@ -60,9 +61,11 @@ struct lk_launch {
 	struct lk_sandbox *sandbox; /* policies/: caps, seccomp, fs view */
 	struct lk_links links;	    /* --link specs, in order */
 	const struct lk_engine_ops *engine;
-	void *engine_priv;	    /* the engine's own state */
+	struct lk_engine_ctx ectx; /* what the engine sees (engine_ctx.c) */
+	struct lk_engine_peer *engine_peers; /* ectx.peers */
 	struct lk_control *control; /* control_internal.h */
-	int sigfd, epfd, timerfd;
+	struct lk_loop *loop;	    /* everything waits here */
+	int sigfd, timerfd;
 	unsigned running; /* peers not yet reaped */
 	unsigned open_streams;
 	bool stopping;
@@ -93,6 +96,9 @@ void lk_peer_set_env(const struct lk_launch *l, unsigned id);
  * lk_launch_restart_peer checks first). */
 int lk_launch_send_restart(struct lk_launch *l, unsigned idx,
 			   struct lk_error *e);
+
+/* engine_ctx.c: the loop and the engine's context, once the hub exists. */
+int lk_launch_engine_ctx(struct lk_launch *l, struct lk_error *e);
 
 /* output.c */
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,

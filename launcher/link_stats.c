@@ -15,5 +15,6 @@ LK_EXPORT int lk_launch_link_stats(const struct lk_launch *l, unsigned src,
 				    "the %s engine keeps no link counters",
 				    l->engine ? l->engine->name : "(none)");
 	/* The engine's state is not changed by reading it. */
-	return l->engine->link_stats((struct lk_launch *)l, src, dst, out, e);
+	return l->engine->link_stats((struct lk_engine_ctx *)&l->ectx, src, dst,
+				     out, e);
 }

@@ -6,7 +6,6 @@
 #include "launcher/supervisor.h"
 
 #include <errno.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
 struct emit_ctx {
@@ -27,7 +26,7 @@ static void close_stream(struct lk_launch *l, struct lk_peer *p, int s)
 	struct emit_ctx c = {l, p, s};
 
 	lk_linebuf_finish(&p->lb[s], emit_line, &c);
-	epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->out[s], NULL);
+	lk_loop_del(l->loop, p->out[s]);
 	close(p->out[s]);
 	p->out[s] = -1;
 	l->open_streams--;
@@ -55,4 +54,25 @@ void lk_peer_stream_drain(struct lk_launch *l, struct lk_peer *p, int s)
 		close_stream(l, p, s);
 		return;
 	}
+}
+
+static int on_stream(struct lk_peer *p, int s)
+{
+	if (p->out[s] >= 0)
+		lk_peer_stream_drain(p->l, p, s);
+	return 0;
+}
+
+int lk_peer_stream_on_stdout(void *data, uint32_t events, struct lk_error *e)
+{
+	(void)events;
+	(void)e;
+	return on_stream(data, LK_OUT);
+}
+
+int lk_peer_stream_on_stderr(void *data, uint32_t events, struct lk_error *e)
+{
+	(void)events;
+	(void)e;
+	return on_stream(data, LK_ERR);
 }

@@ -17,7 +17,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -112,7 +111,7 @@ void lk_peer_sync_release(struct lk_launch *l)
 void lk_peer_sync_unwatch(struct lk_launch *l, struct lk_peer *p)
 {
 	if (p->sync_watched)
-		epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->sync, NULL);
+		lk_loop_del(l->loop, p->sync);
 	p->sync_watched = false;
 }
 
@@ -173,13 +172,17 @@ bool lk_peer_sync_read(struct lk_launch *l, struct lk_peer *p)
 	}
 }
 
-void lk_peer_sync_on_event(struct lk_launch *l, unsigned idx)
+int lk_peer_sync_on_event(void *data, uint32_t events, struct lk_error *e)
 {
-	struct lk_peer *p = &l->peers[idx];
+	struct lk_peer *p = data;
+	struct lk_launch *l = p->l;
 
+	(void)events;
+	(void)e;
 	if (!lk_peer_sync_read(l, p))
 		lk_peer_sync_unwatch(l, p);
 	lk_peer_sync_release(l);
+	return 0;
 }
 
 int lk_launch_send_restart(struct lk_launch *l, unsigned idx,

@@ -9,6 +9,7 @@
  * lk_launch_link_effective.
  */
 #include "launcher/control.h"
+#include "launcher/commands.h"
 #include "launcher/launch_internal.h"
 
 #include "common/cleanup.h"
@@ -40,8 +41,9 @@ int lk_launch_push_pair(struct lk_launch *l, unsigned src, unsigned dst,
 	bool named = lk_launch_link_effective(l, src, dst, &imp);
 	int r;
 
-	r = l->engine->set_link(
-	    l, src, dst, named && !lk_impair_is_noop(&imp) ? &imp : NULL, e);
+	r = l->engine->set_link(&l->ectx, src, dst,
+				named && !lk_impair_is_noop(&imp) ? &imp : NULL,
+				e);
 	if (r < 0)
 		return lk_error_wrap(e, "link %u>%u", src, dst);
 	return 0;
@@ -154,21 +156,6 @@ LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
 		return r;
 	compact(&l->links);
 	return push_last(l, e);
-}
-
-int lk_clear_spec(const char *links, char **spec, struct lk_error *e)
-{
-	*spec = NULL;
-	if (strchr(links, ':'))
-		return lk_error_set(e, EINVAL,
-				    "clear '%s': expected LINKS only (e.g. "
-				    "1-2, 3>*)",
-				    links);
-	if (asprintf(spec, "%s:up", links) < 0) {
-		*spec = NULL;
-		return lk_error_set(e, ENOMEM, "out of memory");
-	}
-	return 0;
 }
 
 LK_EXPORT int lk_launch_clear_links(struct lk_launch *l, const char *links,

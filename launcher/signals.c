@@ -12,7 +12,6 @@
 
 #include <signal.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 /* Signals the supervisor takes through its signalfd. */
@@ -48,10 +47,25 @@ int lk_signals_block(struct lk_launch *l, struct lk_error *e)
 	return 0;
 }
 
-void lk_signals_on_event(struct lk_launch *l)
+/* --grace ran out after SIGINT or SIGTERM. */
+int lk_signals_on_grace_over(void *data, uint32_t events, struct lk_error *e)
 {
+	struct lk_launch *l = data;
+
+	(void)events;
+	(void)e;
+	l->killed = true;
+	lk_peers_kill(l, SIGKILL);
+	return 0;
+}
+
+int lk_signals_on_event(void *data, uint32_t events, struct lk_error *e)
+{
+	struct lk_launch *l = data;
 	struct signalfd_siginfo si;
 
+	(void)events;
+	(void)e;
 	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		int sig = (int)si.ssi_signo;
 
@@ -66,18 +80,11 @@ void lk_signals_on_event(struct lk_launch *l)
 			}
 			l->stopping = true;
 			lk_peers_kill(l, sig);
-			struct itimerspec its = {
-				.it_value = {
-					.tv_sec = l->opts.grace_ms / 1000,
-					.tv_nsec = (long)(l->opts.grace_ms %
-							  1000) * 1000000L,
-				},
-			};
-			if (l->opts.grace_ms == 0)
-				its.it_value.tv_nsec = 1;
-			timerfd_settime(l->timerfd, 0, &its, NULL);
+			lk_timer_in(l->timerfd,
+				    (uint64_t)l->opts.grace_ms * 1000000ull);
 		} else {
 			lk_peers_kill(l, sig); /* HUP, USR1, USR2 pass through */
 		}
 	}
+	return 0;
 }

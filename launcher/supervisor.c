@@ -20,10 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 LK_EXPORT const char *lk_version(void)
@@ -55,7 +54,7 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	if (!l)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	l->opts = *opts;
-	l->sigfd = l->epfd = l->timerfd = -1;
+	l->sigfd = l->timerfd = -1;
 	lk_hub_init(&l->hub);
 	l->out[LK_OUT].fd = STDOUT_FILENO;
 	l->out[LK_ERR].fd = STDERR_FILENO;
@@ -139,37 +138,6 @@ static int open_logs(struct lk_launch *l, struct lk_error *e)
 	return 0;
 }
 
-/* Put fd on the supervisor's loop, creating the loop on first use (an
- * engine may register its descriptors before the supervisor does). */
-static int epoll_add(struct lk_launch *l, int fd, uint32_t events,
-		     uint64_t key, struct lk_error *e)
-{
-	struct epoll_event ev = {.events = events, .data.u64 = key};
-
-	if (l->epfd < 0) {
-		l->epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (l->epfd < 0)
-			return lk_error_errno(e, "create the event loop");
-	}
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		return lk_error_errno(e, "watch a descriptor");
-	return 0;
-}
-
-/* epoll keys: 0 signalfd, 1 timerfd, 2 + 2*idx + stream for output,
- * KEY_ENGINE | tag for an engine's descriptors. */
-#define KEY_SIG 0
-#define KEY_TIMER 1
-#define KEY_STREAM(idx, s) (2 + 2 * (uint64_t)(idx) + (uint64_t)(s))
-#define KEY_ENGINE ((uint64_t)1 << 62)
-#define KEY_SYNC ((uint64_t)1 << 60) /* | idx: a peer init's sync socket */
-
-int lk_launch_watch(struct lk_launch *l, int fd, uint32_t events,
-		    uint32_t tag, struct lk_error *e)
-{
-	return epoll_add(l, fd, events, KEY_ENGINE | tag, e);
-}
-
 struct peer_more {
 	struct lk_launch *l;
 	unsigned idx;
@@ -179,7 +147,7 @@ static int peer_more(void *ctx, struct lk_nl_batch *b, struct lk_error *e)
 {
 	struct peer_more *m = ctx;
 
-	return m->l->engine->configure_peer(m->l, m->idx, b, e);
+	return m->l->engine->configure_peer(&m->l->ectx, m->idx, b, e);
 }
 
 LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
@@ -203,6 +171,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	for (unsigned i = 0; i < n; i++) {
 		struct lk_peer *p = &l->peers[i];
 
+		p->l = l;
 		p->id = i + 1;
 		p->pidfd = p->sync = p->log_fd = -1;
 		p->out[0] = p->out[1] = -1;
@@ -224,20 +193,25 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = lk_hub_create(&l->hub, e);
 	if (r < 0)
 		goto fail;
+	r = lk_launch_engine_ctx(l, e);
+	if (r < 0)
+		goto fail;
 	r = lk_launch_choose_engine(l, e);
 	if (r < 0)
 		goto fail;
-	if (l->engine->init && (r = l->engine->init(l, e)) < 0)
+	if (l->engine->init && (r = l->engine->init(&l->ectx, e)) < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		r = lk_peer_clone(l, i, e);
 		if (r < 0)
 			goto fail;
-		r = l->engine->add_peer(l, i, e);
+		l->engine_peers[i] = (struct lk_engine_peer){
+		    .pid = l->peers[i].pid, .pidfd = l->peers[i].pidfd};
+		r = l->engine->add_peer(&l->ectx, i, e);
 		if (r < 0)
 			goto fail;
 	}
-	r = l->engine->commit(l, e);
+	r = l->engine->commit(&l->ectx, e);
 	if (r < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
@@ -253,7 +227,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 			goto fail;
 		}
 	}
-	r = l->engine->ready(l, e);
+	r = l->engine->ready(&l->ectx, e);
 	if (r < 0)
 		goto fail;
 	/* Everything is wired: let every peer go. */
@@ -266,26 +240,27 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	 * on the loop. */
 	for (unsigned i = 0; i < n; i++) {
 		fcntl(l->peers[i].sync, F_SETFL, O_NONBLOCK);
-		r = epoll_add(l, l->peers[i].sync, EPOLLIN, KEY_SYNC | i, e);
+		r = lk_loop_add(l->loop, l->peers[i].sync, EPOLLIN,
+				lk_peer_sync_on_event, &l->peers[i], e);
 		if (r < 0)
 			goto fail;
 		l->peers[i].sync_watched = true;
 	}
 
-	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
-							     TFD_NONBLOCK);
-	if (l->timerfd < 0) {
-		r = lk_error_errno(e, "create the event loop");
+	r = lk_loop_timer_add(l->loop, lk_signals_on_grace_over, l, e);
+	if (r < 0)
 		goto fail;
-	}
-	if ((r = epoll_add(l, l->sigfd, EPOLLIN, KEY_SIG, e)) < 0 ||
-	    (r = epoll_add(l, l->timerfd, EPOLLIN, KEY_TIMER, e)) < 0)
+	l->timerfd = r;
+	r = lk_loop_add(l->loop, l->sigfd, EPOLLIN, lk_signals_on_event, l, e);
+	if (r < 0)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		for (int s = 0; s < 2; s++) {
 			fcntl(l->peers[i].out[s], F_SETFL, O_NONBLOCK);
-			r = epoll_add(l, l->peers[i].out[s], EPOLLIN,
-				      KEY_STREAM(i, s), e);
+			r = lk_loop_add(l->loop, l->peers[i].out[s], EPOLLIN,
+					s == LK_OUT ? lk_peer_stream_on_stdout
+						    : lk_peer_stream_on_stderr,
+					&l->peers[i], e);
 			if (r < 0)
 				goto fail;
 			l->open_streams++;
@@ -301,7 +276,7 @@ fail:
 	lk_peers_kill(l, SIGKILL);
 	lk_peers_wait(l);
 	if (l->engine && l->engine->destroy)
-		l->engine->destroy(l);
+		l->engine->destroy(&l->ectx);
 	l->engine = NULL;
 	lk_hub_destroy(&l->hub);
 	return r;
@@ -312,49 +287,17 @@ fail:
 LK_EXPORT int lk_launch_poll(struct lk_launch *l, int timeout_ms,
 			     struct lk_error *e)
 {
-	struct epoll_event evs[64];
-	int n;
+	int r;
 
-	if (!l->started || l->epfd < 0)
+	if (!l->started || !l->loop)
 		return lk_error_set(e, EINVAL, "launch not started");
 	if (l->running == 0 && l->open_streams == 0) {
 		lk_output_flush(l);
 		return 0;
 	}
-	n = epoll_wait(l->epfd, evs, LK_ARRAY_SIZE(evs), timeout_ms);
-	if (n < 0) {
-		if (errno == EINTR)
-			return 1;
-		return lk_error_errno(e, "epoll_wait");
-	}
-	for (int i = 0; i < n; i++) {
-		uint64_t key = evs[i].data.u64;
-
-		if (key & KEY_ENGINE) {
-			int r = l->engine->on_event(l, (uint32_t)key,
-						    evs[i].events, e);
-			if (r < 0)
-				return r;
-		} else if (key & LK_KEY_CONTROL) {
-			lk_control_on_event(l, key, evs[i].events);
-		} else if (key & KEY_SYNC) {
-			lk_peer_sync_on_event(l, (unsigned)(key & ~KEY_SYNC));
-		} else if (key == KEY_SIG) {
-			lk_signals_on_event(l);
-		} else if (key == KEY_TIMER) {
-			uint64_t ticks;
-
-			(void)!read(l->timerfd, &ticks, sizeof(ticks));
-			l->killed = true;
-			lk_peers_kill(l, SIGKILL);
-		} else {
-			unsigned idx = (unsigned)((key - 2) / 2);
-			int s = (int)((key - 2) % 2);
-
-			if (l->peers[idx].out[s] >= 0)
-				lk_peer_stream_drain(l, &l->peers[idx], s);
-		}
-	}
+	r = lk_loop_run_once(l->loop, timeout_ms, e);
+	if (r < 0)
+		return r;
 	lk_output_flush(l);
 	return l->running > 0 || l->open_streams > 0;
 }
@@ -363,7 +306,7 @@ LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
 {
 	int r;
 
-	if (!l->started || l->epfd < 0)
+	if (!l->started || !l->loop)
 		return lk_error_set(e, EINVAL, "launch not started");
 	lk_reap(l); /* a peer may have ended already */
 	while ((r = lk_launch_poll(l, -1, e)) > 0)
@@ -397,15 +340,15 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 		}
 	}
 	if (l->engine && l->engine->destroy)
-		l->engine->destroy(l);
+		l->engine->destroy(&l->ectx);
 	lk_hub_destroy(&l->hub);
 	lk_control_free(l);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
-	if (l->epfd >= 0)
-		close(l->epfd);
 	if (l->timerfd >= 0)
 		close(l->timerfd);
+	lk_loop_free(l->loop);
+	free(l->engine_peers);
 	for (int s = 0; s < 2; s++)
 		lk_buf_free(&l->out[s].b);
 	free(l->peers);

@@ -37,18 +37,24 @@ void lk_peer_sync_error(struct lk_launch *l, struct lk_peer *p,
 bool lk_peer_sync_read(struct lk_launch *l, struct lk_peer *p);
 /* Take p's sync socket off the loop. */
 void lk_peer_sync_unwatch(struct lk_launch *l, struct lk_peer *p);
-/* Peer idx's sync socket is readable. */
-void lk_peer_sync_on_event(struct lk_launch *l, unsigned idx);
+/* A peer's sync socket is readable (a loop handler; data: the peer). */
+int lk_peer_sync_on_event(void *data, uint32_t events, struct lk_error *e);
 /* Every workload has ended and none is being restarted: the inits may
  * go. */
 void lk_peer_sync_release(struct lk_launch *l);
 
 /* peer_streams.c: read what stream s of peer p has (bounded). */
 void lk_peer_stream_drain(struct lk_launch *l, struct lk_peer *p, int s);
+/* Loop handlers for a peer's stdout and stderr (data: the peer). */
+int lk_peer_stream_on_stdout(void *data, uint32_t events, struct lk_error *e);
+int lk_peer_stream_on_stderr(void *data, uint32_t events, struct lk_error *e);
 
 /* signals.c */
 int lk_signals_block(struct lk_launch *l, struct lk_error *e);
-void lk_signals_on_event(struct lk_launch *l);
+/* Loop handlers (data: the launch): the signalfd, and the grace timer
+ * that SIGKILLs what is left once --grace is over. */
+int lk_signals_on_event(void *data, uint32_t events, struct lk_error *e);
+int lk_signals_on_grace_over(void *data, uint32_t events, struct lk_error *e);
 
 /* reap.c */
 /* The peers' pids sorted for lk_reap(), once they are all cloned. */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* timeline.c — parse --at and --scenario into control steps.  Pure. */
 #include "launcher/timeline.h"
-#include "launcher/control.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"

@@ -9,11 +9,11 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "netsetup/engine_wiring.h"
+#include "netsetup/hub.h"
 #include "netsetup/kernel_stats.h"
 #include "netsetup/kernel_tree.h"
 #include "netsetup/netem_support.h"
-#include "launcher/control.h"
-#include "launcher/launch_internal.h"
 #include "netsetup/qdisc_netem.h"
 
 #include <errno.h>
@@ -51,32 +51,32 @@ struct kernel_acc {
 	uint8_t cause;	   /* of the drops since */
 };
 
-static void account_link(struct lk_launch *l, unsigned src, unsigned dst,
+static void account_link(struct lk_engine_ctx *c, unsigned src, unsigned dst,
 			 const struct lk_impair *imp);
-static void acc_start(struct lk_launch *l, unsigned src);
+static void acc_start(struct lk_engine_ctx *c, unsigned src);
 
-static void fill_opts(struct lk_launch *l, struct kernel_priv *k,
+static void fill_opts(struct lk_engine_ctx *c, struct kernel_priv *k,
 		      struct lk_kt_opts *o)
 {
 	*o = (struct lk_kt_opts){
-	    .plan = &l->plan,
+	    .plan = c->plan,
 	    .ps = &k->ps,
 	    .eth_ifindex = LK_PEER_ETH0_IFINDEX,
 	    .first_ifindex = LK_PEER_ETH0_IFINDEX + 1,
 	    .netem = true,
 	    /* a kernel that refuses the seed attribute does not get it */
-	    .seed_set = l->opts.seed_set &&
+	    .seed_set = c->seed_set &&
 			!(k->support.refused & LK_NS_BIT(LK_NS_PRNG_SEED)),
-	    .seed = l->opts.seed,
+	    .seed = c->seed,
 	    .kernel = k->uts.release,
 	    .support = &k->support,
 	};
 }
 
 /* Add a netem qdisc on the hub's lo and take it away again. */
-static bool kernel_usable(struct lk_launch *l, char *why, size_t len)
+static bool kernel_usable(struct lk_engine_ctx *c, char *why, size_t len)
 {
-	struct lk_nl_batch *b = &l->hub.batch;
+	struct lk_nl_batch *b = &c->hub->batch;
 	struct lk_impair none;
 	struct lk_psched ps;
 	struct lk_error e = {0};
@@ -121,89 +121,72 @@ no:
 	return false;
 }
 
-static int kernel_init(struct lk_launch *l, struct lk_error *e)
+static int kernel_init(struct lk_engine_ctx *c, struct lk_error *e)
 {
 	struct kernel_priv *k = calloc(1, sizeof(*k));
 	struct lk_error ignored;
 
 	if (!k)
 		return lk_error_set(e, ENOMEM, "out of memory");
-	l->engine_priv = k;
+	c->priv = k;
 	uname(&k->uts);
 	if (lk_psched_read(&k->ps, &ignored) < 0)
 		lk_psched_default(&k->ps);
 	/* Which netem options this kernel keeps, refuses or ignores
 	 * (netem_support.h), on the hub's lo.  Only a diagnosis: if the
 	 * probe itself cannot run, links are built without it. */
-	if (lk_ns_probe(&l->hub.nl, 1, &k->ps, &k->support, &ignored) < 0)
+	if (lk_ns_probe(&c->hub->nl, 1, &k->ps, &k->support, &ignored) < 0)
 		memset(&k->support, 0, sizeof(k->support));
-	if (l->opts.seed_set && lk_log_enabled(LK_LOG_NOTICE)) {
+	if (c->seed_set && lk_log_enabled(LK_LOG_NOTICE)) {
 		char notice[320];
 
 		if (lk_ns_seed_notice(&k->support, k->uts.release, notice,
 				      sizeof(notice)))
 			lk_log(LK_LOG_NOTICE, "%s", notice);
 	}
-	k->peers = calloc(l->plan.n, sizeof(*k->peers));
-	k->nl = calloc(l->plan.n, sizeof(*k->nl));
+	k->peers = calloc(c->n, sizeof(*k->peers));
+	k->nl = calloc(c->n, sizeof(*k->nl));
 	if (!k->peers || !k->nl)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	return 0;
 }
 
-static int kernel_add_peer(struct lk_launch *l, unsigned idx,
-			   struct lk_error *e)
-{
-	return lk_hub_add_peer(&l->hub, &l->plan, idx + 1, l->peers[idx].pid,
-			       e);
-}
-
-static int kernel_commit(struct lk_launch *l, struct lk_error *e)
-{
-	return lk_hub_commit(&l->hub, e);
-}
-
-static int kernel_configure_peer(struct lk_launch *l, unsigned idx,
+static int kernel_configure_peer(struct lk_engine_ctx *c, unsigned idx,
 				 struct lk_nl_batch *b, struct lk_error *e)
 {
-	struct kernel_priv *k = l->engine_priv;
+	struct kernel_priv *k = c->priv;
 	struct lk_kt_opts o;
 	int r;
 
-	fill_opts(l, k, &o);
+	fill_opts(c, k, &o);
 	lk_kt_peer_init(&k->peers[idx], idx + 1, &o);
-	r = lk_kt_peer_build(b, &l->links, idx + 1, &o, &k->peers[idx], e);
+	r = lk_kt_peer_build(b, c->links, idx + 1, &o, &k->peers[idx], e);
 	if (r == 0)
-		acc_start(l, idx + 1);
+		acc_start(c, idx + 1);
 	return r;
 }
 
-static int kernel_ready(struct lk_launch *l, struct lk_error *e)
-{
-	return lk_hub_wait_forwarding(&l->hub, l->plan.n, 5000, e);
-}
-
-static int kernel_set_link(struct lk_launch *l, unsigned src, unsigned dst,
+static int kernel_set_link(struct lk_engine_ctx *c, unsigned src, unsigned dst,
 			   const struct lk_impair *imp, struct lk_error *e)
 {
-	struct kernel_priv *k = l->engine_priv;
+	struct kernel_priv *k = c->priv;
 	struct lk_nl *nl;
 	struct lk_nl_batch b;
 	struct lk_kt_opts o;
 	int r;
 
-	if (src < 1 || src > l->plan.n)
+	if (src < 1 || src > c->n)
 		return lk_error_set(e, EINVAL, "no peer%u", src);
 	nl = &k->nl[src - 1];
 	if (!nl->sock) {
-		r = lk_nl_open_in(nl, l->peers[src - 1].pidfd,
-				  l->hub.orig_netns, e);
+		r = lk_nl_open_in(nl, c->peers[src - 1].pidfd, c->orig_netns,
+				  e);
 		if (r < 0)
 			return lk_error_wrap(e, "change link peer%u -> peer%u",
 					     src, dst);
 	}
-	account_link(l, src, dst, imp);
-	fill_opts(l, k, &o);
+	account_link(c, src, dst, imp);
+	fill_opts(c, k, &o);
 	r = lk_nl_batch_init(&b, nl, e);
 	if (r < 0)
 		return r;
@@ -227,123 +210,123 @@ static uint8_t cause_of(const struct lk_impair *imp)
 }
 
 /* src's accumulators, made on first use: every link unimpaired. */
-static struct kernel_acc *acc_of(struct lk_launch *l, unsigned src)
+static struct kernel_acc *acc_of(struct lk_engine_ctx *c, unsigned src)
 {
-	struct kernel_priv *k = l->engine_priv;
+	struct kernel_priv *k = c->priv;
 
 	if (!k->acc)
-		k->acc = calloc(l->plan.n, sizeof(*k->acc));
+		k->acc = calloc(c->n, sizeof(*k->acc));
 	if (!k->acc)
 		return NULL;
 	if (!k->acc[src - 1])
-		k->acc[src - 1] = calloc(l->plan.n, sizeof(**k->acc));
+		k->acc[src - 1] = calloc(c->n, sizeof(**k->acc));
 	return k->acc[src - 1];
 }
 
 /* A peer whose tree was built at start: its links' causes then. */
-static void acc_start(struct lk_launch *l, unsigned src)
+static void acc_start(struct lk_engine_ctx *c, unsigned src)
 {
-	struct kernel_priv *k = l->engine_priv;
+	struct kernel_priv *k = c->priv;
 	const struct lk_kt_peer *st = &k->peers[src - 1];
 	struct kernel_acc *a;
 
-	if (!st->len || !(a = acc_of(l, src)))
+	if (!st->len || !(a = acc_of(c, src)))
 		return;
 	for (size_t i = 0; i < st->len; i++) {
 		struct lk_impair imp;
 		unsigned dst = st->v[i].dst;
 
-		if (lk_launch_link_effective(l, src, dst, &imp))
+		if (c->link_effective(c->link_data, src, dst, &imp))
 			a[dst - 1].cause = cause_of(&imp);
 	}
 }
 
 /* The counters of src -> dst's leaves (zero when it has none). */
-static int read_link(struct lk_launch *l, unsigned src, unsigned dst,
-		     struct lk_kt_counters *c, struct lk_error *e)
+static int read_link(struct lk_engine_ctx *c, unsigned src, unsigned dst,
+		     struct lk_kt_counters *cnt, struct lk_error *e)
 {
-	struct kernel_priv *k = l->engine_priv;
+	struct kernel_priv *k = c->priv;
 	struct lk_nl *nl = &k->nl[src - 1];
 	uint64_t now = lk_now_ns();
 	int r;
 
-	if (!k->cache && !(k->cache = calloc(l->plan.n, sizeof(*k->cache))))
+	if (!k->cache && !(k->cache = calloc(c->n, sizeof(*k->cache))))
 		return lk_error_set(e, ENOMEM, "out of memory");
 	if (k->cache_src != src || now - k->cache_ns > 20000000ull) {
 		if (!nl->sock) {
-			r = lk_nl_open_in(nl, l->peers[src - 1].pidfd,
-					  l->hub.orig_netns, e);
+			r = lk_nl_open_in(nl, c->peers[src - 1].pidfd,
+					  c->orig_netns, e);
 			if (r < 0)
 				return lk_error_wrap(e, "counters of peer%u",
 						     src);
 		}
 		k->cache_src = 0;
-		memset(k->cache, 0, l->plan.n * sizeof(*k->cache));
-		r = lk_kt_read_counters(nl, &k->peers[src - 1], l->plan.n,
-					k->cache, e);
+		memset(k->cache, 0, c->n * sizeof(*k->cache));
+		r = lk_kt_read_counters(nl, &k->peers[src - 1], c->n, k->cache,
+					e);
 		if (r < 0)
 			return r;
 		k->cache_src = src;
 		k->cache_ns = now;
 	}
-	*c = k->cache[dst - 1];
+	*cnt = k->cache[dst - 1];
 	return 0;
 }
 
 /* Before src -> dst becomes imp: close the period of its old cause. */
-static void account_link(struct lk_launch *l, unsigned src, unsigned dst,
+static void account_link(struct lk_engine_ctx *c, unsigned src, unsigned dst,
 			 const struct lk_impair *imp)
 {
-	struct kernel_priv *k = l->engine_priv;
-	struct kernel_acc *a = acc_of(l, src);
-	struct lk_kt_counters c;
+	struct kernel_priv *k = c->priv;
+	struct kernel_acc *a = acc_of(c, src);
+	struct lk_kt_counters cnt;
 	struct lk_error ignored = {0};
 
-	if (!a || dst < 1 || dst > l->plan.n ||
-	    a[dst - 1].cause == cause_of(imp))
+	if (!a || dst < 1 || dst > c->n || a[dst - 1].cause == cause_of(imp))
 		return;
 	a += dst - 1;
 	/* Drops the counters cannot be read for go to the new cause. */
 	if (lk_kt_find(&k->peers[src - 1], dst) &&
-	    read_link(l, src, dst, &c, &ignored) == 0 && c.drops >= a->base) {
-		a->by[a->cause] += c.drops - a->base;
-		a->base = c.drops;
+	    read_link(c, src, dst, &cnt, &ignored) == 0 &&
+	    cnt.drops >= a->base) {
+		a->by[a->cause] += cnt.drops - a->base;
+		a->base = cnt.drops;
 	}
 	a->cause = cause_of(imp);
 }
 
-static int kernel_link_stats(struct lk_launch *l, unsigned src, unsigned dst,
-			     struct lk_link_stats *o, struct lk_error *e)
+static int kernel_link_stats(struct lk_engine_ctx *c, unsigned src,
+			     unsigned dst, struct lk_link_stats *o,
+			     struct lk_error *e)
 {
-	struct kernel_priv *k = l->engine_priv;
+	struct kernel_priv *k = c->priv;
 	struct kernel_acc a = {0};
-	struct lk_kt_counters c;
+	struct lk_kt_counters cnt;
 	int r;
 
-	if (!k || src < 1 || src > l->plan.n || dst < 1 || dst > l->plan.n ||
-	    src == dst)
+	if (!k || src < 1 || src > c->n || dst < 1 || dst > c->n || src == dst)
 		return lk_error_set(e, EINVAL, "no link %u>%u", src, dst);
 	memset(o, 0, sizeof(*o));
 	/* A link never impaired has no class: its packets take HTB's
 	 * direct queue, counted for no link. */
 	if (!lk_kt_find(&k->peers[src - 1], dst))
 		return 0;
-	r = read_link(l, src, dst, &c, e);
+	r = read_link(c, src, dst, &cnt, e);
 	if (r < 0)
 		return r;
 	if (k->acc && k->acc[src - 1])
 		a = k->acc[src - 1][dst - 1];
-	if (c.drops >= a.base)
-		a.by[a.cause] += c.drops - a.base;
-	o->delivered_pkts = c.pkts;
-	o->delivered_bytes = c.bytes;
-	o->dropped_pkts = c.drops;
-	o->queued = c.qlen;
+	if (cnt.drops >= a.base)
+		a.by[a.cause] += cnt.drops - a.base;
+	o->delivered_pkts = cnt.pkts;
+	o->delivered_bytes = cnt.bytes;
+	o->dropped_pkts = cnt.drops;
+	o->queued = cnt.qlen;
 	/* The kernel counts no offered packets: every one was sent on,
 	 * dropped or is queued (duplicates included).  The dropped ones'
 	 * bytes are not counted. */
-	o->offered_pkts = c.pkts + c.drops + c.qlen;
-	o->offered_bytes = c.bytes + c.backlog;
+	o->offered_pkts = cnt.pkts + cnt.drops + cnt.qlen;
+	o->offered_bytes = cnt.bytes + cnt.backlog;
 	o->dropped_loss = a.by[KC_LOSS];
 	o->dropped_down = a.by[KC_DOWN];
 	o->dropped_limit = a.by[KC_LIMIT];
@@ -351,34 +334,34 @@ static int kernel_link_stats(struct lk_launch *l, unsigned src, unsigned dst,
 	return 0;
 }
 
-static void kernel_destroy(struct lk_launch *l)
+static void kernel_destroy(struct lk_engine_ctx *c)
 {
-	struct kernel_priv *k = l->engine_priv;
+	struct kernel_priv *k = c->priv;
 
 	if (!k)
 		return;
-	for (unsigned i = 0; k->peers && i < l->plan.n; i++)
+	for (unsigned i = 0; k->peers && i < c->n; i++)
 		lk_kt_peer_free(&k->peers[i]);
-	for (unsigned i = 0; k->nl && i < l->plan.n; i++)
+	for (unsigned i = 0; k->nl && i < c->n; i++)
 		lk_nl_close(&k->nl[i]);
-	for (unsigned i = 0; k->acc && i < l->plan.n; i++)
+	for (unsigned i = 0; k->acc && i < c->n; i++)
 		free(k->acc[i]);
 	free(k->acc);
 	free(k->cache);
 	free(k->peers);
 	free(k->nl);
 	free(k);
-	l->engine_priv = NULL;
+	c->priv = NULL;
 }
 
 const struct lk_engine_ops lk_engine_kernel = {
     .name = "kernel",
     .usable = kernel_usable,
     .init = kernel_init,
-    .add_peer = kernel_add_peer,
-    .commit = kernel_commit,
+    .add_peer = lk_wiring_add_peer,
+    .commit = lk_wiring_commit,
     .configure_peer = kernel_configure_peer,
-    .ready = kernel_ready,
+    .ready = lk_wiring_ready,
     .set_link = kernel_set_link,
     .destroy = kernel_destroy,
     .link_stats = kernel_link_stats,

@@ -6,13 +6,13 @@
 #ifndef LK_HUB_H
 #define LK_HUB_H
 
+#include "engine/engine.h" /* LK_PEER_ETH0_IFINDEX */
 #include "netsetup/nl.h"
 
 #include <sys/types.h>
 
 #define LK_HUB_BRIDGE "br0"
 #define LK_HUB_BRIDGE_IFINDEX 2
-#define LK_PEER_ETH0_IFINDEX 2
 
 struct lk_hub {
 	int orig_netns; /* where the supervisor lives */

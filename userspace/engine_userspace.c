@@ -9,7 +9,7 @@
  * broadcast or multicast; each copy passes through the pipeline of its
  * own link src -> dst (us_pipeline.h) when that link is impaired, and is
  * written at once otherwise.  One timerfd (us_sched) serves every
- * pipeline.  Everything runs on the supervisor's epoll loop.
+ * pipeline.  Everything runs on the supervisor's loop (common/loop.h).
  *
  * This file is the engine's operations (TAPs, links, statistics, the
  * loop's calls); the forwarding itself is us_forward.c, the state both
@@ -22,7 +22,6 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "userspace/us_engine.h"
-#include "launcher/launch_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,10 +32,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -44,7 +43,6 @@
 #include <unistd.h>
 
 #define US_READS_PER_ROUND 64 /* per peer per wake-up */
-#define TAG_TIMER 0u
 #ifndef TUN_F_USO4
 #define TUN_F_USO4 0x20
 #define TUN_F_USO6 0x40
@@ -52,55 +50,54 @@
 #define US_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN)
 #define US_OFFLOADS_USO (US_OFFLOADS | TUN_F_USO4 | TUN_F_USO6)
 
-static struct us_engine *us_of(struct lk_launch *l)
+static struct us_engine *us_of(struct lk_engine_ctx *c)
 {
-	return l->engine_priv;
+	return c->priv;
 }
 
-static bool us_usable(struct lk_launch *l, char *why, size_t len)
+static bool us_usable(struct lk_engine_ctx *c, char *why, size_t len)
 {
-	(void)l;
+	(void)c;
 	if (access("/dev/net/tun", R_OK | W_OK) == 0)
 		return true;
 	snprintf(why, len, "/dev/net/tun: %s", strerror(errno));
 	return false;
 }
 
-static void peer_gone(struct lk_launch *l, struct us_peer *p)
+static void peer_gone(struct us_engine *u, struct us_peer *p)
 {
 	p->dead = true;
-	epoll_ctl(l->epfd, EPOLL_CTL_DEL, p->fd, NULL);
+	lk_loop_del(u->loop, p->fd);
 }
 
-static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
-		       struct lk_error *e)
+/* The timerfd fired (the loop read its count). */
+static int us_on_timer(void *data, uint32_t events, struct lk_error *e)
 {
-	struct us_engine *u = us_of(l);
+	struct us_engine *u = data;
 
 	(void)e;
 	(void)events;
-	if (!u)
-		return 0;
-	if (tag == TAG_TIMER) {
-		uint64_t ticks;
+	if (u->armed != UINT64_MAX && u->armed_lead) {
+		/* How late past the armed time, against the estimate: it
+		 * settles on the median. */
+		uint64_t now = lk_now_ns();
 
-		(void)!read(u->tfd, &ticks, sizeof(ticks));
-		if (u->armed != UINT64_MAX && u->armed_lead) {
-			/* How late past the armed time, against the
-			 * estimate: it settles on the median. */
-			uint64_t now = lk_now_ns();
-
-			us_lead_learn(&u->lead[u->armed_bucket],
-				      now > u->armed ? now - u->armed : 0);
-		}
-		u->armed = UINT64_MAX; /* it fired: re-arm whatever is next */
-		us_run_due(u);
-		return 0;
+		us_lead_learn(&u->lead[u->armed_bucket],
+			      now > u->armed ? now - u->armed : 0);
 	}
-	if (tag > u->n)
-		return 0;
-	struct us_peer *p = &u->p[tag - 1];
+	u->armed = UINT64_MAX; /* it fired: re-arm whatever is next */
+	us_run_due(u);
+	return 0;
+}
 
+/* Frames wait on peer p's TAP. */
+static int us_on_tap(void *data, uint32_t events, struct lk_error *e)
+{
+	struct us_peer *p = data;
+	struct us_engine *u = p->u;
+
+	(void)e;
+	(void)events;
 	for (int i = 0; i < US_READS_PER_ROUND && !p->dead; i++) {
 		ssize_t len = read(p->fd, u->rbuf, US_READ_BUF);
 
@@ -108,14 +105,14 @@ static int us_on_event(struct lk_launch *l, uint32_t tag, uint32_t events,
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN)
-				peer_gone(l, p);
+				peer_gone(u, p);
 			break;
 		}
 		if (len == 0) {
-			peer_gone(l, p);
+			peer_gone(u, p);
 			break;
 		}
-		us_on_frame(u, tag, u->rbuf, (uint32_t)len,
+		us_on_frame(u, p->id, u->rbuf, (uint32_t)len,
 			    us_pipe_clock(u, lk_now_ns()));
 	}
 	us_run_due(u);
@@ -150,16 +147,17 @@ static int make_pipe(struct us_engine *u, unsigned src, unsigned dst,
 	return 0;
 }
 
-static int us_init(struct lk_launch *l, struct lk_error *e)
+static int us_init(struct lk_engine_ctx *c, struct lk_error *e)
 {
 	struct us_engine *u = calloc(1, sizeof(*u));
-	const unsigned n = l->plan.n;
+	const unsigned n = c->n;
 	int r;
 
 	if (!u)
 		return lk_error_set(e, ENOMEM, "out of memory");
-	l->engine_priv = u;
+	c->priv = u;
 	u->n = n;
+	u->loop = c->loop;
 	u->tfd = -1;
 	u->armed = UINT64_MAX;
 	us_lead_init(u->lead);
@@ -171,19 +169,21 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	if (!u->p || !u->rbuf || !u->sbuf || !u->gro)
 		return lk_error_set(e, ENOMEM, "out of memory");
 	us_gro_init(u->gro);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		u->p[i].u = u;
+		u->p[i].id = i + 1;
 		u->p[i].fd = u->p[i].pcap_fd = -1;
+	}
 
-	if (l->opts.seed_set) {
-		u->seed = l->opts.seed;
+	if (c->seed_set) {
+		u->seed = c->seed;
 	} else {
 		if (getrandom(&u->seed, sizeof(u->seed), 0) !=
 		    (ssize_t)sizeof(u->seed))
 			u->seed = lk_now_ns() ^ ((uint64_t)getpid() << 32);
 		/* Printed when random decisions can be made, so that the
 		 * run can be replayed. */
-		if (l->links.len || l->opts.control || l->opts.at.n ||
-		    l->opts.scenario)
+		if (c->links->len || c->links_may_change)
 			lk_log(LK_LOG_NOTICE, "seed %llu (replay with --seed %llu)",
 			       (unsigned long long)u->seed,
 			       (unsigned long long)u->seed);
@@ -193,11 +193,11 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 
 	for (unsigned src = 1; src <= n; src++) {
-		for (unsigned dst = lk_links_next_dst(&l->links, src, 0); dst;
-		     dst = lk_links_next_dst(&l->links, src, dst)) {
+		for (unsigned dst = lk_links_next_dst(c->links, src, 0); dst;
+		     dst = lk_links_next_dst(c->links, src, dst)) {
 			struct lk_impair imp;
 
-			if (!lk_links_resolve(&l->links, src, dst, &imp) ||
+			if (!lk_links_resolve(c->links, src, dst, &imp) ||
 			    lk_impair_is_noop(&imp))
 				continue;
 			r = make_pipe(u, src, dst, &imp, e);
@@ -206,14 +206,14 @@ static int us_init(struct lk_launch *l, struct lk_error *e)
 		}
 	}
 
-	if (l->opts.pcap_dir && mkdir(l->opts.pcap_dir, 0755) < 0 &&
-	    errno != EEXIST)
+	if (c->pcap_dir && mkdir(c->pcap_dir, 0755) < 0 && errno != EEXIST)
 		return lk_error_errno(e, "create pcap directory '%s'",
-				      l->opts.pcap_dir);
-	u->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (u->tfd < 0)
-		return lk_error_errno(e, "create the userspace engine's timer");
-	return lk_launch_watch(l, u->tfd, EPOLLIN, TAG_TIMER, e);
+				      c->pcap_dir);
+	r = lk_loop_timer_add(u->loop, us_on_timer, u, e);
+	if (r < 0)
+		return lk_error_wrap(e, "the userspace engine's timer");
+	u->tfd = r;
+	return 0;
 }
 
 /* Open a TAP named eth0 inside the network namespace of nsfd: the first
@@ -254,27 +254,27 @@ back:
 	return 0;
 }
 
-static int us_add_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
+static int us_add_peer(struct lk_engine_ctx *c, unsigned idx,
+		       struct lk_error *e)
 {
-	struct us_engine *u = us_of(l);
+	struct us_engine *u = us_of(c);
 	struct us_peer *p = &u->p[idx];
 	const unsigned id = idx + 1;
 	struct ifreq ifr = {0};
 	int r;
 
-	r = tap_in_netns(l->peers[idx].pidfd, l->hub.orig_netns, id, &p->fd, e);
+	r = tap_in_netns(c->peers[idx].pidfd, c->orig_netns, id, &p->fd, e);
 	if (r < 0)
 		return r;
 	ifr.ifr_hwaddr.sa_family = 1; /* ARPHRD_ETHER */
-	lk_plan_mac(&l->plan, id, (uint8_t *)ifr.ifr_hwaddr.sa_data);
+	lk_plan_mac(c->plan, id, (uint8_t *)ifr.ifr_hwaddr.sa_data);
 	if (ioctl(p->fd, SIOCSIFHWADDR, &ifr) < 0)
 		return lk_error_errno(e, "set the MAC address of peer%u", id);
 	set_offloads(u, id);
-	if (l->opts.pcap_dir) {
+	if (c->pcap_dir) {
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/peer%u.pcap", l->opts.pcap_dir,
-			 id);
+		snprintf(path, sizeof(path), "%s/peer%u.pcap", c->pcap_dir, id);
 		p->pcap_fd =
 		    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (p->pcap_fd < 0)
@@ -283,12 +283,12 @@ static int us_add_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 		if (r < 0)
 			return lk_error_wrap(e, "'%s'", path);
 	}
-	return lk_launch_watch(l, p->fd, EPOLLIN, id, e);
+	return lk_loop_add(u->loop, p->fd, EPOLLIN, us_on_tap, p, e);
 }
 
-static int us_commit(struct lk_launch *l, struct lk_error *e)
+static int us_commit(struct lk_engine_ctx *c, struct lk_error *e)
 {
-	(void)l;
+	(void)c;
 	(void)e;
 	return 0;
 }
@@ -357,18 +357,18 @@ static void sched_restore(struct us_engine *u)
 	(void)syscall(SYS_sched_setattr, 0, &a, 0);
 }
 
-static int us_ready(struct lk_launch *l, struct lk_error *e)
+static int us_ready(struct lk_engine_ctx *c, struct lk_error *e)
 {
 	(void)e;
-	if (us_of(l))
-		sched_boost(us_of(l));
+	if (us_of(c))
+		sched_boost(us_of(c));
 	return 0; /* a TAP carries frames as soon as it is up */
 }
 
-static int us_set_link(struct lk_launch *l, unsigned src, unsigned dst,
+static int us_set_link(struct lk_engine_ctx *c, unsigned src, unsigned dst,
 		       const struct lk_impair *imp, struct lk_error *e)
 {
-	struct us_engine *u = us_of(l);
+	struct us_engine *u = us_of(c);
 	struct lk_impair none;
 	struct us_slot *s;
 
@@ -395,10 +395,10 @@ static int us_set_link(struct lk_launch *l, unsigned src, unsigned dst,
 	return make_pipe(u, src, dst, imp, e);
 }
 
-static int us_link_stats(struct lk_launch *l, unsigned src, unsigned dst,
+static int us_link_stats(struct lk_engine_ctx *c, unsigned src, unsigned dst,
 			 struct lk_link_stats *o, struct lk_error *e)
 {
-	struct us_engine *u = us_of(l);
+	struct us_engine *u = us_of(c);
 	const struct us_slot *s;
 
 	if (!u || src < 1 || src > u->n || dst < 1 || dst > u->n || src == dst)
@@ -414,21 +414,21 @@ static int us_link_stats(struct lk_launch *l, unsigned src, unsigned dst,
 	o->dropped_memory = s->budget_drops;
 	o->queue_overflows = s->budget_drops;
 	if (s->pipe) {
-		const struct us_counters *c = us_pipe_counters(s->pipe);
+		const struct us_counters *pc = us_pipe_counters(s->pipe);
 
-		o->offered_pkts += c->offered_pkts;
-		o->offered_bytes += c->offered_bytes;
-		o->delivered_pkts += c->delivered_pkts;
-		o->delivered_bytes += c->delivered_bytes;
-		o->dropped_loss = c->dropped_pkts[US_DROP_LOSS];
-		o->dropped_down = c->dropped_pkts[US_DROP_DOWN];
-		o->dropped_limit = c->dropped_pkts[US_DROP_LIMIT];
-		o->dropped_rate = c->dropped_pkts[US_DROP_TB];
-		o->duplicated = c->duplicated;
-		o->corrupted = c->corrupted;
-		o->ecn_marked = c->ecn_marked;
-		o->reordered = c->reordered;
-		o->queue_overflows += c->queue_overflows;
+		o->offered_pkts += pc->offered_pkts;
+		o->offered_bytes += pc->offered_bytes;
+		o->delivered_pkts += pc->delivered_pkts;
+		o->delivered_bytes += pc->delivered_bytes;
+		o->dropped_loss = pc->dropped_pkts[US_DROP_LOSS];
+		o->dropped_down = pc->dropped_pkts[US_DROP_DOWN];
+		o->dropped_limit = pc->dropped_pkts[US_DROP_LIMIT];
+		o->dropped_rate = pc->dropped_pkts[US_DROP_TB];
+		o->duplicated = pc->duplicated;
+		o->corrupted = pc->corrupted;
+		o->ecn_marked = pc->ecn_marked;
+		o->reordered = pc->reordered;
+		o->queue_overflows += pc->queue_overflows;
 		o->queued = us_pipe_qlen(s->pipe);
 	}
 	o->dropped_pkts = o->dropped_loss + o->dropped_down + o->dropped_limit +
@@ -436,9 +436,9 @@ static int us_link_stats(struct lk_launch *l, unsigned src, unsigned dst,
 	return 0;
 }
 
-static void us_destroy(struct lk_launch *l)
+static void us_destroy(struct lk_engine_ctx *c)
 {
-	struct us_engine *u = us_of(l);
+	struct us_engine *u = us_of(c);
 
 	if (!u)
 		return;
@@ -460,19 +460,23 @@ static void us_destroy(struct lk_launch *l)
 		us_pcap_close(p->pcap, NULL);
 		if (p->pcap_fd >= 0)
 			close(p->pcap_fd);
-		if (p->fd >= 0)
+		if (p->fd >= 0) {
+			lk_loop_del(u->loop, p->fd);
 			close(p->fd);
+		}
 	}
 	sched_restore(u);
 	us_sched_free(&u->sched);
-	if (u->tfd >= 0)
+	if (u->tfd >= 0) {
+		lk_loop_del(u->loop, u->tfd);
 		close(u->tfd);
+	}
 	free(u->p);
 	free(u->rbuf);
 	free(u->sbuf);
 	free(u->gro);
 	free(u);
-	l->engine_priv = NULL;
+	c->priv = NULL;
 }
 
 const struct lk_engine_ops lk_engine_userspace = {
@@ -483,7 +487,6 @@ const struct lk_engine_ops lk_engine_userspace = {
     .commit = us_commit,
     .ready = us_ready,
     .set_link = us_set_link,
-    .on_event = us_on_event,
     .link_stats = us_link_stats,
     .destroy = us_destroy,
 };

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct lk_loop;
+
 #define US_MIN_FRAME 14u		   /* an Ethernet header */
 #define US_MAX_FRAME (9216u + 18u)	   /* jumbo frame, tagged */
 #define US_READ_BUF (VH + 65536u + 64u)	   /* a GSO super-frame fits */
@@ -46,6 +48,8 @@ struct us_slot {
 };
 
 struct us_peer {
+	struct us_engine *u;
+	unsigned id;
 	int fd;
 	bool dead; /* its TAP is gone (the peer's namespace ended) */
 	int pcap_fd;
@@ -57,6 +61,7 @@ struct us_peer {
 
 struct us_engine {
 	unsigned n;
+	struct lk_loop *loop;
 	uint64_t seed;
 	struct us_peer *p; /* [n], indexed by id - 1 */
 	struct us_sched sched;
