@@ -425,6 +425,11 @@ int lk_peer_init_main(void *arg)
 	 * "go" below sees end-of-file. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "linkem-init");
+	/* A session of its own: the launching terminal is no peer's
+	 * controlling terminal (no TIOCSTI, no tcsetpgrp, no terminal
+	 * signals); the supervisor alone gets Ctrl-C and forwards it. */
+	if (setsid() < 0)
+		_exit(1);
 	arrange_fds(a);
 
 	setup_mounts(l, id);
