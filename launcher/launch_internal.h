@@ -70,6 +70,7 @@ struct lk_outbuf {
 	size_t len, cap;
 	int fd;
 	bool color;
+	int tty; /* 0: not known yet, 1: a terminal (escape lines), -1: not */
 };
 
 struct lk_launch {

@@ -44,10 +44,22 @@ static void write_all(int fd, const char *p, size_t len)
 	}
 }
 
+/* On a terminal, a peer's line is shown escaped (lk_line_escape): it
+ * cannot move the cursor, rewrite earlier lines (a forged "[peer2]" or
+ * "linkem-launch:"), set the window title or the clipboard. */
+static bool is_tty(struct lk_outbuf *o)
+{
+	if (o->tty == 0)
+		o->tty = isatty(o->fd) ? 1 : -1;
+	return o->tty > 0;
+}
+
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		    const char *line, size_t len)
 {
 	struct lk_outbuf *o = &l->out[stream];
+	const char *raw = line;
+	size_t rawlen = len;
 	char prefix[48];
 	int plen;
 
@@ -57,7 +69,16 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 				31 + (int)((p->id - 1) % 6), p->id);
 	else
 		plen = snprintf(prefix, sizeof(prefix), "[peer%u] ", p->id);
-	if (out_reserve(o, (size_t)plen + len + 1) < 0) {
+	if (is_tty(o) &&
+	    out_reserve(o, (size_t)plen + LK_ESCAPED_MAX(len) + 1) == 0) {
+		memcpy(o->buf + o->len, prefix, (size_t)plen);
+		len = lk_line_escape(o->buf + o->len + plen, line, len);
+		o->buf[o->len + (size_t)plen + len] = '\n';
+		o->len += (size_t)plen + len + 1;
+	} else if (is_tty(o)) {
+		/* Out of memory: the line is dropped rather than shown
+		 * raw. */
+	} else if (out_reserve(o, (size_t)plen + len + 1) < 0) {
 		lk_output_flush(l);
 		write_all(o->fd, prefix, (size_t)plen);
 		write_all(o->fd, line, len);
@@ -69,8 +90,9 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		o->len += (size_t)plen + len + 1;
 	}
 	if (p->log_fd >= 0) {
-		/* Small lines: one write each, so the file stays in order. */
-		struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
+		/* Raw bytes.  Small lines: one write each, so the file stays
+		 * in order. */
+		struct iovec iov[2] = {{(void *)raw, rawlen}, {"\n", 1}};
 		(void)!writev(p->log_fd, iov, 2);
 	}
 	if (o->len > 256 * 1024)
