@@ -27,6 +27,8 @@ enum {
 	OPT_BIND,
 	OPT_SCENARIO,
 	OPT_POLICY_CHECK,
+	OPT_CLEARENV,
+	OPT_ENV,
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +50,8 @@ static const struct option long_opts[] = {
 	{"bind", required_argument, NULL, OPT_BIND},
 	{"scenario", required_argument, NULL, OPT_SCENARIO},
 	{"policy-check", required_argument, NULL, OPT_POLICY_CHECK},
+	{"clearenv", no_argument, NULL, OPT_CLEARENV},
+	{"env", required_argument, NULL, OPT_ENV},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -89,6 +93,11 @@ LK_EXPORT const char *lk_launch_usage(void)
 	       "(default\n"
 	       "                        $XDG_RUNTIME_DIR/linkem or /run/linkem)"
 	       "\n"
+	       "      --clearenv        start the peers with an empty "
+	       "environment (but LINKEM_*)\n"
+	       "      --env K=V, --env K  set K in the peers, or pass the "
+	       "launcher's K\n"
+	       "                        (repeatable; after --clearenv)\n"
 	       "      --grace TIME      wait this long after forwarding "
 	       "SIGINT/SIGTERM\n"
 	       "                        before SIGKILL (default 3s)\n"
@@ -102,6 +111,9 @@ LK_EXPORT const char *lk_launch_usage(void)
 	       "naming every\n"
 	       "peer, and LINKEM_ID, LINKEM_N, LINKEM_ADDR, LINKEM_ADDR6, "
 	       "LINKEM_PEERS.\n"
+	       "Peers get the launcher's environment, without SUDO_*, "
+	       "SSH_AUTH_SOCK and\n"
+	       "LINKEM_CONTROL (see --clearenv, --env).\n"
 	       "\n"
 	       "Exit status: 0 when every peer exited 0; else the status of "
 	       "the lowest-\n"
@@ -230,6 +242,17 @@ LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 		case OPT_POLICY_CHECK:
 			o->policy_check = optarg;
 			break;
+		case OPT_CLEARENV:
+			o->clearenv = true;
+			break;
+		case OPT_ENV:
+			if (optarg[0] == '\0' || optarg[0] == '=')
+				return bad(e,
+					   "invalid --env '%s': expected "
+					   "NAME=VALUE or NAME",
+					   optarg);
+			r = push(&o->env, optarg, e);
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -276,4 +299,5 @@ LK_EXPORT void lk_options_free(struct lk_options *o)
 	lk_strv_free(&o->rw);
 	lk_strv_free(&o->ro);
 	lk_strv_free(&o->binds);
+	lk_strv_free(&o->env);
 }

@@ -450,6 +450,9 @@ int lk_peer_init_main(void *arg)
 	if (n != (ssize_t)sizeof(go) || go.type != LK_SYNC_GO)
 		_exit(1); /* the supervisor gave up or died */
 
+	environ = lk_peer_environ(environ, l->opts.clearenv, &l->opts.env);
+	if (!environ)
+		fail("environment");
 	lk_peer_set_env(l, id);
 	child = start_workload(l, id, &err);
 	if (child < 0) {
