@@ -137,12 +137,33 @@ static void arrange_fds(const struct lk_peer_arg *a)
 	}
 }
 
+/* /etc/hosts naming every peer, read-only, from a file in /tmp (a fresh
+ * tmpfs of the peer's own when this runs). */
+static void etc_hosts(const struct lk_launch *l)
+{
+	static const char tmp_hosts[] = "/tmp/.linkem-hosts";
+
+	if (access("/etc/hosts", F_OK) < 0)
+		return;
+	write_file(tmp_hosts, l->hosts, l->hosts_len, O_CREAT | O_EXCL);
+	if (mount(tmp_hosts, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
+		fail("bind /etc/hosts");
+	if (mount(NULL, "/etc/hosts", NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			  MS_NOEXEC,
+		  NULL) < 0)
+		fail("make /etc/hosts read-only");
+	unlink(tmp_hosts);
+}
+
 /* A private, writable /tmp that still shows the host's files: an overlay
  * whose lower layer is the host's /tmp and whose upper layer is a tmpfs
  * of the peer's own.  What the peer writes, changes or deletes stays in
  * the peer.  Without overlayfs (or when it refuses the host's /tmp), a
- * plain tmpfs, and a notice says so. */
-static void private_tmp(void)
+ * plain tmpfs, and a notice says so.  The peer's /etc/hosts is written
+ * in the fresh tmpfs, before the host's files show there: no file a local
+ * user pre-created in the host's /tmp can be in the way. */
+static void private_tmp(const struct lk_launch *l)
 {
 	_cleanup_close_ int host_tmp = open("/tmp", O_PATH | O_DIRECTORY |
 							   O_CLOEXEC);
@@ -152,6 +173,7 @@ static void private_tmp(void)
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=1777") < 0)
 		fail("mount /tmp");
+	etc_hosts(l);
 	if (host_tmp < 0)
 		return;
 	if (mkdir("/tmp/.upper", 01777) < 0 || chmod("/tmp/.upper", 01777) < 0 ||
@@ -175,11 +197,8 @@ static void private_tmp(void)
 	}
 }
 
-static void setup_mounts(const struct lk_launch *l, unsigned id)
+static void setup_mounts(const struct lk_launch *l)
 {
-	char tmp_hosts[64];
-	struct stat st;
-
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail("make / private");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -188,21 +207,7 @@ static void setup_mounts(const struct lk_launch *l, unsigned id)
 	if (mount("sysfs", "/sys", "sysfs",
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
 		fail("mount /sys");
-	private_tmp();
-	if (stat("/etc/hosts", &st) == 0) {
-		snprintf(tmp_hosts, sizeof(tmp_hosts), "/tmp/.linkem-hosts-%u",
-			 id);
-		write_file(tmp_hosts, l->hosts, l->hosts_len,
-			   O_CREAT | O_EXCL);
-		if (mount(tmp_hosts, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
-			fail("bind /etc/hosts");
-		if (mount(NULL, "/etc/hosts", NULL,
-			  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
-				  MS_NODEV | MS_NOEXEC,
-			  NULL) < 0)
-			fail("make /etc/hosts read-only");
-		unlink(tmp_hosts);
-	}
+	private_tmp(l);
 }
 
 static void setup_identity(unsigned id)
@@ -432,7 +437,7 @@ int lk_peer_init_main(void *arg)
 		_exit(1);
 	arrange_fds(a);
 
-	setup_mounts(l, id);
+	setup_mounts(l);
 	setup_identity(id);
 	/* After the last write to /proc/sys: the host read-only from here. */
 	{
