@@ -327,6 +327,39 @@ static pid_t start_workload(const struct lk_launch *l, unsigned id, int *err)
 	return child;
 }
 
+/* Did child, ended but not reaped yet, die of a seccomp filter's kill?
+ * The kernel marks the thread that made the refused call dead for
+ * seccomp (mode 3, SECCOMP_MODE_DEAD, Linux >= 5.17) before the SIGSYS;
+ * a SIGSYS sent with kill() leaves the mode as it was.  Exact for the
+ * thread group leader (a single-threaded workload); otherwise false, and
+ * the supervisor looks for the kernel's audit record. */
+static bool killed_by_seccomp(pid_t child)
+{
+	siginfo_t si = {0};
+	char path[64], buf[4096];
+	const char *f;
+	ssize_t n;
+	int fd;
+
+	if (waitid(P_PID, (id_t)child, &si, WEXITED | WNOHANG | WNOWAIT) <
+		0 ||
+	    si.si_pid != child ||
+	    (si.si_code != CLD_KILLED && si.si_code != CLD_DUMPED) ||
+	    si.si_status != SIGSYS)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)child);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	f = strstr(buf, "\nSeccomp:\t");
+	return f && f[10] == '3';
+}
+
 /* Reap every child that has ended; returns the wait status of child in
  * *st when it was among them. */
 static bool reap_all(pid_t child, int *st)
@@ -486,6 +519,7 @@ int lk_peer_init_main(void *arg)
 				       {.fd = SYNC_FD, .events = POLLIN}};
 		struct signalfd_siginfo si;
 		struct lk_sync_msg m;
+		bool seccomp;
 		int st;
 
 		if (poll(pf, 2, -1) < 0)
@@ -497,8 +531,9 @@ int lk_peer_init_main(void *arg)
 			    kill(-child, sig) < 0)
 				kill(child, sig);
 		}
+		seccomp = child > 0 && killed_by_seccomp(child);
 		if (child > 0 && reap_all(child, &st)) {
-			send_msg(LK_SYNC_STATUS, 0, st, NULL);
+			send_msg(LK_SYNC_STATUS, 0, st, seccomp ? "seccomp" : NULL);
 			last = st;
 			child = 0;
 			end_leftovers();
