@@ -269,3 +269,22 @@ Test(sandbox_e2e, peer_output_cannot_drive_the_terminal, .init = setup,
 			   buf);
 	cr_assert_not_null(strstr(buf, "ok\r[peer9] forged\n"), "%s", buf);
 }
+
+/* A workload that sends itself SIGSYS was not killed by seccomp. */
+Test(sandbox_e2e, sigsys_by_kill_is_not_a_seccomp_kill, .init = setup,
+     .fini = teardown)
+{
+	char out[4096], cmd[PATH_MAX];
+	const char *policies[] = {"default", "strict"};
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "%s/linkem-launch -q -n 1 --policy %s -- "
+			 "sh -c 'kill -SYS $$' 2>&1",
+			 bdir(), policies[i]);
+		cr_assert_eq(sh(cmd, out, sizeof(out)), 128 + 31, "%s", out);
+		cr_assert_null(strstr(out, "seccomp"), "%s", out);
+		cr_assert_not_null(strstr(out, "peer1: killed by signal 31"),
+				   "%s", out);
+	}
+}
