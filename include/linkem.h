@@ -123,6 +123,8 @@ struct lk_options {
 	struct lk_strv caps;	 /* --cap NAME */
 	struct lk_strv rw, ro, binds; /* --rw, --ro, --bind SRC:DST */
 	const char *user;	 /* --user UID[:GID] */
+	bool clearenv;		 /* --clearenv: peers start with no environment */
+	struct lk_strv env;	 /* --env K=V or K, in order */
 	const char *log_dir;	 /* --log-dir */
 	const char *pcap_dir;	 /* --pcap */
 	const char *control;	 /* --control */

@@ -482,6 +482,7 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 	struct lk_control *c = l->control;
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	_cleanup_free_ char *dir = strdup(c->path);
+	_cleanup_free_ char *real = NULL;
 	mode_t old;
 	int r;
 
@@ -527,8 +528,10 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 		return lk_error_errno(e, "control socket '%s'", c->path);
 	/* The peers have their own empty /run; elsewhere (even /tmp, which
 	 * shows the host's files in the peers), cover the
-	 * socket and its lock inside them. */
-	if (!under(c->path, "/run") &&
+	 * socket and its lock inside them.  Where the socket is, is where
+	 * its directory resolves to: /run/../var/tmp is not under /run. */
+	real = realpath(dir, NULL);
+	if (!(real && (strcmp(real, "/run") == 0 || under(real, "/run"))) &&
 	    ((r = lk_sandbox_hide(l->sandbox, c->path, e)) < 0 ||
 	     (r = lk_sandbox_hide(l->sandbox, c->lock_path, e)) < 0))
 		return r;

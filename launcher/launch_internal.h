@@ -47,6 +47,7 @@ struct lk_outbuf {
 	struct lk_buf b;
 	int fd;
 	bool color;
+	int tty; /* 0: not known yet, 1: a terminal (escape lines), -1: not */
 };
 
 struct lk_launch {
@@ -91,6 +92,12 @@ int lk_peer_init_main(void *arg);
 /* Set LINKEM_ID, LINKEM_N, LINKEM_ADDR, LINKEM_ADDR6 and LINKEM_PEERS for
  * peer id (its workload, and commands linkem-ctl exec runs there). */
 void lk_peer_set_env(const struct lk_launch *l, unsigned id);
+/* peer_env.c, pure: the workload's environment from the launcher's
+ * (host): without SUDO_*, SSH_AUTH_SOCK, LINKEM_CONTROL; empty when
+ * clear; then each --env NAME=VALUE or NAME (the host's NAME).  A
+ * malloc'd vector of pointers into host and env, or NULL. */
+char **lk_peer_environ(char *const *host, bool clear,
+		       const struct lk_strv *env);
 
 /* peer_sync.c: ask peer idx's init for a restart (control_commands.c's
  * lk_launch_restart_peer checks first). */

@@ -60,3 +60,35 @@ void lk_linebuf_free(struct lk_linebuf *lb)
 {
 	lk_buf_free(&lb->b);
 }
+
+size_t lk_line_escape(char *out, const char *in, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == '\r') {
+			out[o++] = '\\';
+			out[o++] = 'r';
+		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else if (c == 0xc2 && i + 1 < len &&
+			   (unsigned char)in[i + 1] >= 0x80 &&
+			   (unsigned char)in[i + 1] <= 0x9f) {
+			/* U+0080..U+009F: C1 controls (CSI, OSC...). */
+			c = (unsigned char)in[++i];
+			memcpy(out + o, "\\xc2\\x", 6);
+			o += 6;
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	return o;
+}

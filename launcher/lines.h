@@ -24,4 +24,13 @@ int lk_linebuf_feed(struct lk_linebuf *lb, const char *data, size_t n,
 void lk_linebuf_finish(struct lk_linebuf *lb, lk_line_fn emit, void *ctx);
 void lk_linebuf_free(struct lk_linebuf *lb);
 
+/* A line made safe for a terminal: control characters (C0 but tab, DEL,
+ * and C1 written in UTF-8) become text, "\r" for a carriage return and
+ * "\x1b" style for the others, so nothing in it is interpreted (escape
+ * sequences, cursor moves, window titles).  Other bytes, UTF-8 text
+ * included, are kept.  out has room for 4 * len bytes (LK_ESCAPED_MAX);
+ * returns the length written. */
+#define LK_ESCAPED_MAX(len) (4 * (len))
+size_t lk_line_escape(char *out, const char *in, size_t len);
+
 #endif

@@ -32,6 +32,8 @@ enum {
 	OPT_BIND,
 	OPT_SCENARIO,
 	OPT_POLICY_CHECK,
+	OPT_CLEARENV,
+	OPT_ENV,
 };
 
 /* linkem-launch's options: getopt's tables, --help's option list, and
@@ -73,6 +75,10 @@ static const struct lk_optdef optdefs[] = {
      "make PATH read-only inside a writable place"},
     {"bind", 0, OPT_BIND, "SRC:DST", true, NULL,
      "bind SRC on DST inside the peers, writable"},
+    {"clearenv", 0, OPT_CLEARENV, NULL, false, NULL,
+     "start the peers with an empty environment (but LINKEM_* and --env)"},
+    {"env", 0, OPT_ENV, "NAME[=VALUE]", true, NULL,
+     "set NAME in the peers, or pass the launcher's NAME (after --clearenv)"},
     {"quiet", 'q', 'q', NULL, false, NULL, "no notices on stderr"},
     {"help", 'h', 'h', NULL, false, NULL, "show this help"},
     {"version", 'V', 'V', NULL, false, NULL, "show the version"},
@@ -99,6 +105,9 @@ static const char usage_tail[] =
     "every\n"
     "peer, and LINKEM_ID, LINKEM_N, LINKEM_ADDR, LINKEM_ADDR6, "
     "LINKEM_PEERS.\n"
+    "Peers get the launcher's environment, without SUDO_*, SSH_AUTH_SOCK "
+    "and\n"
+    "LINKEM_CONTROL (see --clearenv, --env).\n"
     "\n"
     "Exit status: 0 when every peer exited 0; else the status of the "
     "lowest-\n"
@@ -244,6 +253,17 @@ LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 		case OPT_POLICY_CHECK:
 			o->policy_check = optarg;
 			break;
+		case OPT_CLEARENV:
+			o->clearenv = true;
+			break;
+		case OPT_ENV:
+			if (optarg[0] == '\0' || optarg[0] == '=')
+				return bad(e,
+					   "invalid --env '%s': expected "
+					   "NAME=VALUE or NAME",
+					   optarg);
+			r = push(&o->env, optarg, e);
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -290,4 +310,5 @@ LK_EXPORT void lk_options_free(struct lk_options *o)
 	lk_strv_free(&o->rw);
 	lk_strv_free(&o->ro);
 	lk_strv_free(&o->binds);
+	lk_strv_free(&o->env);
 }

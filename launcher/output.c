@@ -12,6 +12,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* On a terminal, a peer's line is shown escaped (lk_line_escape): it
+ * cannot move the cursor, rewrite earlier lines (a forged "[peer2]" or
+ * "linkem-launch:"), set the window title or the clipboard. */
+static bool is_tty(struct lk_outbuf *o)
+{
+	if (o->tty == 0)
+		o->tty = isatty(o->fd) ? 1 : -1;
+	return o->tty > 0;
+}
+
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		    const char *line, size_t len)
 {
@@ -25,7 +35,16 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 				31 + (int)((p->id - 1) % 6), p->id);
 	else
 		plen = snprintf(prefix, sizeof(prefix), "[peer%u] ", p->id);
-	if (lk_buf_reserve(&o->b, (size_t)plen + len + 1) < 0) {
+	if (is_tty(o)) {
+		if (lk_buf_reserve(&o->b, (size_t)plen + LK_ESCAPED_MAX(len) +
+						  1) == 0) {
+			lk_buf_put(&o->b, prefix, (size_t)plen);
+			o->b.len += lk_line_escape(o->b.p + o->b.len, line, len);
+			lk_buf_put(&o->b, "\n", 1);
+		}
+		/* else out of memory: the line is dropped rather than
+		 * shown raw. */
+	} else if (lk_buf_reserve(&o->b, (size_t)plen + len + 1) < 0) {
 		/* A closed or broken output: drop. */
 		lk_output_flush(l);
 		(void)lk_write_all(o->fd, prefix, (size_t)plen);
@@ -37,7 +56,8 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		lk_buf_put(&o->b, "\n", 1);
 	}
 	if (p->log_fd >= 0) {
-		/* Small lines: one write each, so the file stays in order. */
+		/* Raw bytes.  Small lines: one write each, so the file stays
+		 * in order. */
 		struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
 		(void)!writev(p->log_fd, iov, 2);
 	}

@@ -112,12 +112,33 @@ static void arrange_fds(const struct lk_peer_arg *a)
 	lk_close_from(SYNC_FD + 1, NULL, 0);
 }
 
+/* /etc/hosts naming every peer, read-only, from a file in /tmp (a fresh
+ * tmpfs of the peer's own when this runs). */
+static void etc_hosts(const struct lk_launch *l)
+{
+	static const char tmp_hosts[] = "/tmp/.linkem-hosts";
+
+	if (access("/etc/hosts", F_OK) < 0)
+		return;
+	write_file(tmp_hosts, l->hosts, l->hosts_len, O_CREAT | O_EXCL);
+	if (mount(tmp_hosts, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
+		fail("bind /etc/hosts");
+	if (mount(NULL, "/etc/hosts", NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			  MS_NOEXEC,
+		  NULL) < 0)
+		fail("make /etc/hosts read-only");
+	unlink(tmp_hosts);
+}
+
 /* A private, writable /tmp that still shows the host's files: an overlay
  * whose lower layer is the host's /tmp and whose upper layer is a tmpfs
  * of the peer's own.  What the peer writes, changes or deletes stays in
  * the peer.  Without overlayfs (or when it refuses the host's /tmp), a
- * plain tmpfs, and a notice says so. */
-static void private_tmp(void)
+ * plain tmpfs, and a notice says so.  The peer's /etc/hosts is written
+ * in the fresh tmpfs, before the host's files show there: no file a local
+ * user pre-created in the host's /tmp can be in the way. */
+static void private_tmp(const struct lk_launch *l)
 {
 	_cleanup_close_ int host_tmp = open("/tmp", O_PATH | O_DIRECTORY |
 							   O_CLOEXEC);
@@ -127,6 +148,7 @@ static void private_tmp(void)
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=1777") < 0)
 		fail("mount /tmp");
+	etc_hosts(l);
 	if (host_tmp < 0)
 		return;
 	if (mkdir("/tmp/.upper", 01777) < 0 || chmod("/tmp/.upper", 01777) < 0 ||
@@ -150,11 +172,8 @@ static void private_tmp(void)
 	}
 }
 
-static void setup_mounts(const struct lk_launch *l, unsigned id)
+static void setup_mounts(const struct lk_launch *l)
 {
-	char tmp_hosts[64];
-	struct stat st;
-
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail("make / private");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -163,21 +182,7 @@ static void setup_mounts(const struct lk_launch *l, unsigned id)
 	if (mount("sysfs", "/sys", "sysfs",
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
 		fail("mount /sys");
-	private_tmp();
-	if (stat("/etc/hosts", &st) == 0) {
-		snprintf(tmp_hosts, sizeof(tmp_hosts), "/tmp/.linkem-hosts-%u",
-			 id);
-		write_file(tmp_hosts, l->hosts, l->hosts_len,
-			   O_CREAT | O_EXCL);
-		if (mount(tmp_hosts, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
-			fail("bind /etc/hosts");
-		if (mount(NULL, "/etc/hosts", NULL,
-			  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
-				  MS_NODEV | MS_NOEXEC,
-			  NULL) < 0)
-			fail("make /etc/hosts read-only");
-		unlink(tmp_hosts);
-	}
+	private_tmp(l);
 }
 
 static void setup_identity(unsigned id)
@@ -297,6 +302,39 @@ static pid_t start_workload(const struct lk_launch *l, unsigned id, int *err)
 	return child;
 }
 
+/* Did child, ended but not reaped yet, die of a seccomp filter's kill?
+ * The kernel marks the thread that made the refused call dead for
+ * seccomp (mode 3, SECCOMP_MODE_DEAD, Linux >= 5.17) before the SIGSYS;
+ * a SIGSYS sent with kill() leaves the mode as it was.  Exact for the
+ * thread group leader (a single-threaded workload); otherwise false, and
+ * the supervisor looks for the kernel's audit record. */
+static bool killed_by_seccomp(pid_t child)
+{
+	siginfo_t si = {0};
+	char path[64], buf[4096];
+	const char *f;
+	ssize_t n;
+	int fd;
+
+	if (waitid(P_PID, (id_t)child, &si, WEXITED | WNOHANG | WNOWAIT) <
+		0 ||
+	    si.si_pid != child ||
+	    (si.si_code != CLD_KILLED && si.si_code != CLD_DUMPED) ||
+	    si.si_status != SIGSYS)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)child);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	f = strstr(buf, "\nSeccomp:\t");
+	return f && f[10] == '3';
+}
+
 /* Reap every child that has ended; returns the wait status of child in
  * *st when it was among them. */
 static bool reap_all(pid_t child, int *st)
@@ -398,9 +436,14 @@ int lk_peer_init_main(void *arg)
 	 * "go" below sees end-of-file. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "linkem-init");
+	/* A session of its own: the launching terminal is no peer's
+	 * controlling terminal (no TIOCSTI, no tcsetpgrp, no terminal
+	 * signals); the supervisor alone gets Ctrl-C and forwards it. */
+	if (setsid() < 0)
+		_exit(1);
 	arrange_fds(a);
 
-	setup_mounts(l, id);
+	setup_mounts(l);
 	setup_identity(id);
 	/* After the last write to /proc/sys: the host read-only from here. */
 	{
@@ -418,6 +461,9 @@ int lk_peer_init_main(void *arg)
 	if (n != (ssize_t)sizeof(go) || go.type != LK_SYNC_GO)
 		_exit(1); /* the supervisor gave up or died */
 
+	environ = lk_peer_environ(environ, l->opts.clearenv, &l->opts.env);
+	if (!environ)
+		fail("environment");
 	lk_peer_set_env(l, id);
 	child = start_workload(l, id, &err);
 	if (child < 0) {
@@ -446,6 +492,7 @@ int lk_peer_init_main(void *arg)
 				       {.fd = SYNC_FD, .events = POLLIN}};
 		struct signalfd_siginfo si;
 		struct lk_sync_msg m;
+		bool seccomp;
 		int st;
 
 		if (poll(pf, 2, -1) < 0)
@@ -457,8 +504,9 @@ int lk_peer_init_main(void *arg)
 			    kill(-child, sig) < 0)
 				kill(child, sig);
 		}
+		seccomp = child > 0 && killed_by_seccomp(child);
 		if (child > 0 && reap_all(child, &st)) {
-			send_msg(LK_SYNC_STATUS, 0, st, NULL);
+			send_msg(LK_SYNC_STATUS, 0, st, seccomp ? "seccomp" : NULL);
 			last = st;
 			child = 0;
 			end_leftovers();

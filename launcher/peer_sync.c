@@ -64,8 +64,9 @@ void lk_peer_sync_error(struct lk_launch *l, struct lk_peer *p,
 	}
 }
 
-/* The workload's own wait status arrived. */
-static void workload_ended(struct lk_peer *p, int wst)
+/* The workload's own wait status arrived; seccomp: its init saw that a
+ * seccomp filter killed it. */
+static void workload_ended(struct lk_peer *p, int wst, bool seccomp)
 {
 	p->have_status = true;
 	p->workload_done = true;
@@ -73,15 +74,22 @@ static void workload_ended(struct lk_peer *p, int wst)
 		p->signaled = true;
 		p->status = WTERMSIG(wst);
 		/* A seccomp kill: which syscall, from the kernel's audit
-		 * record (it may lag behind the exit a little). */
-		if (p->status == SIGSYS && p->workload_pid)
-			for (int i = 0; i < 10; i++) {
-				if (lk_seccomp_describe_kill(
-					p->workload_pid, p->note,
-					sizeof(p->note)) == 0)
-					break;
-				usleep(10000);
+		 * record (it may lag behind the exit a little).  Without
+		 * the record or init's word, a SIGSYS is only a signal
+		 * (kill -SYS). */
+		if (p->status == SIGSYS && p->workload_pid) {
+			bool found = false;
+
+			for (int i = 0; i < 10 && !found; i++) {
+				found = lk_seccomp_describe_kill(
+					    p->workload_pid, p->note,
+					    sizeof(p->note)) == 0;
+				if (!found)
+					usleep(10000);
 			}
+			if (!found && !seccomp)
+				p->note[0] = '\0';
+		}
 	} else {
 		p->signaled = false;
 		p->status = WEXITSTATUS(wst);
@@ -147,11 +155,12 @@ bool lk_peer_sync_read(struct lk_launch *l, struct lk_peer *p)
 			break;
 		}
 		case LK_SYNC_STATUS:
-			workload_ended(p, m.status);
+			workload_ended(p, m.status,
+				       strcmp(m.text, "seccomp") == 0);
 			break;
 		case LK_SYNC_RESTART_ERROR:
 			p->restarting = false;
-			workload_ended(p, 127 << 8);
+			workload_ended(p, 127 << 8, false);
 			memcpy(p->msg, m.text, sizeof(p->msg));
 			lk_control_restarted(l, p->id, m.text);
 			break;

@@ -4,7 +4,14 @@
  *
  * Rules for one syscall: a rule without condition replaces every earlier
  * rule for that syscall; rules with conditions add up.  A rule whose
- * action is the default action is a no-op (it only cancels earlier ones).
+ * action is the default action is a no-op (it only cancels earlier ones),
+ * except below a rule without condition, where `argN == VALUE` rules with
+ * the default action are exceptions: an allow-list for that argument
+ * ("errno personality" then "allow personality if arg0 == 0").  libseccomp
+ * cannot add a rule whose action is the filter's default, so the
+ * exceptions are compiled into their complement: one rule `argN > MAX`
+ * and masked comparisons for every other value up to MAX (for
+ * `argN & MASK == VALUE` exceptions, masked comparisons on MASK's bits).
  */
 #include "policies/policy.h"
 
@@ -63,6 +70,35 @@ static const char *sysname(int nr, char *buf, size_t size)
 	return buf;
 }
 
+static bool same_action(enum lk_action a, int aerr, enum lk_action b, int berr)
+{
+	return a == b && (a != LK_ACT_ERRNO || aerr == berr);
+}
+
+/* An exception below rule o: the default action, one `argN == VALUE` or
+ * `argN & MASK == VALUE`, written as o's other exceptions are (same
+ * argument, same mask). */
+static bool is_exception(const struct lk_policy *p, const struct lk_rule *o,
+			 const struct lk_rule *r, const struct lk_rule *out,
+			 size_t n)
+{
+	if (!same_action(r->act, r->err, p->def, p->def_err) ||
+	    same_action(o->act, o->err, p->def, p->def_err) ||
+	    r->ncond != 1 ||
+	    (r->cond[0].cmp != LK_CMP_EQ && r->cond[0].cmp != LK_CMP_MASKED_EQ))
+		return false;
+	for (size_t j = 0; j < n; j++) {
+		const struct lk_cond *c = &out[j].cond[0];
+
+		if (out[j].nr == r->nr && out[j].ncond == 1 &&
+		    (c->arg != r->cond[0].arg || c->cmp != r->cond[0].cmp ||
+		     (c->cmp == LK_CMP_MASKED_EQ &&
+		      c->mask != r->cond[0].mask)))
+			return false;
+	}
+	return true;
+}
+
 /* Reduce the rules to the ones that take effect, in order. */
 static int resolve(const struct lk_policy *p, struct lk_rule *out, size_t *nout,
 		   struct lk_error *e)
@@ -80,6 +116,9 @@ static int resolve(const struct lk_policy *p, struct lk_rule *out, size_t *nout,
 
 			if (o->nr == r->nr && r->ncond == 0) {
 				drop = true;
+			} else if (o->nr == r->nr && o->ncond == 0 &&
+				   is_exception(p, o, r, out, n)) {
+				drop = false;
 			} else if (o->nr == r->nr && o->ncond == 0) {
 				/* Conditions below an unconditional rule:
 				 * only expressible when that rule is the
@@ -106,6 +145,109 @@ static int resolve(const struct lk_policy *p, struct lk_rule *out, size_t *nout,
 	}
 	*nout = n;
 	return 0;
+}
+
+struct cover {
+	scmp_filter_ctx ctx;
+	uint32_t act;
+	int nr;
+	unsigned arg;
+	int r;
+};
+
+static void add_masked(struct cover *c, uint64_t mask, uint64_t value)
+{
+	struct scmp_arg_cmp a = {.arg = c->arg,
+				 .op = SCMP_CMP_MASKED_EQ,
+				 .datum_a = mask,
+				 .datum_b = value};
+
+	if (c->r == 0)
+		c->r = seccomp_rule_add_array(c->ctx, c->act, c->nr, 1, &a);
+}
+
+/* Every value whose bits of `bits` above `bit` are `value`, except those
+ * in vals (which all match that prefix). */
+static void cover_bits(struct cover *c, uint64_t bits, uint64_t mask,
+		       uint64_t value, int bit, const uint64_t *vals, size_t n)
+{
+	uint64_t b;
+	size_t n0 = 0;
+
+	if (n == 0) {
+		add_masked(c, mask, value);
+		return;
+	}
+	while (bit >= 0 && !(bits & (1ull << bit)))
+		bit--;
+	if (bit < 0)
+		return;
+	b = 1ull << bit;
+	/* vals is sorted: the ones with the bit clear come first. */
+	while (n0 < n && !(vals[n0] & b))
+		n0++;
+	cover_bits(c, bits, mask | b, value, bit - 1, vals, n0);
+	cover_bits(c, bits, mask | b, value | b, bit - 1, vals + n0, n - n0);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Rule u (no condition) with its exceptions among rules[0..n): the
+ * complement of the excepted values. */
+static int add_with_exceptions(scmp_filter_ctx ctx, uint32_t act,
+			       const struct lk_rule *u,
+			       const struct lk_rule *rules, size_t n)
+{
+	struct cover c = {.ctx = ctx, .act = act, .nr = u->nr};
+	uint64_t *vals = calloc(n, sizeof(*vals));
+	uint64_t bits = UINT64_MAX;
+	bool masked = false;
+	size_t nv = 0;
+	int top = 63;
+
+	if (!vals)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (rules[i].nr == u->nr && rules[i].ncond == 1) {
+			const struct lk_cond *k = &rules[i].cond[0];
+
+			c.arg = k->arg;
+			masked = k->cmp == LK_CMP_MASKED_EQ;
+			if (masked)
+				bits = k->mask;
+			vals[nv++] = k->value & bits;
+		}
+	qsort(vals, nv, sizeof(*vals), cmp_u64);
+	if (!masked && vals[nv - 1] != UINT64_MAX) {
+		struct scmp_arg_cmp a = {.arg = c.arg,
+					 .op = SCMP_CMP_GT,
+					 .datum_a = vals[nv - 1]};
+
+		c.r = seccomp_rule_add_array(ctx, act, u->nr, 1, &a);
+	}
+	/* Below the largest value, bit by bit from its highest bit. */
+	if (!masked) {
+		top = 0;
+		while (top < 63 && (vals[nv - 1] >> (top + 1)))
+			top++;
+	}
+	cover_bits(&c, bits, 0, 0, top, vals, nv);
+	free(vals);
+	return c.r;
+}
+
+static bool has_exceptions(const struct lk_rule *u, const struct lk_rule *rules,
+			   size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rules[i].nr == u->nr && rules[i].ncond > 0)
+			return true;
+	return false;
 }
 
 void lk_policy_filter_free(void *filter)
@@ -175,7 +317,11 @@ int lk_policy_compile(const struct lk_policy *p, void **out, struct lk_error *e)
 				c->cmp == LK_CMP_MASKED_EQ ? c->value : 0,
 			};
 		}
-		r = seccomp_rule_add_array(ctx, act, ru->nr, ru->ncond, a);
+		if (ru->ncond == 0 && has_exceptions(ru, rules, n))
+			r = add_with_exceptions(ctx, act, ru, rules, n);
+		else
+			r = seccomp_rule_add_array(ctx, act, ru->nr, ru->ncond,
+						   a);
 		if (r < 0) {
 			r = lk_error_set(e, -r,
 					 "%s:%u: cannot add a rule for "

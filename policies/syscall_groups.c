@@ -10,7 +10,9 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/socket.h>
 
 #include "common/cleanup.h"
 
@@ -120,6 +122,20 @@ static const struct named constants[] = {
     E(READ_IMPLIES_EXEC),
     E(ADDR_LIMIT_32BIT),
     E(ADDR_LIMIT_3GB),
+    /* personality(2) values that are harmless (those Docker allows). */
+    E(PER_LINUX),
+    E(PER_LINUX32),
+    E(UNAME26),
+    /* socket(2) address families. */
+    E(AF_UNIX),
+    E(AF_INET),
+    E(AF_INET6),
+    E(AF_NETLINK),
+    E(AF_PACKET),
+    E(AF_VSOCK),
+    /* ioctl(2) requests that act on a terminal for others. */
+    E(TIOCSTI),
+    E(TIOCLINUX),
 };
 #undef E
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +345,42 @@ Test(launch, sigint_reaches_every_peer)
 		cr_assert_not(netns_in_use(ns[i]), "%s left behind", ns[i]);
 	close(out);
 	close(err);
+}
+
+/* On a real terminal (a pty of the test's), Ctrl-C reaches the supervisor
+ * (the terminal's foreground group) and it forwards it: the peers, in
+ * sessions of their own, have no terminal, yet stop; each is told once. */
+Test(launch, ctrl_c_on_a_terminal_stops_the_launch)
+{
+	char acc[8192] = "";
+	int master, st;
+	pid_t pid;
+
+	NEED_ROOT();
+	pid = forkpty(&master, NULL, NULL, NULL);
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		execl(build_path("linkem-launch"), "linkem-launch", "-q", "-n",
+		      "2", "--", "sh", "-c",
+		      "trap 'echo got-int; exit 130' INT; "
+		      "[ -e /dev/tty ] && (: </dev/tty) 2>/dev/null && "
+		      "echo has-tty; echo ready; while :; do sleep 1; done",
+		      (char *)NULL);
+		_exit(127);
+	}
+	cr_assert(wait_count(master, "ready", 2, 10000, acc, sizeof(acc)),
+		  "peers did not start: %s", acc);
+	cr_assert_eq(write(master, "\003", 1), 1); /* Ctrl-C */
+	st = wait_exit(pid, 5000);
+	if (st < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	wait_count(master, "got-int", 2, 1000, acc, sizeof(acc));
+	close(master);
+	cr_assert_eq(st, 128 + SIGINT, "status %d: %s", st, acc);
+	cr_assert_eq(count_of(acc, "got-int"), 2, "%s", acc);
+	cr_assert_eq(count_of(acc, "has-tty"), 0, "%s", acc);
 }
 
 /* A launch started with SIGINT ignored (a background job of a script)

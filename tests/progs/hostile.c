@@ -2,9 +2,12 @@
  * hostile.c — a workload that tries to get out of its linkem sandbox.
  *
  *   hostile [--sentinel FILE] [--socket PATH] [--host-pid PID]
- *           [--setuid-bin PATH] [--only NAME]
+ *           [--setuid-bin PATH] [--autogroup TEXT] [--only NAME[,NAME...]]
  *   hostile --creds        (print "creds uid=U euid=E capeff=HEX"; used
  *                           when run as the setuid binary)
+ *   hostile --escapes      (print lines with escape sequences, CR and C1
+ *                           controls: the launcher must show them escaped
+ *                           on a terminal)
  *   hostile --ping ADDR    (what must keep working: an unprivileged ICMP
  *                           echo to ADDR (IPv4), "WORKS ping ADDR" or
  *                           "BROKEN ping ADDR: why", exit 1 when broken)
@@ -14,7 +17,8 @@
  * anything escaped, else 0.  Every attempt is harmless when it escapes:
  * it changes nothing on the host (or undoes it at once), and privileged
  * calls use invalid arguments so that "permitted" shows as EINVAL rather
- * than as an effect.
+ * than as an effect.  The attempts that a --policy strict filter answers
+ * by killing run in a child: "killed by SIGSYS" is then their refusal.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,7 +31,6 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sched.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -39,9 +42,11 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/personality.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int escaped;
@@ -49,7 +54,14 @@ static const char *only;
 
 static bool want(const char *name)
 {
-	return !only || strcmp(only, name) == 0;
+	size_t n = strlen(name);
+
+	if (!only)
+		return true;
+	for (const char *p = only; (p = strstr(p, name)); p++)
+		if ((p == only || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
 }
 
 static void report(bool esc, const char *name, const char *fmt, ...)
@@ -316,6 +328,204 @@ static void raw_sockets(void)
 	}
 }
 
+/* Run fn in a child: a seccomp kill (strict) is a refusal, not the end
+ * of the other attempts.  The child reports itself otherwise. */
+static void in_child(const char *name, void (*fn)(void))
+{
+	pid_t pid;
+	int st;
+
+	if (!want(name))
+		return;
+	pid = fork();
+	if (pid < 0) {
+		report(true, name, "fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		escaped = 0;
+		fn();
+		fflush(stdout);
+		_exit(escaped);
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		report(false, name, "killed by SIGSYS (seccomp)");
+	else if (WIFSIGNALED(st))
+		report(true, name, "child died of signal %d", WTERMSIG(st));
+	else if (WEXITSTATUS(st) != 0)
+		escaped = 1;
+}
+
+/* The launching terminal: no peer has it as its controlling terminal,
+ * so /dev/tty cannot be opened, nor its process group be taken. */
+static void tty_attempt(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), err = errno;
+
+	if (fd >= 0) {
+		pid_t pg = tcgetpgrp(fd);
+		int r = tcsetpgrp(fd, getpgrp());
+
+		report(true, "tty",
+		       "/dev/tty opened (foreground group %d), tcsetpgrp %s",
+		       (int)pg, r == 0 ? "succeeded" : strerror(errno));
+		if (r == 0)
+			tcsetpgrp(fd, pg); /* give it back */
+		close(fd);
+		return;
+	}
+	for (int i = 0; i < 3; i++)
+		if (isatty(i)) {
+			report(true, "tty", "fd %d is a terminal", i);
+			return;
+		}
+	report(false, "tty", "/dev/tty: %s, fds 0-2 are no terminal",
+	       strerror(err));
+}
+
+/* A pseudo-terminal of our own made our controlling terminal: only the
+ * filter stands between TIOCSTI (typing into it) and success, as it
+ * would for a terminal a peer reached.  Harmless: the pty is ours. */
+static int own_ctty(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), s;
+	char *name;
+
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 ||
+	    !(name = ptsname(m)) || setsid() < 0)
+		return -1;
+	s = open(name, O_RDWR | O_CLOEXEC); /* session leader: our ctty */
+	if (s < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+		return -1;
+	return s;
+}
+
+static void tiocsti_attempt(void)
+{
+	int s = own_ctty();
+	char c = 'x';
+	long rc;
+
+	if (s < 0) {
+		skipped("tiocsti", "no pty of our own");
+		return;
+	}
+	rc = syscall(SYS_ioctl, s, TIOCSTI, &c);
+	if (rc == 0) {
+		report(true, "tiocsti", "typed into a terminal");
+		return;
+	}
+	/* The kernel takes the request as 32 bits. */
+	rc = syscall(SYS_ioctl, s, 0x100000000ul | TIOCSTI, &c);
+	if (rc == 0)
+		report(true, "tiocsti", "typed with the request's high bits");
+	else
+		verdict_priv("tiocsti", rc);
+}
+
+static void tioclinux_attempt(void)
+{
+	int s = own_ctty();
+	char sub = 6; /* TIOCL_GETSHIFTSTATE: reads only */
+
+	if (s < 0) {
+		skipped("tioclinux", "no pty of our own");
+		return;
+	}
+	/* On a pty the kernel answers ENOTTY: anything but EPERM means the
+	 * filter let it through. */
+	verdict_priv("tioclinux", syscall(SYS_ioctl, s, TIOCLINUX, &sub));
+}
+
+static void vsock_attempt(void)
+{
+	long fd = syscall(SYS_socket, AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 && errno == EAFNOSUPPORT)
+		/* The int the kernel sees, with high bits the filter
+		 * might not mask. */
+		fd = syscall(SYS_socket, 0x100000000ul | AF_VSOCK,
+			     SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		close((int)fd);
+	verdict("vsock", fd);
+}
+
+static void personality_attempt(void)
+{
+	static const unsigned long tries[] = {
+	    ADDR_NO_RANDOMIZE, 0x80000000ul | ADDR_NO_RANDOMIZE,
+	    0xfffffffeul, READ_IMPLIES_EXEC | 0x80000000ul};
+	long old = syscall(SYS_personality, 0xffffffffUL);
+
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		long rc = syscall(SYS_personality, tries[i]);
+
+		if (rc >= 0) {
+			syscall(SYS_personality, (unsigned long)old);
+			report(true, "personality", "personality(%#lx) passed",
+			       tries[i]);
+			return;
+		}
+	}
+	report(false, "personality", "%s", strerror(errno));
+}
+
+/* What only concerns whoever started the launch. */
+static void env_attempt(void)
+{
+	static const char *const names[] = {"SUDO_USER", "SUDO_UID",
+					    "SUDO_COMMAND", "SSH_AUTH_SOCK",
+					    "LINKEM_CONTROL"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (getenv(names[i])) {
+			report(true, "env", "%s=%s", names[i],
+			       getenv(names[i]));
+			return;
+		}
+	report(false, "env", "no SUDO_*, SSH_AUTH_SOCK, LINKEM_CONTROL");
+}
+
+/* The scheduler autogroup is the session's: writing a peer's own must not
+ * reach the launching shell's.  host: the host's "/autogroup-N" word. */
+static void autogroup(const char *host)
+{
+	char buf[64] = "";
+	FILE *f;
+
+	if (!want("autogroup"))
+		return;
+	if (!host) {
+		skipped("autogroup", "no --autogroup TEXT");
+		return;
+	}
+	f = fopen("/proc/self/autogroup", "re");
+	if (!f || !fgets(buf, sizeof(buf), f)) {
+		if (f)
+			fclose(f);
+		skipped("autogroup", "no /proc/self/autogroup");
+		return;
+	}
+	fclose(f);
+	buf[strcspn(buf, " \n")] = '\0';
+	if (strcmp(buf, host) == 0)
+		report(true, "autogroup", "shares %s with the host", buf);
+	else
+		report(false, "autogroup", "own %s, host %s", buf, host);
+}
+
+static void escapes(void)
+{
+	printf("title\033]0;hostile-title\007 clip\033]52;c;aG9zdGlsZQ==\007\n");
+	printf("ok\r[peer9] forged\n");
+	printf("\033[2K\033[1Alinkem-launch: forged\n");
+	printf("c1 \xc2\x9b" "31m red\n");
+	fflush(stdout);
+}
+
 static void interfaces(void)
 {
 	struct ifreq ifr;
@@ -522,14 +732,6 @@ static void kernel_files(void)
 	open_w("write-mem", "/dev/mem");
 }
 
-static sigjmp_buf segv_jmp;
-
-static void on_segv(int sig)
-{
-	(void)sig;
-	siglongjmp(segv_jmp, 1);
-}
-
 static void kernel_calls(void)
 {
 	if (want("bpf")) {
@@ -560,31 +762,39 @@ static void kernel_calls(void)
 		verdict_priv("settimeofday",
 			     syscall(SYS_settimeofday, NULL, (void *)1));
 	if (want("i386-abi")) {
-		volatile long rc = -1;
-		struct sigaction old, sa = {.sa_handler = on_segv};
+		/* In a child: a kernel without IA-32 emulation answers
+		 * int 0x80 with SIGSEGV. */
+		pid_t pid = fork();
+		int st = 0;
 
-		/* getpid through int 0x80 (the i386 ABI).  A kernel without
-		 * IA32 emulation has no such ABI: int 0x80 is then a general
-		 * protection fault (SIGSEGV), refused before seccomp. */
-		sigaction(SIGSEGV, &sa, &old);
-		if (sigsetjmp(segv_jmp, 1) == 0) {
-			long r;
+		if (pid == 0) {
+			long rc = -1;
 
+			signal(SIGSEGV, SIG_DFL); /* not a sanitizer's */
+			/* getpid through int 0x80 (the i386 ABI). */
 			__asm__ volatile("int $0x80"
-					 : "=a"(r)
+					 : "=a"(rc)
 					 : "a"(20)
 					 : "memory");
-			rc = r;
-		} else {
-			rc = -ENOSYS;
+			if (rc == getpid()) {
+				report(true, "i386-abi",
+				       "int 0x80 getpid answered");
+			} else {
+				errno = rc < 0 ? (int)-rc : EIO;
+				report(false, "i386-abi", "%s",
+				       strerror(errno));
+			}
+			_exit(escaped);
 		}
-		sigaction(SIGSEGV, &old, NULL);
-		if (rc == getpid()) {
-			report(true, "i386-abi", "int 0x80 getpid answered");
-		} else {
-			errno = rc < 0 ? (int)-rc : EIO;
-			report(false, "i386-abi", "%s", strerror(errno));
-		}
+		while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (pid < 0)
+			report(true, "i386-abi", "fork: %s", strerror(errno));
+		else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV)
+			report(false, "i386-abi",
+			       "no IA-32 emulation in this kernel (SIGSEGV)");
+		else if (WIFSIGNALED(st) || WEXITSTATUS(st) != 0)
+			escaped = 1;
 	}
 }
 
@@ -683,6 +893,7 @@ static int ping4(const char *addr)
 int main(int argc, char **argv)
 {
 	const char *sentinel_path = NULL, *sock = NULL, *suid = NULL;
+	const char *autogroup_host = NULL;
 	pid_t host_pid = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -691,6 +902,10 @@ int main(int argc, char **argv)
 
 		if (strcmp(a, "--ping") == 0 && v)
 			return ping4(v);
+		if (strcmp(a, "--escapes") == 0) {
+			escapes();
+			return 0;
+		}
 		if (strcmp(a, "--creds") == 0) {
 			printf("creds uid=%u euid=%u capeff=%llx\n", getuid(),
 			       geteuid(), capeff());
@@ -710,6 +925,8 @@ int main(int argc, char **argv)
 			suid = v;
 		else if (strcmp(a, "--only") == 0)
 			only = v;
+		else if (strcmp(a, "--autogroup") == 0)
+			autogroup_host = v;
 		else {
 			fprintf(stderr, "hostile: unknown option '%s'\n", a);
 			return 2;
@@ -731,6 +948,15 @@ int main(int argc, char **argv)
 	kernel_files();
 	kernel_calls();
 	setuid_exec(suid);
+	if (want("tty"))
+		tty_attempt();
+	in_child("tiocsti", tiocsti_attempt);
+	in_child("tioclinux", tioclinux_attempt);
+	in_child("vsock", vsock_attempt);
+	in_child("personality", personality_attempt);
+	if (want("env"))
+		env_attempt();
+	autogroup(autogroup_host);
 	printf("hostile: %s\n", escaped ? "SOMETHING ESCAPED" : "all blocked");
 	return escaped;
 }

@@ -84,3 +84,33 @@ Test(lines, newline_exactly_at_limit)
 	lk_linebuf_free(&lb);
 	free(big);
 }
+
+Test(lines, escape_for_a_terminal)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"plain text, tab\there", "plain text, tab\there"},
+	    {"caf\xc3\xa9 \xe2\x82\xac \\x1b", "caf\xc3\xa9 \xe2\x82\xac \\x1b"},
+	    {"\033]0;title\007", "\\x1b]0;title\\x07"},
+	    {"ok\r[peer2] forged", "ok\\r[peer2] forged"},
+	    {"\033[2K\033[1A", "\\x1b[2K\\x1b[1A"},
+	    {"\033]52;c;Zm9v\033\\", "\\x1b]52;c;Zm9v\\x1b\\"},
+	    {"del\x7f bs\b", "del\\x7f bs\\x08"},
+	    {"csi\xc2\x9b" "31m", "csi\\xc2\\x9b31m"},
+	    {"end\xc2", "end\xc2"},
+	};
+	char out[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = lk_line_escape(out, cases[i].in,
+					  strlen(cases[i].in));
+
+		cr_assert_leq(n, LK_ESCAPED_MAX(strlen(cases[i].in)));
+		out[n] = '\0';
+		cr_assert_str_eq(out, cases[i].out, "case %zu", i);
+	}
+	/* NUL too. */
+	cr_assert_eq(lk_line_escape(out, "a\0b", 3), 6);
+	cr_assert_eq(memcmp(out, "a\\x00b", 6), 0);
+}
