@@ -43,6 +43,8 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
 # One harness after another; any failure stops the run (exit status).
+# Frames and pcap records go up to 64 KiB (GSO super-frames): longer
+# inputs for those two.
 fuzz-run:
 	@set -e; for t in $(FUZZ); do \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
@@ -51,6 +53,8 @@ fuzz-run:
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 			-timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+			-max_len=$$(case $$t in frames|pcap) echo 70000;; \
+				*) echo 4096;; esac) \
 			-artifact_prefix=$(FUZZ_BUILD)/crash-$$t- $(FUZZ_ARGS) \
 			$(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t \
 			2>$(FUZZ_BUILD)/fuzz-$$t.log || \
