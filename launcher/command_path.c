@@ -39,21 +39,28 @@ int lk_command_resolve(const char *cmd, char **out, struct lk_error *e)
 	if (!path || !*path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		       "/sbin:/bin";
-	while (*path) {
+	/* An empty element (leading, trailing or "::") is the current
+	 * directory, as for a shell: made absolute, since peers run
+	 * elsewhere. */
+	for (;;) {
 		const char *colon = strchrnul(path, ':');
 		char full[PATH_MAX];
-		int len = snprintf(full, sizeof(full), "%.*s/%s",
-				   (int)(colon - path),
-				   colon == path ? "." : path, cmd);
+		int len = colon == path
+			      ? snprintf(full, sizeof(full), "./%s", cmd)
+			      : snprintf(full, sizeof(full), "%.*s/%s",
+					 (int)(colon - path), path, cmd);
 
 		if (len > 0 && (size_t)len < sizeof(full) &&
 		    stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
 		    access(full, X_OK) == 0) {
-			*out = strdup(full);
+			*out = colon == path ? realpath(full, NULL)
+					     : strdup(full);
 			return *out ? 0
 				    : lk_error_set(e, ENOMEM, "out of memory");
 		}
-		path = *colon ? colon + 1 : colon;
+		if (!*colon)
+			break;
+		path = colon + 1;
 	}
 	return lk_error_set(e, EINVAL,
 			    "cannot run '%s': command not found in PATH", cmd);

@@ -65,9 +65,13 @@ int lk_parse_time_ns(const char *s, uint64_t bare_unit_ns, uint64_t *out)
 		v *= (double)bare_unit_ns;
 	else if (apply_unit(units, LK_ARRAY_SIZE(units), end, &v) < 0)
 		return -EINVAL;
-	if (v >= 18446744073709551615.0)
+	/* Times are kept as nanoseconds that also fit an int64_t (clocks,
+	 * timespecs): at most 2^63 - 1 ns, about 292 years.  llround() of
+	 * anything above is undefined. */
+	v = round(v);
+	if (v >= 9223372036854775808.0)
 		return -ERANGE;
-	*out = (uint64_t)llround(v);
+	*out = (uint64_t)v;
 	return 0;
 }
 
@@ -204,7 +208,9 @@ int lk_parse_size(const char *s, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	if (*end && apply_unit(units, LK_ARRAY_SIZE(units), end, &v) < 0)
 		return -EINVAL;
-	if (v > (double)max)
+	/* (double)max may round up (UINT64_MAX becomes 2^64): compare the
+	 * double with 2^64 before converting, the integer with max after. */
+	if (v >= 18446744073709551616.0 || (uint64_t)v > max)
 		return -ERANGE;
 	*out = (uint64_t)v;
 	return 0;

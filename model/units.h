@@ -7,7 +7,8 @@
 
 /* A duration: "1.5s", "20ms", "250us", "3ns" (also sec/secs/msec/msecs/
  * usec/usecs/nsec/nsecs).  A bare number is taken in bare_unit_ns
- * (tc takes microseconds: 1000).  Returns 0 or -EINVAL / -ERANGE. */
+ * (tc takes microseconds: 1000).  Returns 0 or -EINVAL / -ERANGE (from
+ * 2^63 ns, about 292 years: times fit an int64_t). */
 int lk_parse_time_ns(const char *s, uint64_t bare_unit_ns, uint64_t *out);
 
 /* An unsigned decimal that fits in max. */

@@ -3,6 +3,7 @@
 #include "netsetup/kernel_tree.h"
 
 #include "common/error.h"
+#include "model/linkspec.h"
 #include "netsetup/filter_u32.h"
 #include "netsetup/qdisc_htb.h"
 #include "netsetup/qdisc_netem.h"
@@ -136,6 +137,29 @@ static void class_of(const struct lk_impair *imp, struct lk_htb_class *c)
 	} else {
 		c->rate = c->ceil = LK_KT_HIGH_RATE;
 	}
+}
+
+/* A token bucket whose burst the kernel cannot time: 2^32 ticks (about
+ * 275 s at 64 ns) to send it at the rate (tc sends a wrapped time).
+ * Refused before anything changes, naming the conditions. */
+static int check_class(const struct lk_impair *imp, const struct lk_kt_opts *o,
+		       struct lk_error *e)
+{
+	struct lk_htb_class c;
+	char spec[512];
+
+	class_of(imp, &c);
+	if (!lk_psched_xmittime_too_big(o->ps, c.rate, c.burst))
+		return 0;
+	if (lk_impair_format(imp, spec, sizeof(spec)) < 0)
+		spec[0] = '\0';
+	return lk_error_set(e, ERANGE,
+			    "'%s': sending the burst "
+			    "(%u bytes) at the rate (%llu bytes/s) takes %.0f s; "
+			    "the kernel's packet scheduler times at most 2^32 "
+			    "ticks (about 275 s): raise rate= or lower burst=",
+			    spec, c.burst, (unsigned long long)c.rate,
+			    (double)c.burst / (double)c.rate);
 }
 
 /* bfifo's byte limit: the token bucket's queue (tbf: rate * latency +
@@ -511,6 +535,8 @@ int lk_kt_link_set(struct lk_nl_batch *b, unsigned dst,
 		if (r < 0)
 			return r;
 	}
+	if (imp && (r = check_class(imp, o, e)) < 0)
+		return r;
 	d = (struct lk_kt_dst *)lk_kt_find(st, dst);
 	if (d && !d->ifb_leaf && !d->class_leaf)
 		d = NULL; /* an earlier attempt failed before any request */

@@ -56,9 +56,17 @@ int lk_psched_read(struct lk_psched *out, struct lk_error *e)
 	return 0;
 }
 
+/* tc converts these doubles to unsigned int unchecked, which C leaves
+ * undefined past 2^32 (x86 wraps): saturate instead.  Callers that send
+ * the value where the kernel uses it refuse first (..._too_big). */
+static uint32_t sat32(double v)
+{
+	return v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v;
+}
+
 uint32_t lk_psched_us2tick(const struct lk_psched *ps, uint32_t us)
 {
-	return (uint32_t)(us * ps->tick_in_usec);
+	return sat32(us * ps->tick_in_usec);
 }
 
 bool lk_psched_us_too_big(const struct lk_psched *ps, uint32_t us)
@@ -75,5 +83,13 @@ uint32_t lk_psched_xmittime(const struct lk_psched *ps, uint64_t rate,
 	double us = TIME_UNITS_PER_SEC * ((double)size / (double)rate);
 
 	/* tc passes this double to an unsigned parameter: truncation */
-	return lk_psched_us2tick(ps, (uint32_t)us);
+	return lk_psched_us2tick(ps, sat32(us));
+}
+
+bool lk_psched_xmittime_too_big(const struct lk_psched *ps, uint64_t rate,
+				uint32_t size)
+{
+	double us = TIME_UNITS_PER_SEC * ((double)size / (double)rate);
+
+	return us >= 4294967296.0 || lk_psched_us_too_big(ps, (uint32_t)us);
 }

@@ -32,8 +32,14 @@ int lk_psched_read(struct lk_psched *out, struct lk_error *e);
 uint32_t lk_psched_us2tick(const struct lk_psched *ps, uint32_t us);
 /* Whether us in ticks does not fit 32 bits (tc_core_time2big). */
 bool lk_psched_us_too_big(const struct lk_psched *ps, uint32_t us);
-/* tc_calc_xmittime: ticks to send size bytes at rate bytes/s. */
+/* tc_calc_xmittime: ticks to send size bytes at rate bytes/s (tc's
+ * truncations; saturated at UINT32_MAX where tc's conversion is
+ * undefined). */
 uint32_t lk_psched_xmittime(const struct lk_psched *ps, uint64_t rate,
 			    uint32_t size);
+/* Whether that time does not fit 32 bits of ticks (about 275 s at the
+ * usual 64 ns tick). */
+bool lk_psched_xmittime_too_big(const struct lk_psched *ps, uint64_t rate,
+				uint32_t size);
 
 #endif

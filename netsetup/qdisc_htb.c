@@ -74,6 +74,10 @@ int lk_htb_class_encode(const struct lk_htb_class *c,
 		buffer = (uint32_t)(rate / ps->hz + LK_HTB_MTU);
 	if (!cbuffer)
 		cbuffer = (uint32_t)(ceil / ps->hz + LK_HTB_MTU);
+	/* The kernel times the bursts in these 32-bit tick counts. */
+	if (lk_psched_xmittime_too_big(ps, rate, buffer) ||
+	    lk_psched_xmittime_too_big(ps, ceil, cbuffer))
+		return -ERANGE;
 	opt.prio = c->prio;
 	opt.quantum = c->quantum;
 	lk_tc_rtable(ps, &opt.rate, opt.rate.rate, LK_HTB_MTU, rtab);

@@ -31,7 +31,9 @@ struct lk_htb_class {
 };
 
 /* TCA_OPTIONS nest: [TCA_HTB_RATE64] [TCA_HTB_CEIL64] TCA_HTB_PARMS
- * TCA_HTB_RTAB TCA_HTB_CTAB.  Returns bytes, -ENOSPC or -EINVAL. */
+ * TCA_HTB_RTAB TCA_HTB_CTAB.  Returns bytes, -ENOSPC, -EINVAL, or -ERANGE
+ * when a burst takes longer to send than 2^32 scheduler ticks (the kernel
+ * would receive a wrapped time; tc does not check). */
 int lk_htb_class_encode(const struct lk_htb_class *c,
 			const struct lk_psched *ps, void *buf, size_t size);
 int lk_htb_class_put(struct nlmsghdr *nlh, size_t buf_size,

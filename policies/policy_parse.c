@@ -22,6 +22,15 @@
 #include "common/error.h"
 
 #define MAX_INCLUDE_DEPTH 8
+/* Bounds on what includes can multiply (docs/policies.md, "Limits"):
+ * nested includes of includes grow geometrically (300 x 300 includes of
+ * one rule took 33 s to check).  Every text parsed counts (a file or
+ * profile included twice counts twice: a later include re-applies its
+ * rules, so it is not the same as one), and every rule after groups are
+ * expanded: a seccomp filter holds at most 4096 instructions, so a policy
+ * with more distinct rules could not load anyway. */
+#define MAX_POLICY_TEXTS 256
+#define MAX_POLICY_RULES 4096
 #define MAX_TOKENS 32
 
 struct ctx {
@@ -173,6 +182,11 @@ static int push_rule(struct ctx *c, const struct lk_rule *r)
 {
 	struct lk_policy *p = c->p;
 
+	if (p->n == MAX_POLICY_RULES)
+		return bad(c,
+			   "more than %d rules (included ones and groups "
+			   "counted): a seccomp filter cannot hold them",
+			   MAX_POLICY_RULES);
 	if (p->n == p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 64;
 		struct lk_rule *nr = realloc(p->rules, ncap * sizeof(*nr));
@@ -353,6 +367,11 @@ static int parse_include(struct ctx *c, char **tok, size_t ntok)
 		return bad(c, "unexpected '%s' after include", tok[2]);
 	if (c->depth + 1 >= MAX_INCLUDE_DEPTH)
 		return bad(c, "includes nested too deeply at '%s'", tok[1]);
+	if (c->p->nfiles >= MAX_POLICY_TEXTS)
+		return bad(c,
+			   "more than %d includes at '%s' (every include "
+			   "counts, also of the same file)",
+			   MAX_POLICY_TEXTS - 1, tok[1]);
 	builtin = looks_like_path(tok[1]) ? NULL : lk_policy_builtin(tok[1]);
 	if (builtin)
 		return parse_text(c->p, tok[1], NULL, builtin, c->depth + 1,

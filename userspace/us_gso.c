@@ -104,7 +104,11 @@ int us_gso_begin(struct us_gso *g, const struct virtio_net_hdr *h,
 	} else {
 		return -EINVAL;
 	}
-	if (g->hlen > len || g->l4 < g->l3 + 20)
+	/* The L4 header starts after the whole IP header (IPv6: 40 bytes,
+	 * the pseudo-header is read from there); a TCP header is at least
+	 * 20 bytes (data offset 5): us_gso_next() rewrites its fields. */
+	if (g->hlen > len || g->l4 < g->l3 + (g->v6 ? 40u : 20u) ||
+	    (g->proto == 6 && g->hlen < g->l4 + 20))
 		return -EINVAL;
 	return 0;
 }

@@ -1,6 +1,9 @@
 /* test_kernel_plan.c — the kernel engine's planning: handles, filter
  * priorities and nodes, which destinations get a class, which an ifb. */
 #include "netsetup/kernel_tree.h"
+#include "netsetup/qdisc_htb.h"
+
+#include <errno.h>
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -255,4 +258,46 @@ Test(kernel_plan, seeds_differ_per_link)
 	cr_assert_neq(lk_kt_link_seed(1, 1, 2), lk_kt_link_seed(1, 2, 1));
 	cr_assert_neq(lk_kt_link_seed(1, 1, 2), lk_kt_link_seed(2, 1, 2));
 	cr_assert_eq(lk_kt_link_seed(42, 3, 4), lk_kt_link_seed(42, 3, 4));
+}
+
+/* Fuzz finding 6: a burst whose sending time at the rate exceeds 2^32
+ * scheduler ticks (about 275 s at 64 ns) went through an undefined
+ * double -> uint32 conversion (tc's): the kernel got a wrapped time.
+ * The kernel engine refuses it, naming the conditions. */
+Test(kernel_plan, refuses_a_burst_the_scheduler_cannot_time)
+{
+	static const char *const bad[] = {"*-*:rate=59bit",
+					  "*-*:rate=1mbit,burst=64m"};
+	/* The conditions as linkem holds them (59 bit/s is 7 bytes/s). */
+	static const char *const want[] = {
+	    "link 1>2: 'rate=7bps'",
+	    "link 1>2: 'rate=125000bps,burst=67108864'"};
+	struct lk_htb_class c = {.rate = 125000, .burst = 64u << 20};
+	uint8_t buf[LK_HTB_OPTS_MAX];
+
+	for (size_t i = 0; i < 2; i++) {
+		struct lk_links links;
+		struct lk_kt_opts o;
+		struct lk_kt_peer st;
+		struct lk_error e = {0};
+
+		opts(&o, 2, true);
+		lk_links_init(&links, 2);
+		cr_assert_eq(lk_links_add(&links, bad[i], &e), 0, "%s", e.msg);
+		lk_kt_peer_init(&st, 1, &o);
+		cr_assert_eq(lk_kt_peer_build(NULL, &links, 1, &o, &st, &e),
+			     -ERANGE, "%s", bad[i]);
+		cr_assert(strstr(e.msg, "about 275 s"), "%s", e.msg);
+		cr_assert(strstr(e.msg, want[i]), "%s", e.msg);
+		lk_kt_peer_free(&st);
+		lk_links_free(&links);
+	}
+	/* The encoder refuses too, and what fits still encodes. */
+	lk_psched_default(&ps);
+	cr_assert_eq(lk_htb_class_encode(&c, &ps, buf, sizeof(buf)), -ERANGE);
+	c.burst = 32u << 20; /* 268 s */
+	cr_assert_gt(lk_htb_class_encode(&c, &ps, buf, sizeof(buf)), 0);
+	/* The tick conversions saturate instead of wrapping. */
+	cr_assert_eq(lk_psched_xmittime(&ps, 7, 3028), UINT32_MAX);
+	cr_assert_eq(lk_psched_us2tick(&ps, UINT32_MAX), UINT32_MAX);
 }

@@ -85,3 +85,41 @@ Test(units, time_and_int)
 	cr_assert_eq(lk_parse_int("1x", 0, 10, &i), -EINVAL);
 	cr_assert_eq(lk_parse_int("-", 0, 10, &i), -EINVAL);
 }
+
+/* Fuzz finding 7: times from 2^63 ns went through llround() (undefined
+ * there; it returned 2^63).  Refused: times fit an int64_t. */
+Test(units, time_from_2_63_ns_is_refused)
+{
+	uint64_t t;
+
+	cr_assert_eq(lk_parse_time_ns("1e10s", 1000, &t), -ERANGE);
+	cr_assert_eq(lk_parse_time_ns("9223372036854775808ns", 1000, &t),
+		     -ERANGE);
+	cr_assert_eq(lk_parse_time_ns("18446744073709551615ns", 1000, &t),
+		     -ERANGE);
+	cr_assert_eq(lk_parse_time_ns("9223372036854774784ns", 1000, &t), 0);
+	cr_assert_eq(t, 9223372036854774784ull);
+	cr_assert_eq(lk_parse_time_ns("9.2e9s", 1000, &t), 0);
+	cr_assert_eq(t, 9200000000000000000ull);
+}
+
+/* Fuzz finding 8: with max = UINT64_MAX, (double)max is 2^64, so
+ * "18446744073709551615" (2^64 as a double) passed the check and its
+ * conversion to uint64_t overflowed. */
+Test(units, size_at_uint64_max_is_refused_not_overflowed)
+{
+	uint64_t s;
+
+	cr_assert_eq(lk_parse_size("18446744073709551615", UINT64_MAX, &s),
+		     -ERANGE);
+	cr_assert_eq(lk_parse_size("16g", UINT64_MAX, &s), 0);
+	cr_assert_eq(s, 16ull << 30);
+	cr_assert_eq(lk_parse_size("4294967295", UINT32_MAX, &s), 0);
+	cr_assert_eq(s, UINT32_MAX);
+	cr_assert_eq(lk_parse_size("4294967296", UINT32_MAX, &s), -ERANGE);
+	/* (double)max rounds up: the integer comparison catches it. */
+	cr_assert_eq(lk_parse_size("9007199254740993", 9007199254740993ull,
+				   &s), 0);
+	cr_assert_eq(lk_parse_size("9007199254740994", 9007199254740993ull,
+				   &s), -ERANGE);
+}

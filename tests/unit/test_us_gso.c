@@ -6,6 +6,7 @@
 #include "userspace/us_pipeline.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -409,4 +410,62 @@ Test(us_gso, gro_refuses_a_frame_larger_than_its_buffer)
 	cr_assert_not(us_gro_add(&g, f, (uint32_t)len));
 	len = tcp_super(f, true, 1448, 0x10);
 	cr_assert(us_gro_add(&g, f, (uint32_t)len));
+}
+
+/* Fuzz finding 1: a VLAN-tagged TCPv4 super-frame whose TCP data offset
+ * is 0 made the header length end before the TCP header did, and
+ * us_gso_next() then rewrote TCP fields past the segment it built. */
+Test(us_gso, refuses_a_tcp_data_offset_below_five)
+{
+	/* dst, src MAC 0; 802.1Q tag; IPv4 (IHL 5, proto 6, 10.0.0.1 >
+	 * 10.0.0.2); TCP 80 > 99 with data offset 0; 16 bytes payload. */
+	static const uint8_t in[] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, 0x00, 0x00, 0x01,
+		0x08, 0x00,
+		0x45, 0, 0, 56, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1,
+		10, 0, 0, 2,
+		0, 80, 0, 99, 0, 0, 0, 1, 0, 0, 0, 0, 0x00, 0x10, 0xff, 0xff,
+		0, 0, 0, 0,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+	struct virtio_net_hdr h = {0};
+	struct us_gso g;
+	uint8_t *f = malloc(sizeof(in)); /* exact size: ASan sees overreads */
+
+	cr_assert_not_null(f);
+	memcpy(f, in, sizeof(in));
+	h.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	h.gso_size = 8;
+	cr_assert_eq(us_gso_begin(&g, &h, f, sizeof(in)), -EINVAL);
+	for (uint8_t doff = 1; doff < 5; doff++) {
+		f[18 + 20 + 12] = (uint8_t)(doff << 4);
+		cr_assert_eq(us_gso_begin(&g, &h, f, sizeof(in)), -EINVAL,
+			     "data offset %u", doff);
+	}
+	f[18 + 20 + 12] = 5 << 4; /* a real TCP header: cut in two */
+	cr_assert_eq(us_gso_begin(&g, &h, f, sizeof(in)), 0);
+	cr_assert_eq(us_gso_segs(&g), 2);
+	free(f);
+}
+
+/* Fuzz finding 2: an IPv6 super-frame whose csum_start points inside the
+ * IPv6 header (14 + 20) passed the IPv4 bound; the pseudo-header sum then
+ * read past a short last segment. */
+Test(us_gso, refuses_an_ipv6_csum_start_inside_the_ip_header)
+{
+	static uint8_t f[2000];
+	struct virtio_net_hdr h = {0};
+	struct us_gso g;
+	size_t len = tcp_super(f, true, 100, 0x10);
+
+	h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	h.gso_size = 8;
+	h.csum_offset = 16;
+	for (uint16_t cs = 14 + 20; cs < 14 + 40; cs++) {
+		h.csum_start = cs;
+		cr_assert_eq(us_gso_begin(&g, &h, f, (uint32_t)len), -EINVAL,
+			     "csum_start %u", cs);
+	}
+	h.csum_start = 14 + 40;
+	cr_assert_eq(us_gso_begin(&g, &h, f, (uint32_t)len), 0);
 }
