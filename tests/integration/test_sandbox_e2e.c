@@ -124,11 +124,14 @@ Test(sandbox_e2e, strict_kill_is_named, .init = setup, .fini = teardown)
 		 bdir());
 	st = sh(cmd, out, sizeof(out));
 	cr_assert_eq(st, 128 + 31, "%s", out);
-	/* Best effort (the kernel rate-limits its audit records), but on
-	 * a quiet machine it is there. */
-	cr_expect_not_null(strstr(out, "peer1: killed by seccomp: syscall 272 "
-				       "(unshare)"),
-			   "%s", out);
+	/* Named as a seccomp kill always (peer init sees it); the syscall
+	 * comes from the kernel's audit record, which the kernel
+	 * rate-limits (the sandbox tests before this one kill often): when
+	 * it is named, it is the right one. */
+	cr_assert_not_null(strstr(out, "peer1: killed by seccomp"), "%s", out);
+	if (strstr(out, "syscall"))
+		cr_assert_not_null(strstr(out, "syscall 272 (unshare)"), "%s",
+				   out);
 
 	snprintf(cmd, sizeof(cmd),
 		 "%s/linkem-launch --policy-check /etc/hostname 2>&1", bdir());
