@@ -20,7 +20,8 @@
 #ifndef LK_LINKS_INDEX_H
 #define LK_LINKS_INDEX_H
 
-#include "model/linkspec.h"
+#include "model/spec_set.h"
+#include "model/spec_keys.h"
 
 #include <stdbool.h>
 #include <stddef.h>
