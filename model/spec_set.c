@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* spec_set.c — the ordered set of specs of a launch: adding (with the
- * check of every link a new spec names), resolving, iterating (spec_set.h). */
+ * check of every link a new spec names), resolving, iterating
+ * (spec_set.h), through the index of folded links (spec_index.h). */
 #include "model/spec_set.h"
 
-#include "common/cleanup.h"
 #include "common/error.h"
-#include "model/links_index.h"
+#include "model/dist_table.h"
+#include "model/spec_index.h"
 #include "model/spec_keys.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
 void lk_links_init(struct lk_links *l, unsigned n)
 {
@@ -27,8 +26,49 @@ void lk_links_free(struct lk_links *l)
 	for (i = 0; i < l->len; i++)
 		lk_linkspec_free(&l->v[i]);
 	free(l->v);
-	lk_lix_free(l->ix);
+	lk_six_free(l->ix);
 	memset(l, 0, sizeof(*l));
+}
+
+/* Whether l->ix describes l->v as it is now: code that removes specs or
+ * turns the last one into a clear entry behind its back makes it stale;
+ * then lookups scan every spec and the next lk_links_add rebuilds it. */
+static bool ix_valid(const struct lk_links *l)
+{
+	const struct lk_six_mark *m;
+
+	if (!l->ix)
+		return false;
+	m = lk_six_mark_const(l->ix);
+	if (m->len != l->len)
+		return false;
+	return l->len == 0 || (m->last_text == l->v[l->len - 1].text &&
+			       m->last_keys == l->v[l->len - 1].imp.keys);
+}
+
+static void ix_mark(struct lk_links *l)
+{
+	struct lk_six_mark *m = lk_six_mark(l->ix);
+
+	m->len = l->len;
+	m->last_text = l->len ? l->v[l->len - 1].text : NULL;
+	m->last_keys = l->len ? l->v[l->len - 1].imp.keys : 0;
+}
+
+int lk_links_reindex(struct lk_links *l)
+{
+	lk_six_free(l->ix);
+	l->ix = lk_six_new(l->n);
+	if (!l->ix)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->len; i++)
+		if (lk_six_add(l->ix, &l->v[i]) < 0) {
+			lk_six_free(l->ix);
+			l->ix = NULL;
+			return -ENOMEM;
+		}
+	ix_mark(l);
+	return 0;
 }
 
 bool lk_links_resolve(const struct lk_links *l, unsigned src, unsigned dst,
@@ -37,8 +77,8 @@ bool lk_links_resolve(const struct lk_links *l, unsigned src, unsigned dst,
 	bool named = false;
 	size_t i;
 
-	if (lk_lix_valid(l))
-		return lk_lix_fold(l, src, dst, true, out);
+	if (ix_valid(l))
+		return lk_six_resolve(l->ix, src, dst, out);
 	lk_impair_init(out);
 	for (i = 0; i < l->len; i++)
 		if (lk_linkspec_names(&l->v[i], src, dst))
@@ -85,22 +125,12 @@ static unsigned next_by_spec(const struct lk_linkspec *s, unsigned self,
 static unsigned next_peer(const struct lk_links *l, unsigned self,
 			  unsigned after, bool towards)
 {
-	unsigned best = 0, c;
-	size_t i, n;
+	unsigned best = 0;
 
-	if (!lk_lix_valid(l)) {
-		for (i = 0; i < l->len; i++)
-			best = next_by_spec(&l->v[i], self, after, towards,
-					    best);
-		return best;
-	}
-	n = lk_lix_nranges(l);
-	for (i = 0; i < n; i++)
-		best = next_by_spec(lk_lix_range(l, i), self, after, towards,
-				    best);
-	c = lk_lix_next_pair_peer(l, self, after, towards);
-	if (c && (!best || c < best))
-		best = c;
+	if (ix_valid(l))
+		return lk_six_next(l->ix, self, after, towards);
+	for (size_t i = 0; i < l->len; i++)
+		best = next_by_spec(&l->v[i], self, after, towards, best);
 	return best;
 }
 
@@ -116,187 +146,138 @@ unsigned lk_links_next_src(const struct lk_links *l, unsigned dst,
 	return next_peer(l, dst, after, true);
 }
 
-static int cmp_unsigned(const void *a, const void *b)
+static bool range_in(const struct lk_peer_range *in,
+		     const struct lk_peer_range *out)
 {
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-
-	return x < y ? -1 : x > y;
+	return in->lo >= out->lo && in->hi <= out->hi;
 }
 
-/* The link that fails lk_impair_check with the smallest (src, dst). */
-struct failure {
-	bool any;
-	unsigned src, dst;
-	char why[256];
-};
-
-/* Check src -> dst folded from the specs in l (only the range specs when
- * with_pairs is false), then c. */
-static void check_link(const struct lk_links *l, const struct lk_linkspec *c,
-		       unsigned src, unsigned dst, bool with_pairs,
-		       struct failure *f)
+/* Does spec n name every (src, dst) that spec o names? */
+static bool covers(const struct lk_linkspec *n, const struct lk_linkspec *o)
 {
-	struct lk_impair imp;
-	char why[256];
+	bool fwd =
+	    (range_in(&o->a, &n->a) && range_in(&o->b, &n->b)) ||
+	    (n->both && range_in(&o->a, &n->b) && range_in(&o->b, &n->a));
+	bool rev =
+	    !o->both || (range_in(&o->b, &n->a) && range_in(&o->a, &n->b)) ||
+	    (n->both && range_in(&o->b, &n->b) && range_in(&o->a, &n->a));
 
-	if (f->any && (src > f->src || (src == f->src && dst >= f->dst)))
-		return;
-	lk_lix_fold(l, src, dst, with_pairs, &imp);
-	lk_impair_apply(&imp, &c->imp);
-	if (lk_impair_check(&imp, why, sizeof(why)) == 0)
-		return;
-	f->any = true;
-	f->src = src;
-	f->dst = dst;
-	snprintf(f->why, sizeof(f->why), "%s", why);
+	return fwd && rev;
 }
 
-static void add_cut(unsigned *cut, size_t *n, unsigned x, unsigned lo,
-		    unsigned end)
+void lk_links_compact(struct lk_links *l)
 {
-	if (x > lo && x < end)
-		cut[(*n)++] = x;
-}
+	const struct lk_linkspec *last;
+	bool last_clears;
+	size_t k = 0;
 
-/* The bounds of the range specs that fall inside lo..hi on the source
- * (dst_axis false) or destination axis, with lo and hi + 1, sorted and
- * unique.  Returns how many, or -ENOMEM. */
-static ssize_t range_cuts(const struct lk_links *l, unsigned lo, unsigned hi,
-			  bool dst_axis, unsigned **out)
-{
-	size_t nr = lk_lix_nranges(l), n = 0, i, k;
-	unsigned *cut = malloc((4 * nr + 2) * sizeof(*cut));
-
-	if (!cut)
-		return -ENOMEM;
-	cut[n++] = lo;
-	cut[n++] = hi + 1;
-	for (i = 0; i < nr; i++) {
-		const struct lk_linkspec *r = lk_lix_range(l, i);
-		const struct lk_peer_range *mine = dst_axis ? &r->b : &r->a;
-		const struct lk_peer_range *other = dst_axis ? &r->a : &r->b;
-
-		add_cut(cut, &n, mine->lo, lo, hi + 1);
-		add_cut(cut, &n, mine->hi + 1, lo, hi + 1);
-		if (r->both) {
-			add_cut(cut, &n, other->lo, lo, hi + 1);
-			add_cut(cut, &n, other->hi + 1, lo, hi + 1);
-		}
-	}
-	qsort(cut, n, sizeof(*cut), cmp_unsigned);
-	for (i = 1, k = 1; i < n; i++)
-		if (cut[i] != cut[k - 1])
-			cut[k++] = cut[i];
-	*out = cut;
-	return (ssize_t)k;
-}
-
-/*
- * The links of the rectangle sa x sb that no pair spec names: which range
- * specs name (s, d) depends only on which of the intervals cut by the
- * range specs' bounds s and d fall in, so one such link per pair of
- * intervals stands for all of them.
- */
-static int check_cells(const struct lk_links *l, const struct lk_linkspec *c,
-		       const struct lk_peer_range *sa,
-		       const struct lk_peer_range *sb, struct failure *f)
-{
-	_cleanup_free_ unsigned *cs = NULL, *cd = NULL;
-	ssize_t ns = range_cuts(l, sa->lo, sa->hi, false, &cs);
-	ssize_t nd = range_cuts(l, sb->lo, sb->hi, true, &cd);
-
-	if (ns < 0 || nd < 0)
-		return -ENOMEM;
-	for (ssize_t i = 0; i + 1 < ns; i++)
-		for (ssize_t j = 0; j + 1 < nd; j++) {
-			bool found = false;
-
-			for (unsigned s = cs[i]; s < cs[i + 1] && !found; s++)
-				for (unsigned d = cd[j]; d < cd[j + 1]; d++) {
-					if (s == d || lk_lix_has_pair(l, s, d))
-						continue;
-					check_link(l, c, s, d, false, f);
-					found = true;
-					break;
-				}
-		}
-	return 0;
-}
-
-/*
- * Check every link the candidate c names, folded with the specs of l
- * (which l->ix describes) and then c: the links some pair spec names one
- * by one, the others by cells (check_cells).
- */
-static int check_new(const struct lk_links *l, const struct lk_linkspec *c,
-		     struct lk_error *e)
-{
-	struct failure f = {0};
-	int r = 0;
-
-	if (lk_lix_is_pair_spec(c)) {
-		check_link(l, c, c->a.lo, c->b.lo, true, &f);
-		if (c->both)
-			check_link(l, c, c->b.lo, c->a.lo, true, &f);
-	} else {
-		size_t np = lk_lix_npairs(l);
-
-		r = check_cells(l, c, &c->a, &c->b, &f);
-		if (!r && c->both)
-			r = check_cells(l, c, &c->b, &c->a, &f);
-		if (r)
-			return lk_error_set(e, ENOMEM, "out of memory");
-		for (size_t i = 0; i < np; i++) {
-			unsigned s, d;
-
-			lk_lix_pair(l, i, &s, &d);
-			if (lk_linkspec_names(c, s, d))
-				check_link(l, c, s, d, true, &f);
-		}
-	}
-	if (!f.any)
-		return 0;
 	if (l->len == 0)
-		return lk_error_set(e, EINVAL, "link '%s': %s", c->text, f.why);
-	return lk_error_set(e, EINVAL,
-			    "link '%s': %s (on %u>%u, with the specs before "
-			    "it)",
-			    c->text, f.why, f.src, f.dst);
+		return;
+	last = &l->v[l->len - 1];
+	last_clears = last->imp.keys == 0;
+
+	for (size_t i = 0; i + 1 < l->len; i++) {
+		struct lk_linkspec *o = &l->v[i];
+		bool is_clear = o->imp.keys == 0;
+		bool useless =
+		    covers(last, o) && !o->imp.table && !o->imp.dist_file &&
+		    (last_clears ||
+		     (!is_clear && (o->imp.keys & ~last->imp.keys) == 0));
+
+		if (useless)
+			lk_linkspec_free(o);
+		else
+			l->v[k++] = *o;
+	}
+	l->v[k++] = l->v[l->len - 1];
+	if (k < l->len) {
+		l->len = k;
+		/* Specs moved: index them again (without memory, lookups
+		 * scan every spec instead). */
+		(void)lk_links_reindex(l);
+	}
 }
 
-int lk_links_add(struct lk_links *l, const char *text, struct lk_error *e)
+/* Append s (checked, or a clear entry) and fold it into the index. */
+static int append(struct lk_links *l, struct lk_linkspec *s,
+		  struct lk_error *e)
 {
-	struct lk_linkspec s;
-	int r;
-
-	r = lk_linkspec_parse(text, l->n, &s, e);
-	if (r)
-		return r;
-	if (!lk_lix_valid(l) && lk_lix_rebuild(l) < 0) {
-		lk_linkspec_free(&s);
-		return lk_error_set(e, ENOMEM, "out of memory");
-	}
-	r = check_new(l, &s, e);
-	if (r) {
-		lk_linkspec_free(&s);
-		return r;
-	}
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 8;
 		struct lk_linkspec *v = realloc(l->v, cap * sizeof(*v));
 
 		if (!v) {
-			lk_linkspec_free(&s);
+			lk_linkspec_free(s);
 			return lk_error_set(e, ENOMEM, "out of memory");
 		}
 		l->v = v;
 		l->cap = cap;
 	}
-	l->v[l->len++] = s;
-	if (lk_lix_append(l) < 0) {
+	l->v[l->len++] = *s;
+	if (lk_six_add(l->ix, &l->v[l->len - 1]) < 0) {
+		lk_six_free(l->ix);
+		l->ix = NULL;
 		lk_linkspec_free(&l->v[--l->len]);
+		return lk_error_set(e, ENOMEM, "out of memory");
+	}
+	ix_mark(l);
+	return 0;
+}
+
+static int parse_indexed(struct lk_links *l, const char *text,
+			 struct lk_linkspec *s, struct lk_error *e)
+{
+	int r = lk_linkspec_parse(text, l->n, s, e);
+
+	if (r)
+		return r;
+	if (!ix_valid(l) && lk_links_reindex(l) < 0) {
+		lk_linkspec_free(s);
 		return lk_error_set(e, ENOMEM, "out of memory");
 	}
 	return 0;
 }
 
+int lk_links_add(struct lk_links *l, const char *text, struct lk_error *e)
+{
+	struct lk_six_failure f;
+	struct lk_linkspec s;
+	int r;
+
+	r = parse_indexed(l, text, &s, e);
+	if (r)
+		return r;
+	r = lk_six_check(l->ix, &s, &f);
+	if (r < 0) {
+		lk_linkspec_free(&s);
+		return lk_error_set(e, ENOMEM, "out of memory");
+	}
+	if (f.any) {
+		if (l->len == 0)
+			r = lk_error_set(e, EINVAL, "link '%s': %s", s.text,
+					 f.why);
+		else
+			r = lk_error_set(e, EINVAL,
+					 "link '%s': %s (on %u>%u, with the "
+					 "specs before it)",
+					 s.text, f.why, f.src, f.dst);
+		lk_linkspec_free(&s);
+		return r;
+	}
+	return append(l, &s, e);
+}
+
+int lk_links_add_clear(struct lk_links *l, const char *text,
+		       struct lk_error *e)
+{
+	struct lk_linkspec s;
+	int r = parse_indexed(l, text, &s, e);
+
+	if (r)
+		return r;
+	/* No key: the defaults, which every rule accepts. */
+	lk_dist_table_unref(s.imp.table);
+	free(s.imp.dist_file);
+	lk_impair_init(&s.imp);
+	return append(l, &s, e);
+}
