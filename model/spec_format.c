@@ -3,6 +3,7 @@
 #include "model/spec_format.h"
 
 #include "model/dist_table.h"
+#include "model/spec_keys.h"
 #include "model/units.h"
 
 #include <stdarg.h>
@@ -73,113 +74,92 @@ static void out_pct(struct out *o, const char *key, uint32_t v)
 	out_pct_v(o, v);
 }
 
-int lk_impair_format(const struct lk_impair *imp, char *buf, size_t size)
+/* "key=value" for key k of imp. */
+static void out_one(struct out *o, const struct lk_spec_key *k,
+		    const struct lk_impair *imp)
 {
-	struct out o = {.buf = buf, .size = size};
-	uint32_t k = imp->keys;
+	const void *field = (const char *)imp + k->off;
+	uint32_t u;
+	uint64_t w;
+	int32_t i;
 
-	if (size)
-		buf[0] = '\0';
-	if (k & LK_K_LIMIT) {
-		out_key(&o, "limit");
-		outf(&o, "=%u", imp->limit);
-	}
-	if (k & LK_K_DELAY)
-		out_time(&o, "delay", imp->delay_ns);
-	if (k & LK_K_JITTER)
-		out_time(&o, "jitter", imp->jitter_ns);
-	if (k & LK_K_DELAY_CORR)
-		out_pct(&o, "delay-corr", imp->delay_corr);
-	if (k & LK_K_DIST) {
-		out_key(&o, "dist");
-		outf(&o, "=%s",
+	switch (k->type) {
+	case LK_KT_TIME:
+		memcpy(&w, field, sizeof(w));
+		out_time(o, k->name, w);
+		break;
+	case LK_KT_PCT:
+		memcpy(&u, field, sizeof(u));
+		/* the loss key also stands for "no model" */
+		if (k->model != LK_LOSS_NONE && imp->loss_model != k->model)
+			u = 0;
+		out_pct(o, k->name, u);
+		break;
+	case LK_KT_PCTS:
+		for (unsigned j = 0; j < k->arg; j++) {
+			memcpy(&u, (const char *)field + j * sizeof(u),
+			       sizeof(u));
+			if (j == 0) {
+				out_pct(o, k->name, u);
+			} else {
+				outf(o, "/");
+				out_pct_v(o, u);
+			}
+		}
+		break;
+	case LK_KT_UINT:
+	case LK_KT_SIZE:
+		memcpy(&u, field, sizeof(u));
+		out_key(o, k->name);
+		outf(o, "=%u", u);
+		break;
+	case LK_KT_INT:
+		memcpy(&i, field, sizeof(i));
+		out_key(o, k->name);
+		outf(o, "=%d", i);
+		break;
+	case LK_KT_RATE:
+		memcpy(&w, field, sizeof(w));
+		out_key(o, k->name);
+		outf(o, "=%llubps", (unsigned long long)w);
+		break;
+	case LK_KT_FLAG:
+		out_key(o, k->name);
+		if (!*(const bool *)field)
+			outf(o, "=off");
+		break;
+	case LK_KT_WORD:
+		out_key(o, k->name);
+		break;
+	case LK_KT_DIST:
+		out_key(o, k->name);
+		outf(o, "=%s",
 		     imp->dist == LK_DIST_FILE && imp->dist_file
 			 ? imp->dist_file
 			 : lk_dist_name(imp->dist));
+		break;
+	default:
+		break;
 	}
-	if (k & LK_K_LOSS) {
-		switch (imp->loss_model) {
-		case LK_LOSS_RANDOM:
-			out_pct(&o, "loss", imp->loss);
-			break;
-		case LK_LOSS_STATE:
-			out_pct(&o, "loss-state", imp->p13);
-			outf(&o, "/");
-			out_pct_v(&o, imp->p31);
-			outf(&o, "/");
-			out_pct_v(&o, imp->p32);
-			outf(&o, "/");
-			out_pct_v(&o, imp->p23);
-			outf(&o, "/");
-			out_pct_v(&o, imp->p14);
-			break;
-		case LK_LOSS_GEMODEL:
-			out_pct(&o, "loss-ge", imp->ge_p);
-			outf(&o, "/");
-			out_pct_v(&o, imp->ge_r);
-			outf(&o, "/");
-			out_pct_v(&o, imp->ge_h);
-			outf(&o, "/");
-			out_pct_v(&o, imp->ge_k1);
-			break;
-		case LK_LOSS_NONE:
-		default:
-			out_pct(&o, "loss", 0);
-			break;
-		}
-	}
-	if (k & LK_K_LOSS_CORR)
-		out_pct(&o, "loss-corr", imp->loss_corr);
-	if (k & LK_K_ECN)
-		out_key(&o, imp->ecn ? "ecn" : "ecn=off");
-	if (k & LK_K_CORRUPT)
-		out_pct(&o, "corrupt", imp->corrupt);
-	if (k & LK_K_CORRUPT_CORR)
-		out_pct(&o, "corrupt-corr", imp->corrupt_corr);
-	if (k & LK_K_DUP)
-		out_pct(&o, "dup", imp->duplicate);
-	if (k & LK_K_DUP_CORR)
-		out_pct(&o, "dup-corr", imp->duplicate_corr);
-	if (k & LK_K_REORDER)
-		out_pct(&o, "reorder", imp->reorder);
-	if (k & LK_K_REORDER_CORR)
-		out_pct(&o, "reorder-corr", imp->reorder_corr);
-	if (k & LK_K_GAP) {
-		out_key(&o, "gap");
-		outf(&o, "=%u", imp->gap);
-	}
-	if (k & LK_K_RATE) {
-		out_key(&o, "netem-rate");
-		outf(&o, "=%llubps", (unsigned long long)imp->rate_Bps);
-	}
-	if (k & LK_K_OVERHEAD) {
-		out_key(&o, "overhead");
-		outf(&o, "=%d", imp->packet_overhead);
-	}
-	if (k & LK_K_CELLSIZE) {
-		out_key(&o, "cellsize");
-		outf(&o, "=%u", imp->cell_size);
-	}
-	if (k & LK_K_CELLOVERHEAD) {
-		out_key(&o, "celloverhead");
-		outf(&o, "=%d", imp->cell_overhead);
-	}
-	if (k & LK_K_TB) {
-		out_key(&o, "rate");
-		outf(&o, "=%llubps", (unsigned long long)imp->tb_rate_Bps);
-	}
-	if (k & LK_K_TB_BURST) {
-		out_key(&o, "burst");
-		outf(&o, "=%u", imp->tb_burst);
-	}
-	if (k & LK_K_TB_LATENCY)
-		out_time(&o, "latency", imp->tb_latency_ns);
-	if (k & LK_K_TB_LIMIT) {
-		out_key(&o, "queue");
-		outf(&o, "=%u", imp->tb_limit);
-	}
-	if (k & LK_K_DOWN)
-		out_key(&o, imp->down ? "down" : "up");
-	return (int)o.len;
 }
 
+int lk_impair_format(const struct lk_impair *imp, char *buf, size_t size)
+{
+	struct out o = {.buf = buf, .size = size};
+	uint32_t done = 0;
+
+	if (size)
+		buf[0] = '\0';
+	/* In the table's order; of the keys that share a bit (loss models,
+	 * down and up), the one that describes imp. */
+	for (size_t i = 0; i < lk_spec_nkeys; i++) {
+		const struct lk_spec_key *k = &lk_spec_keys[i];
+
+		if (!(imp->keys & k->bit) || (done & k->bit) ||
+		    !lk_spec_key_selected(k, imp))
+			continue;
+		done |= k->bit;
+		out_one(&o, k, imp);
+	}
+	return (int)o.len;
+}

@@ -308,127 +308,95 @@ static int get_dist(struct parse *p, const char *val, struct lk_impair *imp)
 	return 0;
 }
 
+/* Set the loss model's values from "A/B/..." (LK_KT_LOSS rows). */
+static int get_loss_model(struct parse *p, const struct lk_spec_key *k,
+			  const char *key, const char *val,
+			  struct lk_impair *imp)
+{
+	uint32_t v[5];
+	double f = 0;
+	int r = get_pcts(p, key, val, v, &f, (int)k->arg);
+
+	if (r < 0)
+		return r;
+	/* tc's defaults for the values not given, computed as tc does */
+	if (k->model == LK_LOSS_STATE) {
+		imp->p13 = v[0];
+		imp->p31 = r > 1 ? v[1] : lk_percent_scale(1.0 - f);
+		imp->p32 = r > 2 ? v[2] : 0;
+		imp->p23 = r > 3 ? v[3] : PCT_MAX;
+		imp->p14 = r > 4 ? v[4] : 0;
+	} else {
+		imp->ge_p = v[0];
+		imp->ge_r = r > 1 ? v[1] : lk_percent_scale(1.0 - f);
+		imp->ge_h = r > 2 ? v[2] : PCT_MAX;
+		imp->ge_k1 = r > 3 ? v[3] : 0;
+	}
+	return 0;
+}
+
 static int parse_param(struct parse *p, char *item, struct lk_impair *imp)
 {
 	char *val = strchr(item, '=');
 	const char *key = item;
-	uint32_t v[5];
-	double f = 0;
+	const struct lk_spec_key *k;
+	void *field;
 	int r;
 
 	if (val)
 		*val++ = '\0';
 	if (!*key)
 		return bad(p, "an empty parameter (two commas in a row?)");
-
-#define IS(k) (strcmp(key, (k)) == 0)
-	if (IS("limit")) {
-		r = get_u32(p, key, val, 1, &imp->limit);
-		imp->keys |= LK_K_LIMIT;
-	} else if (IS("delay")) {
-		r = get_time(p, key, val, &imp->delay_ns);
-		imp->keys |= LK_K_DELAY;
-	} else if (IS("jitter")) {
-		r = get_time(p, key, val, &imp->jitter_ns);
-		imp->keys |= LK_K_JITTER;
-	} else if (IS("delay-corr")) {
-		r = get_pct(p, key, val, &imp->delay_corr);
-		imp->keys |= LK_K_DELAY_CORR;
-	} else if (IS("dist")) {
-		if (imp->keys & LK_K_DIST)
-			return bad(p, "dist given twice");
-		r = get_dist(p, val, imp);
-		imp->keys |= LK_K_DIST;
-	} else if (IS("loss")) {
-		r = get_pct(p, key, val, &imp->loss);
-		imp->loss_model = LK_LOSS_RANDOM;
-		imp->keys |= LK_K_LOSS;
-	} else if (IS("loss-corr")) {
-		r = get_pct(p, key, val, &imp->loss_corr);
-		imp->keys |= LK_K_LOSS_CORR;
-	} else if (IS("loss-state")) {
-		r = get_pcts(p, key, val, v, &f, 5);
-		if (r < 0)
+	k = lk_spec_key_find(key);
+	if (!k)
+		return bad(p, "unknown parameter '%s' (see docs/link-spec.md)",
+			   key);
+	field = (char *)imp + k->off;
+	switch (k->type) {
+	case LK_KT_TIME:
+		r = get_time(p, key, val, field);
+		break;
+	case LK_KT_PCT:
+		r = get_pct(p, key, val, field);
+		break;
+	case LK_KT_PCTS:
+		r = get_loss_model(p, k, key, val, imp);
+		if (r)
 			return r;
-		imp->loss_model = LK_LOSS_STATE;
-		imp->p13 = v[0];
-		/* tc's defaults, computed as tc does */
-		imp->p31 = r > 1 ? v[1] : lk_percent_scale(1.0 - f);
-		imp->p32 = r > 2 ? v[2] : 0;
-		imp->p23 = r > 3 ? v[3] : PCT_MAX;
-		imp->p14 = r > 4 ? v[4] : 0;
-		imp->keys |= LK_K_LOSS;
-		r = 0;
-	} else if (IS("loss-ge")) {
-		r = get_pcts(p, key, val, v, &f, 4);
-		if (r < 0)
-			return r;
-		imp->loss_model = LK_LOSS_GEMODEL;
-		imp->ge_p = v[0];
-		imp->ge_r = r > 1 ? v[1] : lk_percent_scale(1.0 - f);
-		imp->ge_h = r > 2 ? v[2] : PCT_MAX;
-		imp->ge_k1 = r > 3 ? v[3] : 0;
-		imp->keys |= LK_K_LOSS;
-		r = 0;
-	} else if (IS("ecn")) {
-		r = get_flag(p, key, val, &imp->ecn);
-		imp->keys |= LK_K_ECN;
-	} else if (IS("corrupt")) {
-		r = get_pct(p, key, val, &imp->corrupt);
-		imp->keys |= LK_K_CORRUPT;
-	} else if (IS("corrupt-corr")) {
-		r = get_pct(p, key, val, &imp->corrupt_corr);
-		imp->keys |= LK_K_CORRUPT_CORR;
-	} else if (IS("dup") || IS("duplicate")) {
-		r = get_pct(p, key, val, &imp->duplicate);
-		imp->keys |= LK_K_DUP;
-	} else if (IS("dup-corr") || IS("duplicate-corr")) {
-		r = get_pct(p, key, val, &imp->duplicate_corr);
-		imp->keys |= LK_K_DUP_CORR;
-	} else if (IS("reorder")) {
-		r = get_pct(p, key, val, &imp->reorder);
-		imp->keys |= LK_K_REORDER;
-	} else if (IS("reorder-corr")) {
-		r = get_pct(p, key, val, &imp->reorder_corr);
-		imp->keys |= LK_K_REORDER_CORR;
-	} else if (IS("gap")) {
-		r = get_u32(p, key, val, 0, &imp->gap);
-		imp->keys |= LK_K_GAP;
-	} else if (IS("netem-rate")) {
-		r = get_rate(p, key, val, &imp->rate_Bps);
-		imp->keys |= LK_K_RATE;
-	} else if (IS("overhead")) {
-		r = get_s32(p, key, val, &imp->packet_overhead);
-		imp->keys |= LK_K_OVERHEAD;
-	} else if (IS("cellsize")) {
-		r = get_u32(p, key, val, 0, &imp->cell_size);
-		imp->keys |= LK_K_CELLSIZE;
-	} else if (IS("celloverhead")) {
-		r = get_s32(p, key, val, &imp->cell_overhead);
-		imp->keys |= LK_K_CELLOVERHEAD;
-	} else if (IS("rate")) {
-		r = get_rate(p, key, val, &imp->tb_rate_Bps);
-		imp->keys |= LK_K_TB;
-	} else if (IS("burst")) {
-		r = get_size(p, key, val, &imp->tb_burst);
-		imp->keys |= LK_K_TB_BURST;
-	} else if (IS("latency")) {
-		r = get_time(p, key, val, &imp->tb_latency_ns);
-		imp->keys |= LK_K_TB_LATENCY;
-	} else if (IS("queue")) {
-		r = get_size(p, key, val, &imp->tb_limit);
-		imp->keys |= LK_K_TB_LIMIT;
-	} else if (IS("down") || IS("up")) {
+		break;
+	case LK_KT_UINT:
+		r = get_u32(p, key, val, k->min, field);
+		break;
+	case LK_KT_INT:
+		r = get_s32(p, key, val, field);
+		break;
+	case LK_KT_RATE:
+		r = get_rate(p, key, val, field);
+		break;
+	case LK_KT_SIZE:
+		r = get_size(p, key, val, field);
+		break;
+	case LK_KT_FLAG:
+		r = get_flag(p, key, val, field);
+		break;
+	case LK_KT_WORD:
 		if (val)
 			return bad(p, "'%s' takes no value", key);
-		imp->down = IS("down");
-		imp->keys |= LK_K_DOWN;
+		*(bool *)field = k->arg != 0;
 		r = 0;
-	} else {
+		break;
+	case LK_KT_DIST:
+		if (imp->keys & k->bit)
+			return bad(p, "dist given twice");
+		r = get_dist(p, val, imp);
+		break;
+	default:
 		return bad(p, "unknown parameter '%s' (see docs/link-spec.md)",
 			   key);
 	}
-#undef IS
+	if (k->model != LK_LOSS_NONE)
+		imp->loss_model = k->model;
+	imp->keys |= k->bit;
 	return r;
 }
 
