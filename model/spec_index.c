@@ -5,6 +5,7 @@
 #include "model/spec_index.h"
 
 #include "model/spec_keys.h"
+#include "model/spec_states.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -12,13 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NONE UINT32_MAX
-
-struct state {
-	struct lk_impair imp;
-	bool named;   /* the fold's result (lk_impair_fold_one) */
-	bool touched; /* some spec names the link */
-};
+#define NONE LK_STATE_NONE
 
 /* Destinations cell.lo .. (the next cell's lo - 1, or n) of one row. */
 struct cell {
@@ -36,7 +31,7 @@ struct row {
  * are neither interned nor memoised. */
 struct pair {
 	uint64_t key; /* src << 32 | dst */
-	struct state s;
+	struct lk_link_state s;
 };
 
 /* One peer's pairs: the other end and the pair's index. */
@@ -50,19 +45,11 @@ struct plist {
 	bool unsorted;
 };
 
-/* A per-operation map from a state to what one spec makes of it. */
-struct memo_ent {
-	uint32_t from, to;
-};
-
 struct lk_spec_index {
 	unsigned n;
 	struct lk_six_mark mark;
 
-	struct state *st;
-	size_t nst, cst;
-	uint32_t *st_slots; /* state index + 1; 0 = empty */
-	size_t st_nslots;
+	struct lk_states states; /* the cells' states */
 
 	struct row *rows;
 	size_t nrows, crows;
@@ -72,223 +59,7 @@ struct lk_spec_index {
 	uint32_t *p_slots; /* pair index + 1; 0 = empty */
 	size_t p_nslots;
 	struct plist *by_src, *by_dst; /* [n + 1]; NULL until a pair */
-
-	struct memo_ent *memo;
-	size_t memo_nslots, memo_n;
 };
-
-/* ---- small helpers ----------------------------------------------------- */
-
-static int grow(void **v, size_t *cap, size_t len, size_t size)
-{
-	size_t ncap;
-	void *p;
-
-	if (len < *cap)
-		return 0;
-	ncap = *cap ? 2 * *cap : 8;
-	p = realloc(*v, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
-
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 33);
-}
-
-/* struct lk_impair holds 64-bit fields, so its size is a multiple of 8. */
-_Static_assert(sizeof(struct lk_impair) % 8 == 0, "hashed by words");
-
-static uint64_t hash_words(const void *p, size_t len, uint64_t h)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i + 8 <= len; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, b + i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	return h;
-}
-
-/* ---- states ------------------------------------------------------------ */
-
-static uint64_t state_hash(const struct state *s)
-{
-	uint64_t h = hash_words(&s->imp, sizeof(s->imp), 0xcbf29ce484222325ull);
-
-	return mix(h ^ ((uint64_t)s->named << 1 | s->touched));
-}
-
-static bool state_eq(const struct state *a, const struct state *b)
-{
-	return a->named == b->named && a->touched == b->touched &&
-	       memcmp(&a->imp, &b->imp, sizeof(a->imp)) == 0;
-}
-
-static void state_slot_put(struct lk_spec_index *x, uint32_t id)
-{
-	size_t m = x->st_nslots - 1, i = state_hash(&x->st[id]) & m;
-
-	while (x->st_slots[i])
-		i = (i + 1) & m;
-	x->st_slots[i] = id + 1;
-}
-
-/* The index of a state equal to *s, added if new; NONE without memory.
- * *s must have been made from lk_impair_init (zero padding). */
-static uint32_t intern(struct lk_spec_index *x, const struct state *s)
-{
-	size_t m, i;
-
-	if (x->st_nslots) {
-		m = x->st_nslots - 1;
-		for (i = state_hash(s) & m; x->st_slots[i]; i = (i + 1) & m)
-			if (state_eq(&x->st[x->st_slots[i] - 1], s))
-				return x->st_slots[i] - 1;
-	}
-	if (x->nst >= NONE - 1 ||
-	    grow((void **)&x->st, &x->cst, x->nst, sizeof(*x->st)))
-		return NONE;
-	if (2 * (x->nst + 1) >= x->st_nslots) {
-		size_t n = x->st_nslots ? 2 * x->st_nslots : 64;
-		uint32_t *sl = calloc(n, sizeof(*sl));
-
-		if (!sl)
-			return NONE;
-		free(x->st_slots);
-		x->st_slots = sl;
-		x->st_nslots = n;
-		for (size_t k = 0; k < x->nst; k++)
-			state_slot_put(x, (uint32_t)k);
-	}
-	memcpy(&x->st[x->nst], s, sizeof(*s));
-	state_slot_put(x, (uint32_t)x->nst);
-	return (uint32_t)x->nst++;
-}
-
-/* ---- the per-operation memo -------------------------------------------- */
-
-static void memo_reset(struct lk_spec_index *x)
-{
-	/* Clearing costs what the last operation put in, not what the
-	 * biggest one ever did. */
-	if (x->memo_nslots > 4 * x->memo_n + 64) {
-		free(x->memo);
-		x->memo = NULL;
-		x->memo_nslots = x->memo_n = 0;
-	} else if (x->memo_n) {
-		for (size_t i = 0; i < x->memo_nslots; i++)
-			x->memo[i].from = NONE;
-		x->memo_n = 0;
-	}
-}
-
-static uint32_t memo_get(const struct lk_spec_index *x, uint32_t from)
-{
-	size_t m, i;
-
-	if (!x->memo_nslots)
-		return NONE;
-	m = x->memo_nslots - 1;
-	for (i = mix(from) & m; x->memo[i].from != NONE; i = (i + 1) & m)
-		if (x->memo[i].from == from)
-			return x->memo[i].to;
-	return NONE;
-}
-
-static int memo_put(struct lk_spec_index *x, uint32_t from, uint32_t to)
-{
-	size_t m, i;
-
-	if (2 * (x->memo_n + 1) >= x->memo_nslots) {
-		size_t n = x->memo_nslots ? 2 * x->memo_nslots : 64;
-		struct memo_ent *old = x->memo, *v = malloc(n * sizeof(*v));
-		size_t on = x->memo_nslots;
-
-		if (!v)
-			return -ENOMEM;
-		for (i = 0; i < n; i++)
-			v[i].from = NONE;
-		x->memo = v;
-		x->memo_nslots = n;
-		x->memo_n = 0;
-		for (i = 0; i < on; i++)
-			if (old[i].from != NONE)
-				memo_put(x, old[i].from, old[i].to);
-		free(old);
-	}
-	m = x->memo_nslots - 1;
-	for (i = mix(from) & m; x->memo[i].from != NONE; i = (i + 1) & m)
-		;
-	x->memo[i] = (struct memo_ent){.from = from, .to = to};
-	x->memo_n++;
-	return 0;
-}
-
-static void fold_in(struct state *s, const struct lk_linkspec *c)
-{
-	s->named = lk_impair_fold_one(&s->imp, &c->imp);
-	s->touched = true;
-}
-
-/* What spec c makes of state from: NONE without memory. */
-static uint32_t fold_state(struct lk_spec_index *x, uint32_t from,
-			   const struct lk_linkspec *c)
-{
-	struct state s;
-
-	memcpy(&s, &x->st[from], sizeof(s));
-	fold_in(&s, c);
-	return intern(x, &s);
-}
-
-static bool state_fails(const struct state *s, const struct lk_linkspec *c)
-{
-	struct lk_impair imp;
-
-	memcpy(&imp, &s->imp, sizeof(imp));
-	lk_impair_fold_one(&imp, &c->imp);
-	return lk_impair_check(&imp, NULL, 0) < 0;
-}
-
-/* The same, once per state for the current operation. */
-static uint32_t trans(struct lk_spec_index *x, uint32_t from,
-		      const struct lk_linkspec *c)
-{
-	uint32_t to = memo_get(x, from);
-
-	if (to != NONE)
-		return to;
-	to = fold_state(x, from, c);
-	if (to == NONE || memo_put(x, from, to))
-		return NONE;
-	return to;
-}
-
-/* Whether state from, then c, fails lk_impair_check: 1, 0, or -ENOMEM. */
-static int fails(struct lk_spec_index *x, uint32_t from,
-		 const struct lk_linkspec *c)
-{
-	uint32_t r = memo_get(x, from);
-
-	if (r != NONE)
-		return (int)r;
-	r = state_fails(&x->st[from], c);
-	if (memo_put(x, from, r))
-		return -ENOMEM;
-	return (int)r;
-}
 
 /* ---- the grid ---------------------------------------------------------- */
 
@@ -345,7 +116,7 @@ static int row_split(struct lk_spec_index *x, unsigned at)
 	i = row_find(x, at);
 	if (x->rows[i].lo == at)
 		return 0;
-	if (grow((void **)&x->rows, &x->crows, x->nrows, sizeof(*x->rows)))
+	if (lk_grow((void **)&x->rows, &x->crows, x->nrows, sizeof(*x->rows)))
 		return -ENOMEM;
 	nr.n = nr.cap = x->rows[i].n;
 	nr.c = malloc(nr.cap * sizeof(*nr.c));
@@ -370,7 +141,7 @@ static int cell_split(struct lk_spec_index *x, struct row *r, unsigned at)
 	j = cell_find(r, at);
 	if (r->c[j].lo == at)
 		return 0;
-	if (grow((void **)&r->c, &cap, r->n, sizeof(*r->c)))
+	if (lk_grow((void **)&r->c, &cap, r->n, sizeof(*r->c)))
 		return -ENOMEM;
 	r->cap = (uint32_t)cap;
 	memmove(&r->c[j + 2], &r->c[j + 1], (r->n - j - 1) * sizeof(*r->c));
@@ -396,7 +167,7 @@ static uint64_t key_of(unsigned src, unsigned dst)
 
 static void pair_slot_put(struct lk_spec_index *x, uint32_t id)
 {
-	size_t m = x->p_nslots - 1, i = mix(x->pairs[id].key) & m;
+	size_t m = x->p_nslots - 1, i = lk_hash_mix(x->pairs[id].key) & m;
 
 	while (x->p_slots[i])
 		i = (i + 1) & m;
@@ -412,7 +183,7 @@ static uint32_t pair_find(const struct lk_spec_index *x, unsigned src,
 	if (!x->p_nslots)
 		return NONE;
 	m = x->p_nslots - 1;
-	for (i = mix(k) & m; x->p_slots[i]; i = (i + 1) & m)
+	for (i = lk_hash_mix(k) & m; x->p_slots[i]; i = (i + 1) & m)
 		if (x->pairs[x->p_slots[i] - 1].key == k)
 			return x->p_slots[i] - 1;
 	return NONE;
@@ -422,7 +193,7 @@ static int plist_add(struct plist *pl, uint32_t peer, uint32_t pair)
 {
 	size_t cap = pl->cap;
 
-	if (grow((void **)&pl->v, &cap, pl->n, sizeof(*pl->v)))
+	if (lk_grow((void **)&pl->v, &cap, pl->n, sizeof(*pl->v)))
 		return -ENOMEM;
 	pl->cap = (uint32_t)cap;
 	if (pl->n && pl->v[pl->n - 1].peer > peer)
@@ -444,8 +215,8 @@ static uint32_t pair_get(struct lk_spec_index *x, unsigned src, unsigned dst)
 		if (!x->by_src || !x->by_dst)
 			return NONE;
 	}
-	if (x->npairs >= NONE - 1 ||
-	    grow((void **)&x->pairs, &x->cpairs, x->npairs, sizeof(*x->pairs)))
+	if (x->npairs >= NONE - 1 || lk_grow((void **)&x->pairs, &x->cpairs,
+					     x->npairs, sizeof(*x->pairs)))
 		return NONE;
 	if (2 * (x->npairs + 1) >= x->p_nslots) {
 		size_t n = x->p_nslots ? 2 * x->p_nslots : 64;
@@ -464,8 +235,8 @@ static uint32_t pair_get(struct lk_spec_index *x, unsigned src, unsigned dst)
 	    plist_add(&x->by_dst[dst], src, id))
 		return NONE;
 	x->pairs[id].key = key_of(src, dst);
-	memcpy(&x->pairs[id].s, &x->st[grid_state(x, src, dst)],
-	       sizeof(struct state));
+	memcpy(&x->pairs[id].s, &x->states.v[grid_state(x, src, dst)],
+	       sizeof(struct lk_link_state));
 	x->npairs++;
 	pair_slot_put(x, id);
 	return id;
@@ -483,14 +254,14 @@ static int cmp_pref(const void *a, const void *b)
 struct lk_spec_index *lk_six_new(unsigned n)
 {
 	struct lk_spec_index *x = calloc(1, sizeof(*x));
-	struct state s = {0};
+	struct lk_link_state s = {0};
 
 	if (!x)
 		return NULL;
 	x->n = n;
 	lk_impair_init(&s.imp);
 	x->rows = calloc(1, sizeof(*x->rows));
-	if (!x->rows || intern(x, &s) != 0)
+	if (!x->rows || lk_states_intern(&x->states, &s) != 0)
 		goto fail;
 	x->nrows = x->crows = 1;
 	x->rows[0] = (struct row){.lo = 1, .n = 1, .cap = 1};
@@ -521,9 +292,7 @@ void lk_six_free(struct lk_spec_index *x)
 	free(x->by_dst);
 	free(x->pairs);
 	free(x->p_slots);
-	free(x->st);
-	free(x->st_slots);
-	free(x->memo);
+	lk_states_free(&x->states);
 	free(x);
 }
 
@@ -558,9 +327,8 @@ static void note(struct lk_six_failure *f, unsigned s, unsigned d)
 
 /* The smallest link of s0..s1 x d0..d1 that is not a peer to itself and
  * that no pair spec names, if it comes before *f. */
-static void first_free(const struct lk_spec_index *x, unsigned s0,
-		       unsigned s1, unsigned d0, unsigned d1,
-		       struct lk_six_failure *f)
+static void first_free(const struct lk_spec_index *x, unsigned s0, unsigned s1,
+		       unsigned d0, unsigned d1, struct lk_six_failure *f)
 {
 	for (unsigned s = s0; s <= s1 && link_less(s, d0, f); s++) {
 		bool pairs = x->by_src && x->by_src[s].n;
@@ -592,7 +360,8 @@ static int check_rect(struct lk_spec_index *x, const struct lk_linkspec *c,
 			unsigned d0 = r->c[j].lo > b->lo ? r->c[j].lo : b->lo;
 			unsigned e = cell_end(x, r, j);
 			unsigned d1 = e < b->hi ? e : b->hi;
-			int bad = fails(x, r->c[j].st, c);
+			int bad =
+			    lk_states_fails_memo(&x->states, r->c[j].st, c);
 
 			if (bad < 0)
 				return bad;
@@ -618,7 +387,7 @@ static int check_pairs(struct lk_spec_index *x, const struct lk_linkspec *c,
 
 			if (d < b->lo || d > b->hi || !link_less(s, d, f))
 				continue;
-			if (state_fails(&x->pairs[pl->v[k].pair].s, c))
+			if (lk_link_state_fails(&x->pairs[pl->v[k].pair].s, c))
 				note(f, s, d);
 		}
 	}
@@ -626,12 +395,12 @@ static int check_pairs(struct lk_spec_index *x, const struct lk_linkspec *c,
 }
 
 /* The state of link s -> d. */
-static const struct state *state_of(const struct lk_spec_index *x,
-				    unsigned s, unsigned d)
+static const struct lk_link_state *state_of(const struct lk_spec_index *x,
+					    unsigned s, unsigned d)
 {
 	uint32_t p = pair_find(x, s, d);
 
-	return p != NONE ? &x->pairs[p].s : &x->st[grid_state(x, s, d)];
+	return p != NONE ? &x->pairs[p].s : &x->states.v[grid_state(x, s, d)];
 }
 
 int lk_six_check(struct lk_spec_index *x, const struct lk_linkspec *c,
@@ -641,13 +410,13 @@ int lk_six_check(struct lk_spec_index *x, const struct lk_linkspec *c,
 	int r = 0;
 
 	memset(f, 0, sizeof(*f));
-	memo_reset(x);
+	lk_states_memo_reset(&x->states);
 	if (is_pair_spec(c)) {
 		for (int k = 0; k < (c->both ? 2 : 1); k++) {
 			unsigned s = k ? c->b.lo : c->a.lo;
 			unsigned d = k ? c->a.lo : c->b.lo;
 
-			if (state_fails(state_of(x, s, d), c))
+			if (lk_link_state_fails(state_of(x, s, d), c))
 				note(f, s, d);
 		}
 	} else {
@@ -659,7 +428,7 @@ int lk_six_check(struct lk_spec_index *x, const struct lk_linkspec *c,
 		if (!r && c->both)
 			r = check_pairs(x, c, &c->b, &c->a, f);
 	}
-	memo_reset(x);
+	lk_states_memo_reset(&x->states);
 	if (r < 0)
 		return r;
 	if (f->any) {
@@ -685,7 +454,8 @@ static int add_rect(struct lk_spec_index *x, const struct lk_linkspec *c,
 			return -ENOMEM;
 		for (size_t j = cell_find(r, b->lo);
 		     j < r->n && r->c[j].lo <= b->hi; j++) {
-			uint32_t to = trans(x, r->c[j].st, c);
+			uint32_t to =
+			    lk_states_fold_memo(&x->states, r->c[j].st, c);
 
 			if (to == NONE)
 				return -ENOMEM;
@@ -699,7 +469,8 @@ static int add_rect(struct lk_spec_index *x, const struct lk_linkspec *c,
 
 		for (uint32_t k = 0; k < pl->n; k++) {
 			if (pl->v[k].peer >= b->lo && pl->v[k].peer <= b->hi)
-				fold_in(&x->pairs[pl->v[k].pair].s, c);
+				lk_link_state_fold(&x->pairs[pl->v[k].pair].s,
+						   c);
 		}
 	}
 	return 0;
@@ -709,7 +480,7 @@ int lk_six_add(struct lk_spec_index *x, const struct lk_linkspec *c)
 {
 	int r = 0;
 
-	memo_reset(x);
+	lk_states_memo_reset(&x->states);
 	if (is_pair_spec(c)) {
 		for (int k = 0; k < (c->both ? 2 : 1); k++) {
 			unsigned s = k ? c->b.lo : c->a.lo;
@@ -718,21 +489,21 @@ int lk_six_add(struct lk_spec_index *x, const struct lk_linkspec *c)
 
 			if (id == NONE)
 				return -ENOMEM;
-			fold_in(&x->pairs[id].s, c);
+			lk_link_state_fold(&x->pairs[id].s, c);
 		}
 		return 0;
 	}
 	r = add_rect(x, c, &c->a, &c->b);
 	if (!r && c->both)
 		r = add_rect(x, c, &c->b, &c->a);
-	memo_reset(x);
+	lk_states_memo_reset(&x->states);
 	return r;
 }
 
-bool lk_six_resolve(const struct lk_spec_index *x, unsigned src,
-		    unsigned dst, struct lk_impair *out)
+bool lk_six_resolve(const struct lk_spec_index *x, unsigned src, unsigned dst,
+		    struct lk_impair *out)
 {
-	const struct state *s;
+	const struct lk_link_state *s;
 
 	if (src == dst || src < 1 || dst < 1 || src > x->n || dst > x->n) {
 		lk_impair_init(out);
@@ -755,7 +526,7 @@ static unsigned next_dst_grid(const struct lk_spec_index *x, unsigned self,
 	for (size_t j = cell_find(r, after + 1); j < r->n; j++) {
 		unsigned lo = r->c[j].lo > after + 1 ? r->c[j].lo : after + 1;
 
-		if (!x->st[r->c[j].st].touched)
+		if (!x->states.v[r->c[j].st].touched)
 			continue;
 		if (lo == self)
 			lo++;
@@ -776,7 +547,7 @@ static unsigned next_src_grid(const struct lk_spec_index *x, unsigned self,
 		const struct row *r = &x->rows[i];
 		unsigned lo = r->lo > after + 1 ? r->lo : after + 1;
 
-		if (!x->st[r->c[cell_find(r, self)].st].touched)
+		if (!x->states.v[r->c[cell_find(r, self)].st].touched)
 			continue;
 		if (lo == self)
 			lo++;

@@ -64,8 +64,8 @@ int lk_six_add(struct lk_spec_index *x, const struct lk_linkspec *c);
 
 /* The folded conditions of src -> dst, and whether the link is named
  * (see lk_links_resolve). */
-bool lk_six_resolve(const struct lk_spec_index *x, unsigned src,
-		    unsigned dst, struct lk_impair *out);
+bool lk_six_resolve(const struct lk_spec_index *x, unsigned src, unsigned dst,
+		    struct lk_impair *out);
 /* The smallest destination (towards = false) or source (towards = true)
  * > after that some spec links with self; 0 when none. */
 unsigned lk_six_next(const struct lk_spec_index *x, unsigned self,

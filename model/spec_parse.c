@@ -466,4 +466,3 @@ bool lk_linkspec_names(const struct lk_linkspec *s, unsigned src, unsigned dst)
 		return true;
 	return s->both && in_range(&s->b, src) && in_range(&s->a, dst);
 }
-

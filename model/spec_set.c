@@ -199,8 +199,7 @@ void lk_links_compact(struct lk_links *l)
 }
 
 /* Append s (checked, or a clear entry) and fold it into the index. */
-static int append(struct lk_links *l, struct lk_linkspec *s,
-		  struct lk_error *e)
+static int append(struct lk_links *l, struct lk_linkspec *s, struct lk_error *e)
 {
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 8;
@@ -267,8 +266,7 @@ int lk_links_add(struct lk_links *l, const char *text, struct lk_error *e)
 	return append(l, &s, e);
 }
 
-int lk_links_add_clear(struct lk_links *l, const char *text,
-		       struct lk_error *e)
+int lk_links_add_clear(struct lk_links *l, const char *text, struct lk_error *e)
 {
 	struct lk_linkspec s;
 	int r = parse_indexed(l, text, &s, e);

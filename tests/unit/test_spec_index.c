@@ -34,8 +34,8 @@ static bool naive_resolve(const struct naive *m, unsigned s, unsigned d,
 	return named;
 }
 
-static unsigned naive_next(const struct naive *m, unsigned self,
-			   unsigned after, bool towards)
+static unsigned naive_next(const struct naive *m, unsigned self, unsigned after,
+			   bool towards)
 {
 	for (unsigned o = after + 1; o <= m->n; o++)
 		for (size_t i = 0; i < m->len; i++)
@@ -93,12 +93,10 @@ static void assert_same(const struct lk_links *l, const struct naive *m,
 		for (unsigned a = 0; a <= m->n; a++) {
 			cr_assert_eq(lk_links_next_dst(l, s, a),
 				     naive_next(m, s, a, false),
-				     "%s: next dst of %u after %u", when, s,
-				     a);
+				     "%s: next dst of %u after %u", when, s, a);
 			cr_assert_eq(lk_links_next_src(l, s, a),
 				     naive_next(m, s, a, true),
-				     "%s: next src of %u after %u", when, s,
-				     a);
+				     "%s: next src of %u after %u", when, s, a);
 		}
 	}
 }

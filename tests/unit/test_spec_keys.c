@@ -46,8 +46,8 @@ static void round_trip(const struct lk_spec_key *k, const char *name)
 		snprintf(params, sizeof(params), "%s=%s", name, k->example);
 	a = parse(params);
 	cr_assert_eq(a.imp.keys, k->bit, "%s sets its bit only", params);
-	cr_assert(lk_spec_key_selected(k, &a.imp),
-		  "%s formats as itself", params);
+	cr_assert(lk_spec_key_selected(k, &a.imp), "%s formats as itself",
+		  params);
 	cr_assert_lt(lk_impair_format(&a.imp, text, sizeof(text)),
 		     (int)sizeof(text));
 	cr_assert_eq(strncmp(text, k->name, strlen(k->name)), 0,
