@@ -45,6 +45,13 @@ struct plist {
 	bool unsorted;
 };
 
+/* A pair's key kept beside its index, so that probing does not touch the
+ * pairs themselves. */
+struct pslot {
+	uint64_t key;
+	uint32_t id; /* pair index + 1; 0 = empty */
+};
+
 struct lk_spec_index {
 	unsigned n;
 	struct lk_six_mark mark;
@@ -56,7 +63,7 @@ struct lk_spec_index {
 
 	struct pair *pairs;
 	size_t npairs, cpairs;
-	uint32_t *p_slots; /* pair index + 1; 0 = empty */
+	struct pslot *p_slots; /* open addressing */
 	size_t p_nslots;
 	struct plist *by_src, *by_dst; /* [n + 1]; NULL until a pair */
 };
@@ -169,9 +176,9 @@ static void pair_slot_put(struct lk_spec_index *x, uint32_t id)
 {
 	size_t m = x->p_nslots - 1, i = lk_hash_mix(x->pairs[id].key) & m;
 
-	while (x->p_slots[i])
+	while (x->p_slots[i].id)
 		i = (i + 1) & m;
-	x->p_slots[i] = id + 1;
+	x->p_slots[i] = (struct pslot){.key = x->pairs[id].key, .id = id + 1};
 }
 
 static uint32_t pair_find(const struct lk_spec_index *x, unsigned src,
@@ -183,9 +190,9 @@ static uint32_t pair_find(const struct lk_spec_index *x, unsigned src,
 	if (!x->p_nslots)
 		return NONE;
 	m = x->p_nslots - 1;
-	for (i = lk_hash_mix(k) & m; x->p_slots[i]; i = (i + 1) & m)
-		if (x->pairs[x->p_slots[i] - 1].key == k)
-			return x->p_slots[i] - 1;
+	for (i = lk_hash_mix(k) & m; x->p_slots[i].id; i = (i + 1) & m)
+		if (x->p_slots[i].key == k)
+			return x->p_slots[i].id - 1;
 	return NONE;
 }
 
@@ -220,7 +227,7 @@ static uint32_t pair_get(struct lk_spec_index *x, unsigned src, unsigned dst)
 		return NONE;
 	if (2 * (x->npairs + 1) >= x->p_nslots) {
 		size_t n = x->p_nslots ? 2 * x->p_nslots : 64;
-		uint32_t *sl = calloc(n, sizeof(*sl));
+		struct pslot *sl = calloc(n, sizeof(*sl));
 
 		if (!sl)
 			return NONE;
