@@ -379,26 +379,60 @@ static int check_rect(struct lk_spec_index *x, const struct lk_linkspec *c,
 	return 0;
 }
 
+typedef void pair_fn(struct pair *p, unsigned s, unsigned d,
+		     const struct lk_linkspec *c, struct lk_six_failure *f);
+
+/* Call fn on every pair s -> d with d in b: by scanning s's pairs, or by
+ * looking up each d of b when b is the smaller, so that a narrow range
+ * spec over a mesh costs what it names. */
+static void row_pairs(struct lk_spec_index *x, unsigned s,
+		      const struct lk_peer_range *b, pair_fn *fn,
+		      const struct lk_linkspec *c, struct lk_six_failure *f)
+{
+	const struct plist *pl = &x->by_src[s];
+
+	if ((uint64_t)b->hi - b->lo + 1 < pl->n) {
+		for (unsigned d = b->lo; d <= b->hi; d++) {
+			uint32_t id = pair_find(x, s, d);
+
+			if (id != NONE)
+				fn(&x->pairs[id], s, d, c, f);
+		}
+		return;
+	}
+	for (uint32_t k = 0; k < pl->n; k++) {
+		unsigned d = pl->v[k].peer;
+
+		if (d >= b->lo && d <= b->hi)
+			fn(&x->pairs[pl->v[k].pair], s, d, c, f);
+	}
+}
+
+static void check_pair(struct pair *p, unsigned s, unsigned d,
+		       const struct lk_linkspec *c, struct lk_six_failure *f)
+{
+	if (link_less(s, d, f) && lk_link_state_fails(&p->s, c))
+		note(f, s, d);
+}
+
+static void fold_pair(struct pair *p, unsigned s, unsigned d,
+		      const struct lk_linkspec *c, struct lk_six_failure *f)
+{
+	(void)s;
+	(void)d;
+	(void)f;
+	lk_link_state_fold(&p->s, c);
+}
+
 /* Check the pairs of a x b. */
-static int check_pairs(struct lk_spec_index *x, const struct lk_linkspec *c,
-		       const struct lk_peer_range *a,
-		       const struct lk_peer_range *b, struct lk_six_failure *f)
+static void check_pairs(struct lk_spec_index *x, const struct lk_linkspec *c,
+			const struct lk_peer_range *a,
+			const struct lk_peer_range *b, struct lk_six_failure *f)
 {
 	if (!x->by_src)
-		return 0;
-	for (unsigned s = a->lo; s <= a->hi && link_less(s, 0, f); s++) {
-		const struct plist *pl = &x->by_src[s];
-
-		for (uint32_t k = 0; k < pl->n; k++) {
-			unsigned d = pl->v[k].peer;
-
-			if (d < b->lo || d > b->hi || !link_less(s, d, f))
-				continue;
-			if (lk_link_state_fails(&x->pairs[pl->v[k].pair].s, c))
-				note(f, s, d);
-		}
-	}
-	return 0;
+		return;
+	for (unsigned s = a->lo; s <= a->hi && link_less(s, 0, f); s++)
+		row_pairs(x, s, b, check_pair, c, f);
 }
 
 /* The state of link s -> d. */
@@ -430,10 +464,9 @@ int lk_six_check(struct lk_spec_index *x, const struct lk_linkspec *c,
 		r = check_rect(x, c, &c->a, &c->b, f);
 		if (!r && c->both)
 			r = check_rect(x, c, &c->b, &c->a, f);
-		if (!r)
-			r = check_pairs(x, c, &c->a, &c->b, f);
-		if (!r && c->both)
-			r = check_pairs(x, c, &c->b, &c->a, f);
+		check_pairs(x, c, &c->a, &c->b, f);
+		if (c->both)
+			check_pairs(x, c, &c->b, &c->a, f);
 	}
 	lk_states_memo_reset(&x->states);
 	if (r < 0)
@@ -471,15 +504,8 @@ static int add_rect(struct lk_spec_index *x, const struct lk_linkspec *c,
 	}
 	if (!x->by_src)
 		return 0;
-	for (unsigned s = a->lo; s <= a->hi; s++) {
-		const struct plist *pl = &x->by_src[s];
-
-		for (uint32_t k = 0; k < pl->n; k++) {
-			if (pl->v[k].peer >= b->lo && pl->v[k].peer <= b->hi)
-				lk_link_state_fold(&x->pairs[pl->v[k].pair].s,
-						   c);
-		}
-	}
+	for (unsigned s = a->lo; s <= a->hi; s++)
+		row_pairs(x, s, b, fold_pair, c, NULL);
 	return 0;
 }
 

@@ -4,9 +4,13 @@
  *
  *   build/bench/spec-bench [R...]
  *
+ *   build/bench/spec-bench m [N...]
+ *
  * Cases: R small range specs (2x2 peers each, spread over N = 4R peers)
  * followed by "*>*:delay=1ms"; a full mesh of N(N-1) distinct pair specs
- * followed by "*>*:delay=1ms".  Prints one line per case and phase. */
+ * followed by "*>*:delay=1ms", then 100 column specs "*>D:loss=1%".
+ * Prints one line per case, CPU time of each phase (the machine may be
+ * shared). */
 #include "model/linkspec.h"
 
 #include <stdio.h>
@@ -76,7 +80,7 @@ static void mesh_then_star(unsigned n)
 {
 	struct lk_links l;
 	char spec[128];
-	double t0, t1, t2, t3;
+	double t0, t1, t2, t3, t4;
 	size_t named;
 
 	lk_links_init(&l, n);
@@ -94,9 +98,14 @@ static void mesh_then_star(unsigned n)
 	t2 = now();
 	named = walk(&l);
 	t3 = now();
+	for (unsigned d = 1; d <= 100 && d <= n; d++) {
+		snprintf(spec, sizeof(spec), "*>%u:loss=1%%", d);
+		add(&l, spec);
+	}
+	t4 = now();
 	printf("mesh   N=%-5u specs=%-8u add: %8.3f s  add *>*: %8.3f s  "
-	       "walk %zu links: %8.3f s\n",
-	       n, n * (n - 1), t1 - t0, t2 - t1, named, t3 - t2);
+	       "walk %zu links: %8.3f s  100 x *>D: %8.3f s\n",
+	       n, n * (n - 1), t1 - t0, t2 - t1, named, t3 - t2, t4 - t3);
 	lk_links_free(&l);
 }
 
