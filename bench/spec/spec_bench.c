@@ -76,6 +76,33 @@ static void ranges_then_star(unsigned r)
 	lk_links_free(&l);
 }
 
+/* R/2 row specs "i>*" and R/2 column specs "*>j": (R/2)^2 distinct
+ * classes of links, the worst case for cells. */
+static void stripes_then_star(unsigned r)
+{
+	unsigned n = r;
+	struct lk_links l;
+	char spec[128];
+	double t0, t1, t2;
+
+	lk_links_init(&l, n);
+	t0 = now();
+	for (unsigned k = 1; k <= r / 2; k++) {
+		snprintf(spec, sizeof(spec), "%u>*:loss=%u%%", 2 * k - 1,
+			 1 + k % 90);
+		add(&l, spec);
+		snprintf(spec, sizeof(spec), "*>%u:corrupt=%u%%", 2 * k,
+			 1 + k % 90);
+		add(&l, spec);
+	}
+	t1 = now();
+	add(&l, "*>*:delay=1ms");
+	t2 = now();
+	printf("stripes R=%-5u N=%-5u add R: %8.3f s  add *>*: %8.3f s\n", r, n,
+	       t1 - t0, t2 - t1);
+	lk_links_free(&l);
+}
+
 static void mesh_then_star(unsigned n)
 {
 	struct lk_links l;
@@ -117,6 +144,11 @@ int main(int argc, char **argv)
 	if (argc > 2 && argv[1][0] == 'm') {
 		for (int i = 2; i < argc; i++)
 			mesh_then_star((unsigned)atoi(argv[i]));
+		return 0;
+	}
+	if (argc > 2 && argv[1][0] == 's') {
+		for (int i = 2; i < argc; i++)
+			stripes_then_star((unsigned)atoi(argv[i]));
 		return 0;
 	}
 	if (argc > 1) {
