@@ -14,7 +14,6 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
-#include "model/links_index.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,60 +61,6 @@ int lk_launch_can_set(const struct lk_launch *l, struct lk_error *e)
 	return 0;
 }
 
-static bool range_in(const struct lk_peer_range *in,
-		     const struct lk_peer_range *out)
-{
-	return in->lo >= out->lo && in->hi <= out->hi;
-}
-
-/* Does spec n name every (src, dst) that spec o names? */
-static bool covers(const struct lk_linkspec *n, const struct lk_linkspec *o)
-{
-	bool fwd =
-	    (range_in(&o->a, &n->a) && range_in(&o->b, &n->b)) ||
-	    (n->both && range_in(&o->a, &n->b) && range_in(&o->b, &n->a));
-	bool rev =
-	    !o->both || (range_in(&o->b, &n->a) && range_in(&o->a, &n->b)) ||
-	    (n->both && range_in(&o->b, &n->b) && range_in(&o->a, &n->a));
-
-	return fwd && rev;
-}
-
-/* Drop the specs that the last one makes useless, so that a long session
- * of changes (a timeline, a chaos script) does not make every later
- * change slower: an older spec whose links the last one all names and
- * whose keys it all sets (or that a later clear resets) no longer counts
- * for any link.  Clear entries are kept unless a later clear covers
- * them, and specs with a distribution table are kept (engines may hold
- * on to the table). */
-static void compact(struct lk_links *l)
-{
-	const struct lk_linkspec *last = &l->v[l->len - 1];
-	bool last_clears = last->imp.keys == 0;
-	size_t k = 0;
-
-	for (size_t i = 0; i + 1 < l->len; i++) {
-		struct lk_linkspec *o = &l->v[i];
-		bool is_clear = o->imp.keys == 0;
-		bool useless =
-		    covers(last, o) && !o->imp.table && !o->imp.dist_file &&
-		    (last_clears ||
-		     (!is_clear && (o->imp.keys & ~last->imp.keys) == 0));
-
-		if (useless)
-			lk_linkspec_free(o);
-		else
-			l->v[k++] = *o;
-	}
-	l->v[k++] = l->v[l->len - 1];
-	if (k < l->len) {
-		l->len = k;
-		/* Specs moved: index them again (without memory, lookups
-		 * scan every spec instead). */
-		(void)lk_lix_rebuild(l);
-	}
-}
-
 /* Push every pair the last spec of l->links names. */
 static int push_last(struct lk_launch *l, struct lk_error *e)
 {
@@ -154,7 +99,7 @@ LK_EXPORT int lk_launch_set_link(struct lk_launch *l, const char *spec,
 	r = lk_links_add(&l->links, spec, e);
 	if (r < 0)
 		return r;
-	compact(&l->links);
+	lk_links_compact(&l->links);
 	return push_last(l, e);
 }
 
@@ -162,7 +107,6 @@ LK_EXPORT int lk_launch_clear_links(struct lk_launch *l, const char *links,
 				    struct lk_error *e)
 {
 	_cleanup_free_ char *text = NULL;
-	struct lk_linkspec *s;
 	int r = lk_launch_can_set(l, e);
 
 	if (r < 0)
@@ -170,12 +114,10 @@ LK_EXPORT int lk_launch_clear_links(struct lk_launch *l, const char *links,
 	r = lk_clear_spec(links, &text, e);
 	if (r < 0)
 		return r;
-	r = lk_links_add(&l->links, text, e);
+	/* A spec with no key: a clear entry (the parser never makes one). */
+	r = lk_links_add_clear(&l->links, text, e);
 	if (r < 0)
 		return lk_error_wrap(e, "clear");
-	/* A spec with no key: a clear entry (the parser never makes one). */
-	s = &l->links.v[l->links.len - 1];
-	lk_impair_init(&s->imp);
-	compact(&l->links);
+	lk_links_compact(&l->links);
 	return push_last(l, e);
 }

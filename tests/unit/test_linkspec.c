@@ -435,7 +435,7 @@ Test(linkspec, format_round_trips)
 	roundtrip("delay=1,jitter=250us");
 }
 
-/* ---- the index (model/links_index.c) against the plain definition ---- */
+/* ---- the index (model/spec_index.c) against the plain definition ---- */
 
 /* The fold of every spec naming src -> dst, by scanning them all. */
 static bool resolve_by_scan(const struct lk_links *l, unsigned src,
