@@ -65,6 +65,7 @@ struct client {
 struct lk_control {
 	char *path, *lock_path;
 	int lfd, lock_fd, tfd;
+	int janitor_fd; /* its end-of-file removes the socket and lock */
 	bool own_files;
 	struct client c[MAX_CLIENTS];
 	struct lk_timeline tl;
@@ -1201,7 +1202,7 @@ int lk_control_prepare(struct lk_launch *l, struct lk_error *e)
 
 	if (!c)
 		return lk_error_set(e, ENOMEM, "out of memory");
-	c->lfd = c->lock_fd = c->tfd = -1;
+	c->lfd = c->lock_fd = c->tfd = c->janitor_fd = -1;
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		c->c[i].fd = -1;
 	l->control = c;
@@ -1291,6 +1292,9 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 		return lk_error_errno(e, "lock '%s'", c->lock_path);
 	}
 	c->own_files = true;
+	r = lk_control_janitor(c->path, c->lock_path, &c->janitor_fd, e);
+	if (r < 0)
+		return r;
 	/* We hold the lock: whatever is at the path is stale. */
 	if (unlink(c->path) < 0 && errno != ENOENT)
 		return lk_error_errno(e, "remove stale control socket '%s'",
@@ -1363,6 +1367,8 @@ void lk_control_free(struct lk_launch *l)
 		close(c->lock_fd);
 	if (c->tfd >= 0)
 		close(c->tfd);
+	if (c->janitor_fd >= 0)
+		close(c->janitor_fd);
 	lk_timeline_free(&c->tl);
 	free(c->group);
 	free(c->down);
