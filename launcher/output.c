@@ -71,7 +71,17 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 	if (p->log_fd >= 0) {
 		/* Small lines: one write each, so the file stays in order. */
 		struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
-		(void)!writev(p->log_fd, iov, 2);
+
+		if (writev(p->log_fd, iov, 2) < 0 && errno != EINTR) {
+			/* A full disk: say so once, and stop writing this
+			 * log (the launch goes on). */
+			fprintf(stderr,
+				"linkem-launch: %s/peer%u.log: %s; that log "
+				"stops here\n",
+				l->opts.log_dir, p->id, strerror(errno));
+			close(p->log_fd);
+			p->log_fd = -1;
+		}
 	}
 	if (o->len > 256 * 1024)
 		lk_output_flush(l);

@@ -159,15 +159,31 @@ fail:
 
 /* ---- start ------------------------------------------------------------ */
 
-static void raise_fd_limit(unsigned n)
+/* Every peer costs the supervisor at least four descriptors (its sync
+ * socket, pidfd, output and error pipes) for the whole launch: when the
+ * hard limit cannot hold them, say so before anything is created, instead
+ * of failing at the Nth peer.  Otherwise raise the soft limit to what a
+ * launch may use (logs, TAPs, captures, control clients). */
+static int raise_fd_limit(const struct lk_launch *l, struct lk_error *e)
 {
-	struct rlimit rl;
+	const unsigned n = l->plan.n;
+	rlim_t need = (rlim_t)n * (4 + !!l->opts.log_dir) + 16;
 	rlim_t want = (rlim_t)n * 8 + 256;
+	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
+		return lk_error_set(e, EMFILE,
+				    "%u peers need at least %llu open files, "
+				    "and the limit is %llu (ulimit -n)",
+				    n, (unsigned long long)need,
+				    (unsigned long long)rl.rlim_max);
+	if (rl.rlim_cur < want) {
 		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	return 0;
 }
 
 static int open_logs(struct lk_launch *l, struct lk_error *e)
@@ -264,6 +280,12 @@ static int clone_peer(struct lk_launch *l, unsigned idx, struct lk_error *e)
 	close(pe[1]);
 	if (pid < 0) {
 		p->pidfd = -1;
+		if (errno == EAGAIN)
+			return lk_error_set(e, EAGAIN,
+					    "clone peer%u: no more processes "
+					    "allowed (a pids cgroup, ulimit -u "
+					    "or kernel.pid_max)",
+					    p->id);
 		return lk_error_errno(e, "clone peer%u", p->id);
 	}
 	p->pid = pid;
@@ -465,7 +487,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = check_privileges(e);
 	if (r < 0)
 		return r;
-	raise_fd_limit(n);
+	r = raise_fd_limit(l, e);
+	if (r < 0)
+		return r;
 	l->peers = calloc(n, sizeof(*l->peers));
 	l->by_pid = calloc(n, sizeof(*l->by_pid));
 	l->hosts = lk_hosts_render(&l->plan, &l->hosts_len);
@@ -483,14 +507,16 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 			       !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	l->out[LK_ERR].color = isatty(STDERR_FILENO) &&
 			       !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
-	r = open_logs(l, e);
-	if (r < 0)
-		return r;
 	r = block_signals(l, e);
 	if (r < 0)
 		return r;
 
+	/* The control socket first: when its directory cannot be written,
+	 * the launch stops before it has created anything (the logs). */
 	r = lk_control_open(l, e);
+	if (r < 0)
+		goto fail;
+	r = open_logs(l, e);
 	if (r < 0)
 		goto fail;
 	r = lk_hub_create(&l->hub, e);

@@ -173,6 +173,22 @@ static void fbuf_put(struct us_engine *u, struct us_fbuf *f)
 	}
 }
 
+/* One frame into peer p's capture.  A write that fails (a full disk)
+ * stops that capture, and says so once: the launch goes on. */
+static void capture(struct us_engine *u, struct us_peer *p,
+		    const void *frame, size_t len)
+{
+	struct lk_error e = {0};
+
+	if (us_pcap_write(p->pcap, real_ns(), frame, len, &e) == 0)
+		return;
+	fprintf(stderr,
+		"linkem-launch: peer%u.pcap: %s; that capture stops here\n",
+		(unsigned)(p - u->p) + 1, e.msg);
+	us_pcap_close(p->pcap, NULL);
+	p->pcap = NULL;
+}
+
 /* Write one copy to dst's TAP, with its edits, and capture it. */
 static void transmit(struct us_engine *u, unsigned dst, const uint8_t *data,
 		     uint32_t len, uint32_t flags, uint32_t bit)
@@ -194,8 +210,7 @@ static void transmit(struct us_engine *u, unsigned dst, const uint8_t *data,
 	if (write(p->fd, data, len) != (ssize_t)len)
 		p->tx_errors++;
 	if (p->pcap)
-		(void)us_pcap_write(p->pcap, real_ns(), data + VH, len - VH,
-				    NULL);
+		capture(u, p, data + VH, len - VH);
 }
 
 /* Write the run of segments gathered by pipe_drain(), if any. */
@@ -228,8 +243,7 @@ static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
 		    (us_gro_add(u->gro, fr, fl) ||
 		     (gro_flush(u, p), us_gro_add(u->gro, fr, fl)))) {
 			if (p->pcap)
-				(void)us_pcap_write(p->pcap, real_ns(), fr, fl,
-						    NULL);
+				capture(u, p, fr, fl);
 		} else {
 			gro_flush(u, p);
 			transmit(u, dst, f->data, f->len, d.flags,
@@ -467,7 +481,7 @@ static void on_frame(struct us_engine *u, unsigned src, const uint8_t *buf,
 		return;
 	}
 	if (p->pcap)
-		(void)us_pcap_write(p->pcap, real_ns(), f, flen, NULL);
+		capture(u, p, f, flen);
 	in = us_frame_ect(f, flen) ? US_IN_ECT : 0;
 	if (f[0] & 1) {
 		/* Broadcast and multicast: every other peer. */

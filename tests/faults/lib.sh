@@ -187,11 +187,11 @@ wait_wired() {
 }
 
 # start_launch OUT ARGS...: linkem-launch in the trial's cgroup, its
-# output in $T/OUT.{out,err}; sets SUP.
+# output in $T/OUT.{out,err}; sets SUP.  FD_LIMIT: its ulimit -n.
 start_launch() {
 	local name="$1"
 	shift
-	(cd "$T" && exec bash -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' \
+	(cd "$T" && { [ -z "${FD_LIMIT:-}" ] || ulimit -n "$FD_LIMIT"; } && exec bash -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' \
 		"$CG" "$LAUNCH" "$@" > "$T/$name.out" 2> "$T/$name.err") &
 	SUP=$!
 	SUPS+=("$SUP")
