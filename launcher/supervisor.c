@@ -323,6 +323,35 @@ static void prefer_peer_error(struct lk_launch *l, struct lk_peer *p,
 	}
 }
 
+/* A peer's init that died before the launch was ready (killed from
+ * outside, or by the OOM killer) makes the next step on its namespace
+ * fail with ESRCH ("create veth for peer1: No such process") or EPIPE:
+ * say what happened to it, with that step's error after it. */
+static void explain_dead_init(struct lk_launch *l, struct lk_error *e)
+{
+	for (unsigned i = 0; i < l->plan.n; i++) {
+		struct lk_peer *p = &l->peers[i];
+		siginfo_t si = {0};
+		char then[sizeof(e->msg)];
+		int sig;
+
+		if (p->pid <= 0 || p->reaped ||
+		    waitid(P_PID, (id_t)p->pid, &si,
+			   WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    si.si_pid == 0 ||
+		    (si.si_code != CLD_KILLED && si.si_code != CLD_DUMPED))
+			continue;
+		sig = si.si_status;
+		snprintf(then, sizeof(then), "%s", e->msg);
+		lk_error_set(e, ECHILD,
+			     "peer%u's init was killed by signal %d (SIG%s) "
+			     "before the launch was ready (then: %s)",
+			     p->id, sig,
+			     sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", then);
+		return;
+	}
+}
+
 static int cmp_pid(const void *a, const void *b)
 {
 	const struct lk_pid_index *x = a, *y = b;
@@ -608,6 +637,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	return 0;
 
 fail:
+	explain_dead_init(l, e);
 	/* Nothing may outlive a failed start. */
 	kill_all(l, SIGKILL);
 	wait_all(l);

@@ -173,7 +173,9 @@ wait_wired() {
 	local k="$1" pid="$2" lim=$(( $(now_ms) + 60000 )) n p line
 	local -a kids
 	while :; do
-		read -r -a kids < /proc/$pid/task/$pid/children || return 1
+		# (no newline at its end: read returns 1 yet fills kids)
+		read -r -a kids < /proc/$pid/task/$pid/children 2>/dev/null
+		[ -d /proc/$pid ] || return 1
 		n=0
 		for p in "${kids[@]}"; do
 			while read -r line; do
