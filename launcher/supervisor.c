@@ -324,9 +324,10 @@ static void prefer_peer_error(struct lk_launch *l, struct lk_peer *p,
 }
 
 /* A peer's init that died before the launch was ready (killed from
- * outside, or by the OOM killer) makes the next step on its namespace
- * fail with ESRCH ("create veth for peer1: No such process") or EPIPE:
- * say what happened to it, with that step's error after it. */
+ * outside, or by the OOM killer, or failing a step of its own setup)
+ * makes the next step on its namespace fail with ESRCH ("create veth for
+ * peer1: No such process") or EPIPE: say what happened to it, with that
+ * step's error after it, or the init's own report. */
 static void explain_dead_init(struct lk_launch *l, struct lk_error *e)
 {
 	for (unsigned i = 0; i < l->plan.n; i++) {
@@ -338,11 +339,20 @@ static void explain_dead_init(struct lk_launch *l, struct lk_error *e)
 		if (p->pid <= 0 || p->reaped ||
 		    waitid(P_PID, (id_t)p->pid, &si,
 			   WEXITED | WNOHANG | WNOWAIT) < 0 ||
-		    si.si_pid == 0 ||
-		    (si.si_code != CLD_KILLED && si.si_code != CLD_DUMPED))
+		    si.si_pid == 0)
 			continue;
 		sig = si.si_status;
 		snprintf(then, sizeof(then), "%s", e->msg);
+		if (si.si_code == CLD_EXITED) {
+			/* It failed a step of its own: its report says
+			 * which. */
+			lk_error_set(e, ECHILD,
+				     "peer%u's init exited with status %d "
+				     "before the launch was ready (then: %s)",
+				     p->id, sig, then);
+			prefer_peer_error(l, p, e);
+			return;
+		}
 		lk_error_set(e, ECHILD,
 			     "peer%u's init was killed by signal %d (SIG%s) "
 			     "before the launch was ready (then: %s)",
