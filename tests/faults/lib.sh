@@ -10,7 +10,15 @@
 : "${LINKEM_BUILD:?LINKEM_BUILD must name the build directory}"
 LAUNCH="$LINKEM_BUILD/linkem-launch"
 CTL="$LINKEM_BUILD/linkem-ctl"
-PIDS_ROOT=/sys/fs/cgroup/pids
+# cgroup v1's pids controller (this project's machines), else cgroup v2
+# with the pids controller enabled below the root (the VM's guest).
+if [ -e /sys/fs/cgroup/pids/cgroup.procs ]; then
+	PIDS_ROOT=/sys/fs/cgroup/pids
+	CG_V2=
+else
+	PIDS_ROOT=/sys/fs/cgroup
+	CG_V2=1
+fi
 MEM_ROOT=/sys/fs/cgroup/memory
 
 PASSED=0
@@ -23,7 +31,9 @@ now_ms() { local t; t=$EPOCHREALTIME; echo $(( ${t/./} / 1000 )); }
 
 faults_init() {
 	FAULTS_CG="$PIDS_ROOT/linkem-faults.$$"
+	[ -n "$CG_V2" ] && echo +pids > "$PIDS_ROOT/cgroup.subtree_control"
 	mkdir "$FAULTS_CG" || { echo "faults: cannot create $FAULTS_CG" >&2; exit 2; }
+	[ -n "$CG_V2" ] && echo +pids > "$FAULTS_CG/cgroup.subtree_control"
 	SCRATCH=$(mktemp -d /tmp/linkem-faults.XXXXXX)
 	TRIAL_NO=0
 }

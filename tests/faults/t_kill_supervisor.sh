@@ -25,7 +25,7 @@ kill_moments() {
 trial_kill_supervisor() { # ENGINE MOMENT
 	local eng="$1" m="$2" n="$FAULTS_PEERS" kind k ok=0 st
 	local -a eargs=()
-	[ "$eng" = userspace ] && eargs=(--engine userspace --link '1-2:delay=1ms')
+	[ "$eng" = bridge ] || eargs=(--engine "$eng" --link '1-2:delay=1ms')
 	kind=${m%-*}
 	k=${m#*-}
 	trial_begin "kill-supervisor/$eng/$m"
