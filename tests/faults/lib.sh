@@ -38,6 +38,21 @@ faults_init() {
 	TRIAL_NO=0
 }
 
+# Interrupted: end what the campaign started (everything in its cgroups).
+faults_abort() {
+	local d p i
+	for d in "$FAULTS_CG"/*/; do
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null
+		done
+	done
+	for ((i = 0; i < 50; i++)); do
+		[ -z "$(cat "$FAULTS_CG"/*/cgroup.procs 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	exit 130
+}
+
 faults_fini() {
 	local d
 	for d in "$FAULTS_CG"/*/; do
@@ -177,24 +192,23 @@ wait_procs() {
 # The supervisor's children (every peer's init).
 inits_of() { cat /proc/$1/task/$1/children 2>/dev/null; }
 
-# wait_wired K PID: until K peers have their IPv6 address on eth0 (read
-# from each init's /proc/PID/net/if_inet6: the peer's own namespace).
+# wait_wired K PID: until peer K has its IPv6 address on eth0, read from
+# its init's /proc/PID/net/if_inet6 (the peer's own namespace).  The
+# supervisor configures the peers in order, so K peers are then wired.
+# Its children are the janitor, then the inits in peer order.
 wait_wired() {
-	local k="$1" pid="$2" lim=$(( $(now_ms) + 60000 )) n p line
+	local k="$1" pid="$2" lim=$(( $(now_ms) + 60000 )) p line
 	local -a kids
+	# (no newline at its end: read returns 1 yet fills kids)
+	read -r -a kids < /proc/$pid/task/$pid/children 2>/dev/null
+	p=${kids[$k]:-}
+	[ -n "$p" ] || return 1
 	while :; do
-		# (no newline at its end: read returns 1 yet fills kids)
-		read -r -a kids < /proc/$pid/task/$pid/children 2>/dev/null
+		while read -r line; do
+			[[ $line == fd006c6b* ]] && return 0
+		done < /proc/$p/net/if_inet6 2>/dev/null
 		[ -d /proc/$pid ] || return 1
-		n=0
-		for p in "${kids[@]}"; do
-			while read -r line; do
-				[[ $line == fd006c6b* ]] && { n=$((n + 1)); break; }
-			done < /proc/$p/net/if_inet6 2>/dev/null
-		done
-		((n >= k)) && return 0
-		[ -d /proc/$pid ] || return 1
-		(( $(now_ms) > lim )) && return 1
+		(( ${EPOCHREALTIME/./} / 1000 > lim )) && return 1
 	done
 }
 

@@ -31,6 +31,7 @@ for f in "$here"/t_*.sh; do . "$f"; done
 
 faults_init
 trap 'faults_fini' EXIT
+trap 'faults_abort' INT TERM
 start=$(now_ms)
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(kill_supervisor limits init workloads concurrent)

@@ -4,8 +4,9 @@
 # from outside without ptrace:
 #   clone-K   K inits exist (the trial's cgroup counts K+2 tasks: the
 #             supervisor and its janitor, see launcher/control_janitor.c)
-#   wired-K   K peers have their address on eth0 (each init's
-#             /proc/PID/net/if_inet6 shows its own namespace)
+#   wired-K   peer K has its address on eth0 (its init's
+#             /proc/PID/net/if_inet6 shows the peer's namespace; the
+#             supervisor wires the peers in order)
 #   go-K      K workloads started (the count passes N+1+K)
 #   end-K     the workloads (sleep 3) ending and the inits leaving: the
 #             count falls to K.  Below N the inits are leaving all at

@@ -509,6 +509,63 @@ Test(control, peers_cannot_reach_the_socket)
 	drop_runtime_dir();
 }
 
+/* SIGKILL the janitor of launch pid sup (launcher/control_janitor.c),
+ * as a kill of the whole process group would: its socket then stays. */
+static void kill_janitor(pid_t sup)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) != NULL) {
+		char path[300], line[128];
+		bool janitor = false;
+		pid_t ppid = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/status", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (strcmp(line, "Name:\tlinkem-janitor\n") == 0)
+				janitor = true;
+			sscanf(line, "PPid: %d", &ppid);
+		}
+		fclose(f);
+		if (janitor && ppid == sup) {
+			pid_t pid = atoi(de->d_name);
+
+			kill(pid, SIGKILL);
+			for (int i = 0; i < 200 && kill(pid, 0) == 0; i++)
+				usleep(10000);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+Test(control, sigkill_leaves_no_socket)
+{
+	struct launch A;
+	char lock[300];
+	int i;
+
+	NEED_ROOT();
+	private_runtime_dir();
+	launch_start(&A, "1", NULL, "sleep 30");
+	snprintf(lock, sizeof(lock), "%s.lock", A.sock);
+	cr_assert_eq(access(A.sock, F_OK), 0);
+	launch_finish(&A, SIGKILL, 15);
+	/* Its janitor removes both once the supervisor is gone. */
+	for (i = 0; i < 300 && (access(A.sock, F_OK) == 0 ||
+				access(lock, F_OK) == 0); i++)
+		usleep(10000);
+	cr_assert_neq(access(A.sock, F_OK), 0, "socket left: %s", A.sock);
+	cr_assert_neq(access(lock, F_OK), 0, "lock left: %s", lock);
+	launch_free(&A);
+	drop_runtime_dir();
+}
+
 Test(control, stale_sockets_after_sigkill_are_replaced)
 {
 	struct launch A, B, C;
@@ -519,6 +576,7 @@ Test(control, stale_sockets_after_sigkill_are_replaced)
 	NEED_ROOT();
 	private_runtime_dir();
 	launch_start(&A, "1", NULL, "sleep 30");
+	kill_janitor(A.pid);
 	launch_finish(&A, SIGKILL, 15);
 	cr_assert_eq(access(A.sock, F_OK), 0, "expected a stale socket");
 	/* linkem-ctl ignores it... */
@@ -555,6 +613,7 @@ Test(control, stale_sockets_after_sigkill_are_replaced)
 			  r.err);
 		run_result_free(&r);
 	}
+	kill_janitor(A.pid);
 	launch_finish(&A, SIGKILL, 15);
 	cr_assert_eq(access(sock, F_OK), 0);
 	launch_start(&C, "1", args, "sleep 30");
