@@ -66,6 +66,7 @@ struct lk_control {
 	char *path, *lock_path;
 	int lfd, lock_fd, tfd;
 	int janitor_fd; /* its end-of-file removes the socket and lock */
+	pid_t janitor;
 	bool own_files;
 	struct client c[MAX_CLIENTS];
 	struct lk_timeline tl;
@@ -1292,7 +1293,8 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e)
 		return lk_error_errno(e, "lock '%s'", c->lock_path);
 	}
 	c->own_files = true;
-	r = lk_control_janitor(c->path, c->lock_path, &c->janitor_fd, e);
+	r = lk_control_janitor(c->path, c->lock_path, &c->janitor_fd,
+			       &c->janitor, e);
 	if (r < 0)
 		return r;
 	/* We hold the lock: whatever is at the path is stale. */
@@ -1367,8 +1369,7 @@ void lk_control_free(struct lk_launch *l)
 		close(c->lock_fd);
 	if (c->tfd >= 0)
 		close(c->tfd);
-	if (c->janitor_fd >= 0)
-		close(c->janitor_fd);
+	lk_control_janitor_end(&c->janitor_fd, &c->janitor);
 	lk_timeline_free(&c->tl);
 	free(c->group);
 	free(c->down);

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct lk_launch;
 
@@ -32,11 +33,13 @@ int lk_control_open(struct lk_launch *l, struct lk_error *e);
 int lk_control_arm(struct lk_launch *l, struct lk_error *e);
 void lk_control_on_event(struct lk_launch *l, uint64_t key, uint32_t events);
 void lk_control_free(struct lk_launch *l);
-/* control_janitor.c: a process that removes PATH and LOCK_PATH once the
- * supervisor has ended (even by SIGKILL), i.e. once *wfd, the pipe's
- * only write end, is closed. */
+/* control_janitor.c: a process (*jpid) that removes PATH and LOCK_PATH
+ * once the supervisor has ended (even by SIGKILL), i.e. once *wfd, the
+ * pipe's only write end, is closed; _end closes it and reaps the
+ * janitor. */
 int lk_control_janitor(const char *path, const char *lock_path, int *wfd,
-		       struct lk_error *e);
+		       pid_t *jpid, struct lk_error *e);
+void lk_control_janitor_end(int *wfd, pid_t *jpid);
 
 /* The supervisor heard back from peer id's init about a restart: err is
  * NULL when the workload runs again, else why not.  Answers the clients

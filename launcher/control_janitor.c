@@ -21,6 +21,7 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Is the lock held by a live launch?  (Briefly, a peer's init that has
@@ -73,7 +74,7 @@ static _Noreturn void janitor(int rfd, const char *path,
 }
 
 int lk_control_janitor(const char *path, const char *lock_path, int *wfd,
-		       struct lk_error *e)
+		       pid_t *jpid, struct lk_error *e)
 {
 	int p[2];
 	pid_t pid;
@@ -90,5 +91,24 @@ int lk_control_janitor(const char *path, const char *lock_path, int *wfd,
 		janitor(p[0], path, lock_path);
 	close(p[0]);
 	*wfd = p[1];
+	*jpid = pid;
 	return 0;
+}
+
+void lk_control_janitor_end(int *wfd, pid_t *jpid)
+{
+	if (*wfd >= 0)
+		close(*wfd);
+	*wfd = -1;
+	/* It exits at once (the files are gone): reap it, so that a
+	 * program that runs many launches keeps no zombie.  Bounded, in
+	 * case a child of that program still holds the pipe. */
+	for (int i = 0; i < 200 && *jpid > 0; i++) {
+		pid_t r = waitpid(*jpid, NULL, WNOHANG);
+
+		if (r == *jpid || (r < 0 && errno != EINTR))
+			break;
+		usleep(1000);
+	}
+	*jpid = 0;
 }

@@ -1,17 +1,17 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The supervisor SIGKILLed at 20 moments of setting up and tearing down
-# $FAULTS_PEERS peers (200), chosen by what the launch is doing, read
-# from outside without ptrace:
+# $FAULTS_PEERS peers (200) running sleep 5, the moment chosen by what
+# the launch is doing, read from outside without ptrace:
 #   clone-K   K inits exist (the trial's cgroup counts K+2 tasks: the
 #             supervisor and its janitor, see launcher/control_janitor.c)
 #   wired-K   peer K has its address on eth0 (its init's
 #             /proc/PID/net/if_inet6 shows the peer's namespace; the
 #             supervisor wires the peers in order)
-#   go-K      K workloads started (the count passes N+1+K)
-#   end-K     the workloads (sleep 3) ending and the inits leaving: the
-#             count falls to K.  Below N the inits are leaving all at
-#             once (a few hundred ms): the launch may end with 0 before
-#             the kill lands; the trial says so and still checks.
+#   go-K      K workloads started (the count passes N+2+K)
+#   end-K     the workloads ending and the inits leaving: the count
+#             (once past N+2+N/2) falls to K.  Below N the inits leave
+#             all at once (a few hundred ms): the launch may end with 0
+#             before the kill lands; the trial says so and still checks.
 # Afterwards: the supervisor died of SIGKILL and nothing remains.
 
 kill_moments() {
@@ -30,12 +30,12 @@ trial_kill_supervisor() { # ENGINE MOMENT
 	kind=${m%-*}
 	k=${m#*-}
 	trial_begin "kill-supervisor/$eng/$m"
-	start_launch launch -q "${eargs[@]}" -n "$n" -- sleep 3
+	start_launch launch -q "${eargs[@]}" -n "$n" -- sleep 5
 	case $kind in
 	clone) wait_procs ge $((k + 2)) "$SUP" && ok=1 ;;
 	wired) wait_procs ge $((n + 2)) "$SUP" && wait_wired "$k" "$SUP" && ok=1 ;;
 	go) wait_procs ge $((n + 2 + k)) "$SUP" && ok=1 ;;
-	end) wait_procs ge $((2 * n)) "$SUP" && wait_procs le "$k" "$SUP" && ok=1 ;;
+	end) wait_procs ge $((n + 2 + n / 2)) "$SUP" && wait_procs le "$k" "$SUP" && ok=1 ;;
 	esac
 	[ "$ok" = 1 ] || problem "the launch ended before $m ($(procs) tasks)"
 	NOTE="(tasks at the kill: $(procs))"
