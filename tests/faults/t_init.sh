@@ -5,7 +5,9 @@
 # (/proc/SUP/task/SUP/children, after the janitor), and
 #   setup     just cloned: killed at first sight (mounts, hostname)
 #   wait-go   blocked reading "go" (wchan __skb_wait_for_more_packets,
-#             no child): the supervisor is still wiring
+#             no child): the supervisor is still cloning and wiring;
+#             peer1 and peer20 of 30 (the last one may still be in its
+#             setup when "go" comes, under load)
 #   running   its workload is its child; init polls
 #   ended     its workload has ended and its status was sent; init
 #             waits for "exit" while the other peers still run
@@ -140,7 +142,7 @@ trial_init_restart() {
 group_init() {
 	trial_init_setup
 	trial_init_wait_go 1
-	trial_init_wait_go 30
+	trial_init_wait_go 20
 	trial_init_running
 	trial_init_ended
 	trial_init_restart

@@ -67,7 +67,7 @@ trial_memory_cgroup() {
 		if [ "$ST" != 137 ] && [ "$ST" != 0 ]; then
 			expect_in "$T/launch.err" 'out of memory|Cannot allocate memory' "says memory ran out"
 		fi
-		for i in $(seq 50); do [ -s "$mcg/tasks" ] || break; sleep 0.1; done
+		for i in $(seq 300); do [ -s "$mcg/tasks" ] || break; sleep 0.1; done
 		rmdir "$mcg" 2>/dev/null || problem "memory cgroup still busy"
 	else
 		problem "cannot create $mcg"
