@@ -63,7 +63,9 @@ trial_memory_cgroup() {
 		SUPS+=("$SUP")
 		wait_status "$SUP" 90
 		ST=$?
-		NOTE="(status $ST, memory.failcnt $(cat "$mcg/memory.failcnt"))"
+		NOTE="(status $ST, OOM kills: $(awk '/^oom_kill /{print $2}' "$mcg/memory.oom_control"))"
+		[ "$ST" = 137 ] && ! grep -q '^oom_kill [1-9]' "$mcg/memory.oom_control" &&
+			problem "killed, but not by the OOM killer"
 		if [ "$ST" != 137 ] && [ "$ST" != 0 ]; then
 			expect_in "$T/launch.err" 'out of memory|Cannot allocate memory' "says memory ran out"
 		fi
