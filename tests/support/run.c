@@ -242,6 +242,10 @@ int launch_netns(pid_t supervisor, char (*out)[64], int max)
 
 	if (!d)
 		return -1;
+	/* The supervisor's own namespace is not the launch's (nor is it
+	 * when its janitor, a child in that namespace, shows it). */
+	len = readlink("/proc/self/ns/net", self, sizeof(self) - 1);
+	self[len > 0 ? len : 0] = '\0';
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
@@ -252,13 +256,11 @@ int launch_netns(pid_t supervisor, char (*out)[64], int max)
 		len = readlink(path, link, sizeof(link) - 1);
 		if (len > 0) {
 			link[len] = '\0';
-			n = add_unique(out, n, max, link);
+			if (strcmp(link, self) != 0)
+				n = add_unique(out, n, max, link);
 		}
 	}
 	closedir(d);
-	/* The supervisor's own namespace is not the launch's. */
-	len = readlink("/proc/self/ns/net", self, sizeof(self) - 1);
-	self[len > 0 ? len : 0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/fd", supervisor);
 	fds = opendir(path);
 	while (fds && (de = readdir(fds))) {
