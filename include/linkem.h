@@ -121,6 +121,7 @@ struct lk_options {
 	uint64_t seed;
 	const char *policy;	 /* --policy NAME|FILE, default "default" */
 	struct lk_strv caps;	 /* --cap NAME */
+	struct lk_strv caps_host; /* --cap-host NAME: no user namespace */
 	struct lk_strv rw, ro, binds; /* --rw, --ro, --bind SRC:DST */
 	const char *user;	 /* --user UID[:GID] */
 	bool clearenv;		 /* --clearenv: peers start with no environment */

@@ -31,6 +31,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -251,6 +252,39 @@ static int on_client_ready(void *data, uint32_t events, struct lk_error *e)
 	return 0;
 }
 
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+
+/* Is the process at the other end of fd in our PID namespace?  Every
+ * process of a peer is in the peer's: refused, whatever its uid (under
+ * sudo the peers' root is the invoking user, who may use linkem-ctl) and
+ * however it reached the socket.  The pidfd, when the kernel gives one,
+ * makes sure the pid was not reused between connect and this check. */
+static bool peer_in_our_pidns(int fd, pid_t pid)
+{
+	char path[64];
+	struct stat ours, theirs;
+	int pidfd = -1;
+	socklen_t len = sizeof(pidfd);
+	bool same;
+
+	if (pid <= 0)
+		return false;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) < 0)
+		pidfd = -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	same = stat("/proc/self/ns/pid", &ours) == 0 &&
+	       stat(path, &theirs) == 0 && ours.st_dev == theirs.st_dev &&
+	       ours.st_ino == theirs.st_ino;
+	if (pidfd >= 0) {
+		if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+			same = false; /* gone: the pid may be another's */
+		close(pidfd);
+	}
+	return same;
+}
+
 static void on_accept(struct lk_launch *l)
 {
 	struct lk_control *c = l->control;
@@ -266,7 +300,8 @@ static void on_accept(struct lk_launch *l)
 		if (fd < 0)
 			return;
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
-		    (cred.uid != geteuid() && cred.uid != 0)) {
+		    (cred.uid != geteuid() && cred.uid != 0) ||
+		    !peer_in_our_pidns(fd, cred.pid)) {
 			struct lk_buf no = {0};
 
 			lk_ctl_reply_error(&no, NULL,

@@ -75,7 +75,7 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 				  pid_t supervisor)
 {
 	struct lk_peer *p = &l->peers[id - 1];
-	int ep[2], err = 0, st, pfd, rootfd;
+	int ep[2], us[2] = {-1, -1}, err = 0, st, pfd, rootfd, procfd;
 	char root[64];
 	sigset_t none;
 	pid_t child;
@@ -94,6 +94,9 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 	 * peer's root may lie below it (a supervisor that runs chrooted, as
 	 * in make check-vm's VM): take the peer's own root, as it sees it. */
 	snprintf(root, sizeof(root), "/proc/%d/root", (int)p->pid);
+	/* The host's /proc: where the command's pid (as fork returns it
+	 * here) names it, to write its user namespace's maps. */
+	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		exec_fail(conn, "exec in peer%u: open %s: %s", id, root,
@@ -110,6 +113,9 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		exec_fail(conn, "exec in peer%u: pipe: %s", id,
 			  strerror(errno));
+	if (l->userns.enabled && lk_userns_pair(us) < 0)
+		exec_fail(conn, "exec in peer%u: socketpair: %s", id,
+			  strerror(errno));
 	child = fork();
 	if (child < 0)
 		exec_fail(conn, "exec in peer%u: fork: %s", id,
@@ -119,6 +125,17 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(ep[0]);
+		if (us[0] >= 0) {
+			close(us[0]);
+			/* The same maps as the workload's: the same host
+			 * ids, never host root. */
+			if (lk_userns_child(&l->userns, us[1], &e) < 0) {
+				dprintf(fds[2], "linkem: %s\n", e.msg);
+				err = e.code;
+				(void)!write(ep[1], &err, sizeof(err));
+				_exit(127);
+			}
+		}
 		if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 ||
 		    dup2(fds[2], 2) < 0)
 			err = errno;
@@ -139,6 +156,15 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 		_exit(127);
 	}
 	close(ep[1]);
+	if (us[0] >= 0) {
+		struct lk_error ignored = {0};
+
+		close(us[1]);
+		(void)lk_userns_parent(&l->userns, procfd, child, us[0],
+				       &ignored);
+	}
+	if (procfd >= 0)
+		close(procfd);
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
 	do {

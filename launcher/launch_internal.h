@@ -9,6 +9,7 @@
 #include "launcher/lines.h"
 #include "netsetup/hub.h"
 #include "policies/sandbox.h"
+#include "launcher/userns.h"
 #include "engine/engine.h"
 #include "model/linkspec.h"
 
@@ -60,6 +61,7 @@ struct lk_launch {
 	char *peers_env; /* LINKEM_PEERS */
 	char *cmd_path;	 /* COMMAND resolved on the host */
 	struct lk_sandbox *sandbox; /* policies/: caps, seccomp, fs view */
+	struct lk_userns userns;    /* the workloads' user namespace */
 	struct lk_links links;	    /* --link specs, in order */
 	const struct lk_engine_ops *engine;
 	struct lk_engine_ctx ectx; /* what the engine sees (engine_ctx.c) */

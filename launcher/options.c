@@ -21,6 +21,7 @@ enum {
 	OPT_SEED,
 	OPT_POLICY,
 	OPT_CAP,
+	OPT_CAP_HOST,
 	OPT_AT,
 	OPT_LOG_DIR,
 	OPT_PCAP,
@@ -66,7 +67,9 @@ static const struct lk_optdef optdefs[] = {
     {"policy-check", 0, OPT_POLICY_CHECK, "FILE", false, NULL,
      "check a policy file and exit"},
     {"cap", 0, OPT_CAP, "NAME", true, NULL,
-     "keep a capability inside the peers"},
+     "keep a capability inside the peers' user namespace"},
+    {"cap-host", 0, OPT_CAP_HOST, "NAME", true, NULL,
+     "keep a host capability: the peers run as host root (unsafe)"},
     {"user", 0, OPT_USER, "UID[:GID]", false, NULL,
      "run the workload as this user"},
     {"rw", 0, OPT_RW, "PATH", true, NULL,
@@ -213,6 +216,9 @@ LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 		case OPT_CAP:
 			r = push(&o->caps, optarg, e);
 			break;
+		case OPT_CAP_HOST:
+			r = push(&o->caps_host, optarg, e);
+			break;
 		case OPT_AT:
 			r = push(&o->at, optarg, e);
 			break;
@@ -307,6 +313,7 @@ LK_EXPORT void lk_options_free(struct lk_options *o)
 	lk_strv_free(&o->links);
 	lk_strv_free(&o->at);
 	lk_strv_free(&o->caps);
+	lk_strv_free(&o->caps_host);
 	lk_strv_free(&o->rw);
 	lk_strv_free(&o->ro);
 	lk_strv_free(&o->binds);

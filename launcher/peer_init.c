@@ -13,6 +13,7 @@
  */
 #include "launcher/launch_internal.h"
 #include "launcher/sync.h"
+#include "launcher/userns.h"
 
 #include "common/cleanup.h"
 #include "common/clock.h"
@@ -185,6 +186,17 @@ static void setup_mounts(const struct lk_launch *l)
 	private_tmp(l);
 }
 
+/* Every port is an unprivileged port in a peer: root inside its user
+ * namespace has no CAP_NET_BIND_SERVICE over the network namespace (the
+ * host's user namespace owns it), and nginx must still bind port 80. */
+static void setup_ports(void)
+{
+	static const char zero[] = "0";
+
+	write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", zero,
+		   sizeof(zero) - 1, 0);
+}
+
 static void setup_identity(unsigned id)
 {
 	char name[32];
@@ -217,8 +229,19 @@ void lk_peer_set_env(const struct lk_launch *l, unsigned id)
 
 /* The workload: reset what init changed, then exec.  On failure, the
  * errno goes back through errpipe. */
+/* In init: write the user namespace maps of the workload that is being
+ * born.  When this fails, the workload says why through its errpipe. */
+static void map_workload(const struct lk_launch *l, pid_t child, int fd)
+{
+	_cleanup_close_ int proc =
+	    open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct lk_error ignored = {0};
+
+	(void)lk_userns_parent(&l->userns, proc, child, fd, &ignored);
+}
+
 static _Noreturn void exec_workload(const struct lk_launch *l, unsigned id,
-				    int errpipe)
+				    int errpipe, int usfd)
 {
 	const struct lk_options *o = &l->opts;
 	char **argv = calloc((size_t)o->argc + 1, sizeof(char *));
@@ -243,9 +266,15 @@ static _Noreturn void exec_workload(const struct lk_launch *l, unsigned id,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	{
-		/* Capabilities, --user, no_new_privs, seccomp: last. */
+		/* A user namespace of its own (host root no more), then
+		 * capabilities, --user, no_new_privs, seccomp: last. */
 		struct lk_error e = {0};
 
+		if (usfd >= 0 && lk_userns_child(&l->userns, usfd, &e) < 0) {
+			dprintf(2, "linkem: %s\n", e.msg);
+			err = e.code;
+			goto out;
+		}
 		if (lk_sandbox_enter(l->sandbox, &e) < 0) {
 			dprintf(2, "linkem: sandbox: %s\n", e.msg);
 			err = e.code;
@@ -273,8 +302,16 @@ static pid_t start_workload(const struct lk_launch *l, unsigned id, int *err)
 	pid_t child;
 	ssize_t n;
 
+	int us[2] = {-1, -1};
+
 	if (pipe2(errpipe, O_CLOEXEC) < 0) {
 		*err = errno;
+		return -1;
+	}
+	if (l->userns.enabled && lk_userns_pair(us) < 0) {
+		*err = errno;
+		close(errpipe[0]);
+		close(errpipe[1]);
 		return -1;
 	}
 	child = fork();
@@ -282,14 +319,22 @@ static pid_t start_workload(const struct lk_launch *l, unsigned id, int *err)
 		*err = errno;
 		close(errpipe[0]);
 		close(errpipe[1]);
+		if (us[0] >= 0)
+			close(us[0]), close(us[1]);
 		return -1;
 	}
 	if (child == 0) {
 		close(errpipe[0]);
 		close(SYNC_FD);
-		exec_workload(l, id, errpipe[1]);
+		if (us[0] >= 0)
+			close(us[0]);
+		exec_workload(l, id, errpipe[1], us[1]);
 	}
 	close(errpipe[1]);
+	if (us[0] >= 0) {
+		close(us[1]);
+		map_workload(l, child, us[0]);
+	}
 	do {
 		n = read(errpipe[0], err, sizeof(*err));
 	} while (n < 0 && errno == EINTR);
@@ -445,6 +490,7 @@ int lk_peer_init_main(void *arg)
 
 	setup_mounts(l);
 	setup_identity(id);
+	setup_ports();
 	/* After the last write to /proc/sys: the host read-only from here. */
 	{
 		struct lk_error e = {0};

@@ -8,9 +8,11 @@
 #include "launcher/supervisor.h"
 #include "launcher/command_path.h"
 #include "launcher/control.h"
+#include "launcher/userns.h"
 
 #include "common/cleanup.h"
 #include "common/error.h"
+#include "common/log.h"
 
 #include <cap-ng.h>
 #include <errno.h>
@@ -45,6 +47,30 @@ static int check_privileges(struct lk_error *e)
 	return 0;
 }
 
+/* Who the peers' root is on the host (launcher/userns.h): said once
+ * when it is nobody, and loudly when --cap-host keeps them host root. */
+static int launch_userns(struct lk_launch *l, struct lk_error *e)
+{
+	extern char **environ;
+	bool host_root = lk_sandbox_host_root(l->sandbox);
+	int r = lk_userns_prepare(&l->userns, host_root, environ, e);
+
+	if (r < 0)
+		return r;
+	if (host_root)
+		lk_log(LK_LOG_WARNING,
+		       "warning: --cap-host: the peers run as host root, "
+		       "without a user namespace, with host capabilities "
+		       "(%s): a workload can take the host",
+		       lk_sandbox_host_caps(l->sandbox));
+	else if (l->userns.nobody)
+		lk_log(LK_LOG_NOTICE,
+		       "notice: run as root without sudo, the peers' root is "
+		       "host uid 65534 (nobody): it reads and writes only "
+		       "what nobody may (set SUDO_UID to choose a user)");
+	return 0;
+}
+
 LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 			    struct lk_launch **out, struct lk_error *e)
 {
@@ -55,6 +81,7 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 		return lk_error_set(e, ENOMEM, "out of memory");
 	l->opts = *opts;
 	l->sigfd = l->timerfd = -1;
+	l->userns.lockfd = -1;
 	lk_hub_init(&l->hub);
 	l->out[LK_OUT].fd = STDOUT_FILENO;
 	l->out[LK_ERR].fd = STDERR_FILENO;
@@ -71,6 +98,9 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	/* Policy, --cap, --user, --rw/--ro/--bind: checked and compiled
 	 * once, before anything is created. */
 	r = lk_sandbox_new(opts, &l->sandbox, e);
+	if (r < 0)
+		goto fail;
+	r = launch_userns(l, e);
 	if (r < 0)
 		goto fail;
 	r = lk_control_prepare(l, e); /* --at, --scenario, --control */
@@ -356,6 +386,7 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	free(l->hosts);
 	free(l->peers_env);
 	free(l->cmd_path);
+	lk_userns_release(&l->userns);
 	lk_sandbox_free(l->sandbox);
 	lk_links_free(&l->links);
 	free(l);

@@ -40,6 +40,16 @@ bool lk_sandbox_has_filter(const struct lk_sandbox *sb)
 	return sb->prog_len > 0;
 }
 
+bool lk_sandbox_host_root(const struct lk_sandbox *sb)
+{
+	return sb->host_root;
+}
+
+const char *lk_sandbox_host_caps(const struct lk_sandbox *sb)
+{
+	return sb->host_caps;
+}
+
 bool lk_sandbox_may_kill(const struct lk_sandbox *sb)
 {
 	return sb->may_kill;
@@ -350,6 +360,22 @@ int lk_sandbox_new(const struct lk_options *o, struct lk_sandbox **out,
 			goto fail;
 		sb->keep |= 1ULL << cap;
 	}
+	for (size_t i = 0; i < o->caps_host.n; i++) {
+		int cap;
+		size_t used = strlen(sb->host_caps);
+
+		r = lk_sandbox_parse_cap(o->caps_host.v[i], &cap, e);
+		if (r < 0)
+			goto fail;
+		sb->keep |= 1ULL << cap;
+		sb->host_root = true;
+		snprintf(sb->host_caps + used, sizeof(sb->host_caps) - used,
+			 "%s%s", used ? ", " : "",
+			 capng_capability_to_name((unsigned)cap));
+	}
+	/* Root in its own user namespace keeps what acts only there. */
+	if (!sb->host_root && !o->user)
+		sb->keep |= LK_SANDBOX_USERNS_CAPS;
 	if (o->user) {
 		r = lk_sandbox_parse_user(o->user, &sb->uid, &sb->gid, e);
 		if (r < 0)

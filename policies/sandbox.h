@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/capability.h>
 #include <sys/types.h>
 
 struct lk_sandbox;
@@ -45,13 +46,28 @@ int lk_sandbox_hide(struct lk_sandbox *sb, const char *path,
  * applied.  Needs mount_setattr (Linux >= 5.12). */
 int lk_sandbox_fs(const struct lk_sandbox *sb, struct lk_error *e);
 
-/* In the workload process right before execve: bounding set, --user,
- * capability sets, ambient (only the --cap names survive), securebits
+/* In the workload process right before execve (in its own user
+ * namespace, as uid 0 there, unless --cap-host): bounding set, --user,
+ * capability sets, ambient (only the --cap names, and
+ * LK_SANDBOX_USERNS_CAPS for root in a user namespace, survive), securebits
  * locked, PR_SET_NO_NEW_PRIVS, then the seccomp filter.  Keeps
  * PR_SET_PDEATHSIG across the credential change.  Allocates nothing. */
 int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e);
 
+/* What root inside a peer's user namespace keeps, unless --user: only
+ * capabilities that act on what that namespace owns (its processes, the
+ * files of the ids it maps). */
+#define LK_SANDBOX_USERNS_CAPS                                                 \
+	((1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) |                     \
+	 (1ULL << CAP_FOWNER) | (1ULL << CAP_FSETID) | (1ULL << CAP_KILL) |    \
+	 (1ULL << CAP_SETGID) | (1ULL << CAP_SETUID) |                          \
+	 (1ULL << CAP_NET_BIND_SERVICE))
+
 /* Accessors, for the launcher and tests. */
+/* --cap-host: the peers run as host root, without a user namespace. */
+bool lk_sandbox_host_root(const struct lk_sandbox *sb);
+/* The --cap-host names, comma-separated. */
+const char *lk_sandbox_host_caps(const struct lk_sandbox *sb);
 const char *lk_sandbox_policy_name(const struct lk_sandbox *sb);
 bool lk_sandbox_has_filter(const struct lk_sandbox *sb);
 /* True when the policy kills (so a SIGSYS death should be explained). */

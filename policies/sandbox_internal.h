@@ -18,6 +18,8 @@ struct lk_sandbox {
 	size_t prog_len;	  /* instructions */
 	bool may_kill;
 	uint64_t keep; /* capabilities kept (--cap), bit per number */
+	bool host_root; /* --cap-host: no user namespace, host uid 0 */
+	char host_caps[256]; /* the --cap-host names, for the warning */
 	bool user_set;
 	uid_t uid;
 	gid_t gid;
