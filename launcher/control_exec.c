@@ -144,7 +144,8 @@ static _Noreturn void exec_helper(struct lk_launch *l, unsigned id, int conn,
 		setsid();
 		signal(SIGPIPE, SIG_DFL);
 		set_env(l, id);
-		if (!err && lk_sandbox_enter(l->sandbox, &e) < 0) {
+		if (!err && (l->userns.enabled ? lk_sandbox_enter_userns(l->sandbox, &e)
+						 : lk_sandbox_enter(l->sandbox, &e)) < 0) {
 			dprintf(2, "linkem: sandbox: %s\n", e.msg);
 			err = e.code;
 		}

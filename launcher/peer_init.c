@@ -275,7 +275,8 @@ static _Noreturn void exec_workload(const struct lk_launch *l, unsigned id,
 			err = e.code;
 			goto out;
 		}
-		if (lk_sandbox_enter(l->sandbox, &e) < 0) {
+		if ((l->userns.enabled ? lk_sandbox_enter_userns(l->sandbox, &e)
+						 : lk_sandbox_enter(l->sandbox, &e)) < 0) {
 			dprintf(2, "linkem: sandbox: %s\n", e.msg);
 			err = e.code;
 			goto out;

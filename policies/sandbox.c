@@ -373,9 +373,6 @@ int lk_sandbox_new(const struct lk_options *o, struct lk_sandbox **out,
 			 "%s%s", used ? ", " : "",
 			 capng_capability_to_name((unsigned)cap));
 	}
-	/* Root in its own user namespace keeps what acts only there. */
-	if (!sb->host_root && !o->user)
-		sb->keep |= LK_SANDBOX_USERNS_CAPS;
 	if (o->user) {
 		r = lk_sandbox_parse_user(o->user, &sb->uid, &sb->gid, e);
 		if (r < 0)
@@ -419,14 +416,13 @@ LK_EXPORT int lk_policy_check_file(const char *path, struct lk_error *e)
 
 /* ---- in the workload, right before execve ----------------------------- */
 
-static int set_caps(const struct lk_sandbox *sb, capng_select_t which,
-		    struct lk_error *e)
+static int set_caps(uint64_t keep, capng_select_t which, struct lk_error *e)
 {
 	int r;
 
 	capng_clear(CAPNG_SELECT_ALL);
 	for (int c = 0; c <= CAP_LAST_CAP; c++) {
-		if (!(sb->keep & (1ULL << c)))
+		if (!(keep & (1ULL << c)))
 			continue;
 		r = capng_update(CAPNG_ADD,
 				 CAPNG_EFFECTIVE | CAPNG_PERMITTED |
@@ -450,7 +446,8 @@ static int set_caps(const struct lk_sandbox *sb, capng_select_t which,
 	return 0;
 }
 
-int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
+static int enter(const struct lk_sandbox *sb, uint64_t keep,
+		 struct lk_error *e)
 {
 	int pdeathsig = 0;
 	pid_t ppid = getppid();
@@ -460,7 +457,7 @@ int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
 		pdeathsig = 0;
 
 	/* 1. Bounding set: needs CAP_SETPCAP, so first, while we have it. */
-	r = set_caps(sb, CAPNG_SELECT_BOUNDS, e);
+	r = set_caps(keep, CAPNG_SELECT_BOUNDS, e);
 	if (r < 0)
 		return lk_error_wrap(e, "drop the bounding set");
 
@@ -473,7 +470,7 @@ int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
 	if (prctl(PR_SET_SECUREBITS,
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 		      SECBIT_NO_SETUID_FIXUP_LOCKED |
-		      (sb->keep && sb->user_set ? SECBIT_KEEP_CAPS : 0),
+		      (keep && sb->user_set ? SECBIT_KEEP_CAPS : 0),
 		  0, 0, 0) < 0)
 		return lk_error_errno(e, "set securebits");
 
@@ -498,11 +495,11 @@ int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
 	}
 
 	/* 4. Effective, permitted, inheritable: only --cap. */
-	r = set_caps(sb, CAPNG_SELECT_CAPS, e);
+	r = set_caps(keep, CAPNG_SELECT_CAPS, e);
 	if (r < 0)
 		return lk_error_wrap(e, "drop capabilities");
 	/* 5. Ambient: --cap, so that they survive execve. */
-	r = set_caps(sb, CAPNG_SELECT_AMBIENT, e);
+	r = set_caps(keep, CAPNG_SELECT_AMBIENT, e);
 	if (r < 0)
 		return lk_error_wrap(e, "set ambient capabilities");
 
@@ -524,4 +521,17 @@ int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
 					      sb->policy_name);
 	}
 	return 0;
+}
+
+int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e)
+{
+	return enter(sb, sb->keep, e);
+}
+
+int lk_sandbox_enter_userns(const struct lk_sandbox *sb, struct lk_error *e)
+{
+	/* Root in its own user namespace keeps what acts only there; a
+	 * --user does not. */
+	return enter(sb, sb->keep | (sb->user_set ? 0 : LK_SANDBOX_USERNS_CAPS),
+		     e);
 }

@@ -48,11 +48,13 @@ int lk_sandbox_fs(const struct lk_sandbox *sb, struct lk_error *e);
 
 /* In the workload process right before execve (in its own user
  * namespace, as uid 0 there, unless --cap-host): bounding set, --user,
- * capability sets, ambient (only the --cap names, and
- * LK_SANDBOX_USERNS_CAPS for root in a user namespace, survive), securebits
+ * capability sets, ambient (only the --cap names survive), securebits
  * locked, PR_SET_NO_NEW_PRIVS, then the seccomp filter.  Keeps
  * PR_SET_PDEATHSIG across the credential change.  Allocates nothing. */
 int lk_sandbox_enter(const struct lk_sandbox *sb, struct lk_error *e);
+/* The same in a process that is uid 0 of a user namespace of its own
+ * (launcher/userns.h): root also keeps LK_SANDBOX_USERNS_CAPS. */
+int lk_sandbox_enter_userns(const struct lk_sandbox *sb, struct lk_error *e);
 
 /* What root inside a peer's user namespace keeps, unless --user: only
  * capabilities that act on what that namespace owns (its processes, the
