@@ -3,6 +3,11 @@
  *
  *   hostile [--sentinel FILE] [--socket PATH] [--host-pid PID]
  *           [--setuid-bin PATH] [--autogroup TEXT] [--only NAME[,NAME...]]
+ *           [--secret FILE] [--plant DIR] [--control PATH]
+ *   --secret FILE: a host root 0600 file to read (and /etc/shadow);
+ *   --plant DIR: copy this program into DIR as a setuid-root file (the
+ *     test checks from the host that it is not: "PLANTED path" here);
+ *   --control PATH: a launch's control socket, to ask for its status;
  *   hostile --creds        (print "creds uid=U euid=E capeff=HEX"; used
  *                           when run as the setuid binary)
  *   hostile --escapes      (print lines with escape sequences, CR and C1
@@ -615,6 +620,50 @@ static void netlink(void)
 			verdict("rtnl-newlink", 0);
 		}
 	}
+	if (want("rtnl-newaddr")) {
+		struct ifaddrmsg *ifa;
+		unsigned char a4[4] = {203, 0, 113, 7}; /* TEST-NET-3 */
+		int eth0 = (int)if_nametoindex("eth0");
+
+		memset(&u, 0, sizeof(u));
+		u.h.nlmsg_len = NLMSG_LENGTH(sizeof(*ifa));
+		u.h.nlmsg_type = RTM_NEWADDR;
+		u.h.nlmsg_flags =
+		    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+		ifa = NLMSG_DATA(&u.h);
+		ifa->ifa_family = AF_INET;
+		ifa->ifa_prefixlen = 32;
+		ifa->ifa_index = (unsigned)(eth0 ? eth0 : lo);
+		add_rta(&u.h, IFA_LOCAL, a4, 4);
+		err = rtnl(&u.h);
+		if (err == 0) {
+			u.h.nlmsg_type = RTM_DELADDR;
+			u.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+			(void)rtnl(&u.h);
+		}
+		errno = err;
+		verdict("rtnl-newaddr", err ? -1 : 0);
+	}
+	if (want("rtnl-delqdisc")) {
+		/* Deleting the root qdisc of eth0 (what shapes the link in
+		 * the kernel engine): EPERM when refused; ENOENT/EINVAL
+		 * mean the kernel let us in. */
+		struct tcmsg *tc;
+		int eth0 = (int)if_nametoindex("eth0");
+
+		memset(&u, 0, sizeof(u));
+		u.h.nlmsg_len = NLMSG_LENGTH(sizeof(*tc));
+		u.h.nlmsg_type = RTM_DELQDISC;
+		u.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		tc = NLMSG_DATA(&u.h);
+		tc->tcm_family = AF_UNSPEC;
+		tc->tcm_ifindex = eth0 ? eth0 : lo;
+		tc->tcm_parent = 0xffff0000u; /* an ingress that is not there */
+		tc->tcm_handle = 0xffff0000u;
+		err = rtnl(&u.h);
+		errno = err;
+		verdict_priv("rtnl-delqdisc", err ? -1 : 0);
+	}
 	if (want("rtnl-newroute")) {
 		struct rtmsg *rt;
 		unsigned char dst[4] = {203, 0, 113, 0}; /* TEST-NET-3 */
@@ -890,10 +939,97 @@ static int ping4(const char *addr)
 	return 0;
 }
 
+/* Reading what only host root may read. */
+static void secrets(const char *secret)
+{
+	const char *files[] = {"/etc/shadow", secret};
+
+	for (size_t i = 0; i < 2; i++) {
+		char name[32], buf[64];
+		int fd;
+		long rc;
+
+		if (!files[i])
+			continue;
+		snprintf(name, sizeof(name), "read-%s",
+			 i == 0 ? "shadow" : "secret");
+		if (!want(name))
+			continue;
+		fd = open(files[i], O_RDONLY | O_CLOEXEC);
+		rc = fd;
+		if (fd >= 0) {
+			rc = read(fd, buf, sizeof(buf));
+			close(fd);
+		}
+		verdict(name, rc);
+	}
+}
+
+/* A setuid-root copy of ourselves in DIR, as far as we get: what counts
+ * is what the host sees (the test looks). */
+static void plant(const char *dir)
+{
+	char path[4096], buf[65536];
+	int in, out;
+	ssize_t n;
+
+	if (!dir || !want("plant-setuid"))
+		return;
+	snprintf(path, sizeof(path), "%s/planted", dir);
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	out = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0755);
+	if (in < 0 || out < 0) {
+		report(false, "plant-setuid", "create %s: %s", path,
+		       strerror(errno));
+		if (in >= 0)
+			close(in);
+		return;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	close(in);
+	(void)!fchown(out, 0, 0);
+	(void)!fchmod(out, 04755);
+	close(out);
+	printf("PLANTED %s\n", path);
+	fflush(stdout);
+}
+
+/* A launch's control socket: any answer but a refusal is an escape. */
+static void control(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	char buf[512] = "";
+	int fd;
+	ssize_t n;
+
+	if (!path || !want("control-socket"))
+		return;
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		report(false, "control-socket", "connect: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	(void)!write(fd, "{\"v\":1,\"cmd\":\"peers\",\"args\":[]}\n", 32);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0)
+		buf[n] = '\0';
+	if (n <= 0 || strstr(buf, "permission denied"))
+		report(false, "control-socket", "refused");
+	else
+		report(true, "control-socket", "answered: %.60s", buf);
+}
+
 int main(int argc, char **argv)
 {
 	const char *sentinel_path = NULL, *sock = NULL, *suid = NULL;
-	const char *autogroup_host = NULL;
+	const char *autogroup_host = NULL, *secret = NULL, *plant_dir = NULL;
+	const char *ctl = NULL;
 	pid_t host_pid = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -927,6 +1063,12 @@ int main(int argc, char **argv)
 			only = v;
 		else if (strcmp(a, "--autogroup") == 0)
 			autogroup_host = v;
+		else if (strcmp(a, "--secret") == 0)
+			secret = v;
+		else if (strcmp(a, "--plant") == 0)
+			plant_dir = v;
+		else if (strcmp(a, "--control") == 0)
+			ctl = v;
 		else {
 			fprintf(stderr, "hostile: unknown option '%s'\n", a);
 			return 2;
@@ -957,6 +1099,9 @@ int main(int argc, char **argv)
 	if (want("env"))
 		env_attempt();
 	autogroup(autogroup_host);
+	secrets(secret);
+	plant(plant_dir);
+	control(ctl);
 	printf("hostile: %s\n", escaped ? "SOMETHING ESCAPED" : "all blocked");
 	return escaped;
 }
