@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc make pkg-config libmnl-dev libcap-ng-dev libseccomp-dev libjansson-dev
 libcriterion-dev iproute2 iputils-ping iperf3 tcpdump procps strace
-qemu-system-x86 busybox-static xz-utils"
+qemu-system-x86 busybox-static xz-utils nginx-light redis-server curl"
 # Extra packages that parts of the project ask for (mk/*.mk may set more).
 PKGS="$PKGS ${LINKEM_EXTRA_PKGS:-}"
 

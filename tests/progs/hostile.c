@@ -1014,7 +1014,8 @@ static void control(const char *path)
 			close(fd);
 		return;
 	}
-	(void)!write(fd, "{\"v\":1,\"cmd\":\"peers\",\"args\":[]}\n", 32);
+	(void)!send(fd, "{\"v\":1,\"cmd\":\"peers\",\"args\":[]}\n", 32,
+		    MSG_NOSIGNAL);
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n > 0)
