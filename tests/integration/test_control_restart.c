@@ -232,9 +232,9 @@ Test(control_restart, the_sandbox_holds_after_a_restart)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run_result_free(&r);
 	cr_assert(launch_wait_for(&L, "[peer1] done", 2, 10), "%s", L.ebuf);
-	cr_assert_eq(occurrences(L.obuf, "[peer1] CapEff: 0000000000000000"), 2,
+	cr_assert_eq(occurrences(L.obuf, "[peer1] CapEff: 00000000000004fb"), 2,
 		     "%s", L.obuf);
-	cr_assert_eq(occurrences(L.obuf, "[peer1] CapBnd: 0000000000000000"), 2,
+	cr_assert_eq(occurrences(L.obuf, "[peer1] CapBnd: 00000000000004fb"), 2,
 		     "%s", L.obuf);
 	cr_assert_eq(occurrences(L.obuf, "[peer1] NoNewPrivs: 1"), 2, "%s",
 		     L.obuf);

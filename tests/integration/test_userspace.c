@@ -153,7 +153,7 @@ Test(userspace, garbage_frames_do_not_break_the_engine, .timeout = 60)
 		 "case {id} in 1) sleep 0.5; ping -c 20 -i 0.1 10.0.0.2;; "
 		 "2) sleep 3.5;; 3) %s garbage eth0 3;; esac",
 		 udpseq);
-	US(&r, 30000, "-q", "-n", "3", "--cap", "NET_RAW", "--link",
+	US(&r, 30000, "-q", "-n", "3", "--cap-host", "NET_RAW", "--link",
 	   "3>1:delay=1ms", "--", "sh", "-c", script);
 	cr_assert_eq(r.status, 0, "stderr: %s\nstdout: %s", r.err, r.out);
 	cr_assert(has(r.out, "[peer3] garbage "), "%s", r.out);
