@@ -100,9 +100,6 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	r = lk_sandbox_new(opts, &l->sandbox, e);
 	if (r < 0)
 		goto fail;
-	r = launch_userns(l, e);
-	if (r < 0)
-		goto fail;
 	r = lk_control_prepare(l, e); /* --at, --scenario, --control */
 	if (r < 0)
 		goto fail;
@@ -126,6 +123,10 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 		if (r < 0)
 			goto fail;
 	}
+	/* Last: its notice only once the input is known to be good. */
+	r = launch_userns(l, e);
+	if (r < 0)
+		goto fail;
 	*out = l;
 	return 0;
 fail:

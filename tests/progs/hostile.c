@@ -944,6 +944,10 @@ static void secrets(const char *secret)
 {
 	const char *files[] = {"/etc/shadow", secret};
 
+	/* Only when asked (--secret): run as host root on purpose (the
+	 * sandbox tests of lk_sandbox_enter alone), these would succeed. */
+	if (!secret)
+		return;
 	for (size_t i = 0; i < 2; i++) {
 		char name[32], buf[64];
 		int fd;
