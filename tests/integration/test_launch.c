@@ -653,6 +653,8 @@ Test(launch, tmp_is_private_but_shows_the_hosts_files)
 	test_remove_at_exit(path);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, "host\n", 5), 5);
+	/* The peers are not host root: a file anyone may write. */
+	cr_assert_eq(fchmod(fd, 0666), 0);
 	close(fd);
 	snprintf(script, sizeof(script),
 		 "cat %s; echo peer$LINKEM_ID > %s; cat %s; "
