@@ -48,6 +48,9 @@ struct lk_outbuf {
 	int fd;
 	bool color;
 	int tty; /* 0: not known yet, 1: a terminal (escape lines), -1: not */
+	bool own;	/* fd is our own non-blocking reopen (output_flow.c) */
+	int restore_fl; /* the flags to give back to fd at the end, or -1 */
+	bool registered, watched; /* on the loop; waiting for EPOLLOUT */
 };
 
 struct lk_launch {
@@ -75,6 +78,8 @@ struct lk_launch {
 	bool killed;
 	bool started;
 	struct lk_outbuf out[2];
+	bool out_paused; /* the peers' streams are off the loop */
+	bool out_open;	 /* lk_output_open done */
 	/* Sorted (pid, index) pairs for reaping. */
 	struct lk_pid_index {
 		pid_t pid;
@@ -110,7 +115,13 @@ int lk_launch_engine_ctx(struct lk_launch *l, struct lk_error *e);
 /* output.c */
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		    const char *line, size_t len);
+/* output_flow.c: the outputs, non-blocking, on the loop; write what
+ * they take now (never waits; pauses or resumes the peers' streams);
+ * at the end, write the rest (waits); give the outputs back. */
+int lk_output_open(struct lk_launch *l, struct lk_error *e);
 void lk_output_flush(struct lk_launch *l);
+void lk_output_finish(struct lk_launch *l);
+void lk_output_close(struct lk_launch *l);
 /* Pure: "/etc/hosts" for a plan and the LINKEM_PEERS value. */
 char *lk_hosts_render(const struct lk_plan *p, size_t *len);
 char *lk_peers_env_render(const struct lk_plan *p);

@@ -2,8 +2,6 @@
 /* output.c — peers' lines, prefixed and whole, and the files a peer sees. */
 #include "launcher/launch_internal.h"
 
-#include "common/io.h"
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -45,11 +43,7 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		/* else out of memory: the line is dropped rather than
 		 * shown raw. */
 	} else if (lk_buf_reserve(&o->b, (size_t)plen + len + 1) < 0) {
-		/* A closed or broken output: drop. */
-		lk_output_flush(l);
-		(void)lk_write_all(o->fd, prefix, (size_t)plen);
-		(void)lk_write_all(o->fd, line, len);
-		(void)lk_write_all(o->fd, "\n", 1);
+		/* Out of memory: the line is dropped. */
 	} else {
 		lk_buf_put(&o->b, prefix, (size_t)plen);
 		lk_buf_put(&o->b, line, len);
@@ -63,17 +57,6 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 	}
 	if (o->b.len > 256 * 1024)
 		lk_output_flush(l);
-}
-
-void lk_output_flush(struct lk_launch *l)
-{
-	for (int s = 0; s < 2; s++) {
-		/* A closed or broken output: drop. */
-		if (l->out[s].b.len)
-			(void)lk_write_all(l->out[s].fd, l->out[s].b.p,
-					   l->out[s].b.len);
-		lk_buf_clear(&l->out[s].b);
-	}
 }
 
 char *lk_hosts_render(const struct lk_plan *p, size_t *len)

@@ -58,6 +58,7 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	lk_hub_init(&l->hub);
 	l->out[LK_OUT].fd = STDOUT_FILENO;
 	l->out[LK_ERR].fd = STDERR_FILENO;
+	l->out[LK_OUT].restore_fl = l->out[LK_ERR].restore_fl = -1;
 
 	r = lk_plan_init(&l->plan, opts->n, opts->subnet, e);
 	if (r < 0)
@@ -266,6 +267,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 			l->open_streams++;
 		}
 	}
+	r = lk_output_open(l, e);
+	if (r < 0)
+		goto fail;
 	r = lk_control_arm(l, e);
 	if (r < 0)
 		goto fail;
@@ -292,7 +296,7 @@ LK_EXPORT int lk_launch_poll(struct lk_launch *l, int timeout_ms,
 	if (!l->started || !l->loop)
 		return lk_error_set(e, EINVAL, "launch not started");
 	if (l->running == 0 && l->open_streams == 0) {
-		lk_output_flush(l);
+		lk_output_finish(l);
 		return 0;
 	}
 	r = lk_loop_run_once(l->loop, timeout_ms, e);
@@ -343,6 +347,7 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 		l->engine->destroy(&l->ectx);
 	lk_hub_destroy(&l->hub);
 	lk_control_free(l);
+	lk_output_close(l);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
 	if (l->timerfd >= 0)
