@@ -78,6 +78,10 @@ struct lk_plan {
 };
 
 #define LK_DEFAULT_SUBNET "10.0.0.0/16"
+/* linkem-launch's default limits per peer (0: none). */
+#define LK_DEFAULT_PIDS 1024
+#define LK_DEFAULT_TMP_SIZE (256ull << 20)
+#define LK_DEFAULT_LOG_MAX (100ull << 20)
 #define LK_MAX_PEERS 65534
 
 /* Parse "A.B.C.D/P"; host bits must be zero. */
@@ -131,6 +135,13 @@ struct lk_options {
 	const char *scenario;	 /* --scenario FILE */
 	const char *policy_check; /* --policy-check FILE: validate and exit */
 	unsigned grace_ms;	 /* --grace, default 3000 */
+	/* Limits per peer; 0 is no limit (lk_options_parse fills in the
+	 * defaults of linkem-launch: LK_DEFAULT_*). */
+	uint64_t memory;	 /* --memory, bytes */
+	uint64_t pids;		 /* --pids, processes and threads */
+	unsigned cpu_milli;	 /* --cpus, in thousandths of a CPU */
+	uint64_t tmp_size;	 /* --tmp-size: /tmp and /dev/shm, bytes each */
+	uint64_t log_max;	 /* --log-max: each --log-dir/--pcap file */
 	bool quiet;		 /* -q: no notices (linkem-launch lowers the
 				  * log level; library users call
 				  * lk_set_log_level) */
@@ -191,6 +202,10 @@ LK_EXPORT const char *lk_launch_peer_note(const struct lk_launch *l,
 					  unsigned id);
 LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
 					     unsigned id);
+/* What peer id's limits refused, once the launch is over ("the pids
+ * limit (1024) refused 37 forks"); NULL when nothing. */
+LK_EXPORT const char *lk_launch_peer_limits(const struct lk_launch *l,
+					    unsigned id);
 
 LK_EXPORT const char *lk_version(void);
 

@@ -55,6 +55,9 @@ static void summarize(const struct lk_launch *l, unsigned n)
 		else if (r.status != 0)
 			fprintf(stderr, PROG ": peer%u: exited with status %d\n",
 				id, r.status);
+		if (lk_launch_peer_limits(l, id))
+			fprintf(stderr, PROG ": peer%u: %s\n", id,
+				lk_launch_peer_limits(l, id));
 	}
 	if (exec_failures > 1)
 		fprintf(stderr, PROG ": (the same in %u more peers)\n",

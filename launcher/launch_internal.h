@@ -12,12 +12,15 @@
 #include "engine/engine.h"
 #include "model/linkspec.h"
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* The messages between the supervisor and peer init: sync.h. */
 
 enum { LK_OUT = 0, LK_ERR = 1 };
+enum { LK_CG_NCTRL = 3, LK_CG_PATH = 384 }; /* memory, pids, cpu */
 
 struct lk_peer {
 	struct lk_launch *l; /* its launch (for the loop's handlers) */
@@ -41,6 +44,8 @@ struct lk_peer {
 	bool restarting;    /* LK_SYNC_RESTART sent, no answer yet */
 	bool sync_watched;  /* sync is on the event loop */
 	unsigned restarts;  /* workloads started again (restart) */
+	uint64_t oom_seen;  /* memory-limit kills already told */
+	char limits_note[160]; /* what its limits refused (summary) */
 };
 
 struct lk_outbuf {
@@ -80,6 +85,11 @@ struct lk_launch {
 	struct lk_outbuf out[2];
 	bool out_paused; /* the peers' streams are off the loop */
 	bool out_open;	 /* lk_output_open done */
+	/* peer_limits.c: 0 no cgroups, 1 cgroup v1, 2 cgroup2; the launch's
+	 * cgroup in the memory, pids and cpu hierarchies (one for v2). */
+	int cg_kind;
+	char cg_dir[LK_CG_NCTRL][LK_CG_PATH];
+	int cg_janitor; /* the janitor's pipe (its end at our exit) */
 	/* Sorted (pid, index) pairs for reaping. */
 	struct lk_pid_index {
 		pid_t pid;

@@ -34,6 +34,11 @@ enum {
 	OPT_POLICY_CHECK,
 	OPT_CLEARENV,
 	OPT_ENV,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_CPUS,
+	OPT_TMP_SIZE,
+	OPT_LOG_MAX,
 };
 
 /* linkem-launch's options: getopt's tables, --help's option list, and
@@ -79,6 +84,18 @@ static const struct lk_optdef optdefs[] = {
      "start the peers with an empty environment (but LINKEM_* and --env)"},
     {"env", 0, OPT_ENV, "NAME[=VALUE]", true, NULL,
      "set NAME in the peers, or pass the launcher's NAME (after --clearenv)"},
+    {"memory", 0, OPT_MEMORY, "SIZE", false, "0",
+     "memory of each peer, /tmp and /dev/shm included (512m, 2g; 0: no "
+     "limit)"},
+    {"pids", 0, OPT_PIDS, "N", false, "1024",
+     "processes and threads in each peer (0: no limit)"},
+    {"cpus", 0, OPT_CPUS, "X", false, "0",
+     "CPU time of each peer, in CPUs (0.5, 2; 0: no limit)"},
+    {"tmp-size", 0, OPT_TMP_SIZE, "SIZE", false, "256m",
+     "size of each peer's /tmp and of its /dev/shm (0: half of RAM)"},
+    {"log-max", 0, OPT_LOG_MAX, "SIZE", false, "100m",
+     "size of each --log-dir and --pcap file; past it, a notice and no "
+     "more (0: no limit)"},
     {"quiet", 'q', 'q', NULL, false, NULL, "no notices on stderr"},
     {"help", 'h', 'h', NULL, false, NULL, "show this help"},
     {"version", 'V', 'V', NULL, false, NULL, "show the version"},
@@ -160,6 +177,9 @@ LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 	o->subnet = LK_DEFAULT_SUBNET;
 	o->policy = "default";
 	o->grace_ms = 3000;
+	o->pids = LK_DEFAULT_PIDS;
+	o->tmp_size = LK_DEFAULT_TMP_SIZE;
+	o->log_max = LK_DEFAULT_LOG_MAX;
 
 	optind = 0; /* full reset of getopt's state */
 	opterr = 0;
@@ -264,6 +284,49 @@ LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 					   optarg);
 			r = push(&o->env, optarg, e);
 			break;
+		case OPT_MEMORY:
+		case OPT_TMP_SIZE:
+		case OPT_LOG_MAX:
+			if (lk_parse_size(optarg, UINT64_MAX / 2, &v) < 0 ||
+			    (v != 0 && v < 4096))
+				return bad(e,
+					   "invalid %s '%s': expected a size "
+					   "such as 512m or 2g (0: no limit)",
+					   c == OPT_MEMORY     ? "--memory"
+					   : c == OPT_TMP_SIZE ? "--tmp-size"
+							       : "--log-max",
+					   optarg);
+			if (c == OPT_MEMORY)
+				o->memory = v;
+			else if (c == OPT_TMP_SIZE)
+				o->tmp_size = v;
+			else
+				o->log_max = v;
+			break;
+		case OPT_PIDS:
+			if (lk_parse_uint(optarg, 1u << 22, &v) < 0)
+				return bad(e,
+					   "invalid --pids '%s': expected a "
+					   "number of processes (0: no limit)",
+					   optarg);
+			o->pids = v;
+			break;
+		case OPT_CPUS: {
+			char *end;
+			double x;
+
+			errno = 0;
+			x = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(x >= 0) ||
+			    x > 4096 || (x > 0 && x < 0.01))
+				return bad(e,
+					   "invalid --cpus '%s': expected a "
+					   "number of CPUs such as 0.5 or 2 "
+					   "(0: no limit)",
+					   optarg);
+			o->cpu_milli = (unsigned)(x * 1000 + 0.5);
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;

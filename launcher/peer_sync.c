@@ -90,6 +90,8 @@ static void workload_ended(struct lk_peer *p, int wst, bool seccomp)
 			if (!found && !seccomp)
 				p->note[0] = '\0';
 		}
+		if (p->status == SIGKILL)
+			lk_limits_workload_killed(p->l, p);
 	} else {
 		p->signaled = false;
 		p->status = WEXITSTATUS(wst);

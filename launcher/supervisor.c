@@ -59,6 +59,7 @@ LK_EXPORT int lk_launch_new(const struct lk_options *opts,
 	l->out[LK_OUT].fd = STDOUT_FILENO;
 	l->out[LK_ERR].fd = STDERR_FILENO;
 	l->out[LK_OUT].restore_fl = l->out[LK_ERR].restore_fl = -1;
+	l->cg_janitor = -1;
 
 	r = lk_plan_init(&l->plan, opts->n, opts->subnet, e);
 	if (r < 0)
@@ -191,6 +192,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = lk_control_open(l, e);
 	if (r < 0)
 		goto fail;
+	r = lk_limits_prepare(l, e);
+	if (r < 0)
+		goto fail;
 	r = lk_hub_create(&l->hub, e);
 	if (r < 0)
 		goto fail;
@@ -204,6 +208,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		r = lk_peer_clone(l, i, e);
+		if (r < 0)
+			goto fail;
+		r = lk_limits_join(l, i, e);
 		if (r < 0)
 			goto fail;
 		l->engine_peers[i] = (struct lk_engine_peer){
@@ -283,6 +290,7 @@ fail:
 		l->engine->destroy(&l->ectx);
 	l->engine = NULL;
 	lk_hub_destroy(&l->hub);
+	lk_limits_remove(l);
 	return r;
 }
 
@@ -295,15 +303,20 @@ LK_EXPORT int lk_launch_poll(struct lk_launch *l, int timeout_ms,
 
 	if (!l->started || !l->loop)
 		return lk_error_set(e, EINVAL, "launch not started");
-	if (l->running == 0 && l->open_streams == 0) {
-		lk_output_finish(l);
-		return 0;
+	if (l->running > 0 || l->open_streams > 0) {
+		r = lk_loop_run_once(l->loop, timeout_ms, e);
+		if (r < 0)
+			return r;
+		lk_output_flush(l);
+		if (l->running > 0 || l->open_streams > 0)
+			return 1;
 	}
-	r = lk_loop_run_once(l->loop, timeout_ms, e);
-	if (r < 0)
-		return r;
-	lk_output_flush(l);
-	return l->running > 0 || l->open_streams > 0;
+	/* Over: what the limits refused, their cgroups removed, the
+	 * output written out. */
+	lk_limits_collect(l);
+	lk_limits_remove(l);
+	lk_output_finish(l);
+	return 0;
 }
 
 LK_EXPORT int lk_launch_run(struct lk_launch *l, struct lk_error *e)
@@ -346,6 +359,7 @@ LK_EXPORT void lk_launch_free(struct lk_launch *l)
 	if (l->engine && l->engine->destroy)
 		l->engine->destroy(&l->ectx);
 	lk_hub_destroy(&l->hub);
+	lk_limits_remove(l);
 	lk_control_free(l);
 	lk_output_close(l);
 	if (l->sigfd >= 0)

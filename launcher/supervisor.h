@@ -49,6 +49,17 @@ void lk_peer_stream_drain(struct lk_launch *l, struct lk_peer *p, int s);
 int lk_peer_stream_on_stdout(void *data, uint32_t events, struct lk_error *e);
 int lk_peer_stream_on_stderr(void *data, uint32_t events, struct lk_error *e);
 
+/* peer_limits.c: --memory, --pids, --cpus.  Prepare the launch's
+ * cgroups (or nothing, or rlimits); put peer idx's init in its own,
+ * limited, before "go"; a SIGKILLed workload: was it the memory limit
+ * (sets p->note)?; at the end, what the limits refused (limits_note),
+ * then remove the cgroups. */
+int lk_limits_prepare(struct lk_launch *l, struct lk_error *e);
+int lk_limits_join(struct lk_launch *l, unsigned idx, struct lk_error *e);
+void lk_limits_workload_killed(struct lk_launch *l, struct lk_peer *p);
+void lk_limits_collect(struct lk_launch *l);
+void lk_limits_remove(struct lk_launch *l);
+
 /* signals.c */
 int lk_signals_block(struct lk_launch *l, struct lk_error *e);
 /* Loop handlers (data: the launch): the signalfd, and the grace timer
