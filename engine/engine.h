@@ -59,6 +59,7 @@ struct lk_engine_ctx {
 	uint64_t seed;
 	bool quiet;	       /* -q: no notices on stderr */
 	const char *pcap_dir;  /* --pcap, or NULL */
+	uint64_t pcap_max;     /* --log-max: each pcap file's size, 0: none */
 	bool links_may_change; /* --control, --at or --scenario */
 
 	/* The conditions of the link src -> dst now: the specs folded, and

@@ -44,6 +44,7 @@ int lk_launch_engine_ctx(struct lk_launch *l, struct lk_error *e)
 	    .seed = l->opts.seed,
 	    .quiet = l->opts.quiet,
 	    .pcap_dir = l->opts.pcap_dir,
+	    .pcap_max = l->opts.log_max,
 	    .links_may_change =
 		l->opts.control || l->opts.at.n || l->opts.scenario,
 	    .link_effective = link_effective,

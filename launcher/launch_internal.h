@@ -31,6 +31,8 @@ struct lk_peer {
 	int out[2]; /* read ends of the peer's stdout and stderr */
 	struct lk_linebuf lb[2];
 	int log_fd;
+	uint64_t log_bytes; /* written to log_fd (--log-max) */
+	bool log_full;	    /* --log-max reached: nothing more */
 	bool reaped;
 	bool have_status; /* the workload's own status arrived */
 	bool signaled;

@@ -2,6 +2,8 @@
 /* output.c — peers' lines, prefixed and whole, and the files a peer sees. */
 #include "launcher/launch_internal.h"
 
+#include "common/log.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +20,36 @@ static bool is_tty(struct lk_outbuf *o)
 	if (o->tty == 0)
 		o->tty = isatty(o->fd) ? 1 : -1;
 	return o->tty > 0;
+}
+
+/* --log-dir: raw bytes.  Small lines: one write each, so the file stays
+ * in order.  Past --log-max, a last line in the file, a notice once, and
+ * no more. */
+static void log_line(struct lk_launch *l, struct lk_peer *p, const char *line,
+		     size_t len)
+{
+	struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
+	uint64_t max = l->opts.log_max;
+
+	if (p->log_full)
+		return;
+	if (max && p->log_bytes + len + 1 > max) {
+		char last[160];
+		int n = snprintf(last, sizeof(last),
+				 "linkem-launch: peer%u.log reached --log-max "
+				 "(%llu MiB): the rest is not logged\n",
+				 p->id, (unsigned long long)(max >> 20));
+
+		p->log_full = true;
+		(void)!write(p->log_fd, last, (size_t)n);
+		lk_log(LK_LOG_NOTICE,
+		       "notice: peer%u.log reached --log-max (%llu MiB): the "
+		       "rest of its output is not logged",
+		       p->id, (unsigned long long)(max >> 20));
+		return;
+	}
+	p->log_bytes += len + 1;
+	(void)!writev(p->log_fd, iov, 2);
 }
 
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
@@ -49,12 +81,8 @@ void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		lk_buf_put(&o->b, line, len);
 		lk_buf_put(&o->b, "\n", 1);
 	}
-	if (p->log_fd >= 0) {
-		/* Raw bytes.  Small lines: one write each, so the file stays
-		 * in order. */
-		struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
-		(void)!writev(p->log_fd, iov, 2);
-	}
+	if (p->log_fd >= 0)
+		log_line(l, p, line, len);
 	if (o->b.len > 256 * 1024)
 		lk_output_flush(l);
 }

@@ -164,21 +164,22 @@ static int on_stderr(void *data, uint32_t events, struct lk_error *e)
 
 int lk_output_open(struct lk_launch *l, struct lk_error *e)
 {
+	(void)e;
 	reopen_nonblocking(&l->out[LK_OUT], STDOUT_FILENO);
 	reopen_nonblocking(&l->out[LK_ERR], STDERR_FILENO);
 	for (int s = 0; s < 2; s++) {
 		struct lk_outbuf *o = &l->out[s];
 		struct stat st;
 
-		/* epoll takes pipes, terminals and sockets; a regular file
-		 * never waits (EPERM here) and needs no watch. */
+		/* epoll takes pipes, terminals and sockets; what it refuses
+		 * (EPERM: a regular file, /dev/null) never waits and needs
+		 * no watch. */
 		if (fstat(o->fd, &st) < 0 || S_ISREG(st.st_mode))
 			continue;
 		if (lk_loop_add(l->loop, o->fd, 0,
 				s == LK_OUT ? on_stdout : on_stderr, l,
-				e) < 0)
-			return -e->code;
-		o->registered = true;
+				NULL) == 0)
+			o->registered = true;
 	}
 	l->out_open = true;
 	return 0;

@@ -131,6 +131,17 @@ static void etc_hosts(const struct lk_launch *l)
 	unlink(tmp_hosts);
 }
 
+/* The tmpfs options of /tmp: its size capped by --tmp-size (and its
+ * pages charged to the peer's memory cgroup, where there is one). */
+static void tmp_size_opts(const struct lk_launch *l, char *out, size_t size)
+{
+	if (l->opts.tmp_size)
+		snprintf(out, size, "mode=1777,size=%llu",
+			 (unsigned long long)l->opts.tmp_size);
+	else
+		snprintf(out, size, "mode=1777");
+}
+
 /* A private, writable /tmp that still shows the host's files: an overlay
  * whose lower layer is the host's /tmp and whose upper layer is a tmpfs
  * of the peer's own.  What the peer writes, changes or deletes stays in
@@ -145,8 +156,8 @@ static void private_tmp(const struct lk_launch *l)
 	char opts[128];
 	int err;
 
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=1777") < 0)
+	tmp_size_opts(l, opts, sizeof(opts));
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		fail("mount /tmp");
 	etc_hosts(l);
 	if (host_tmp < 0)

@@ -427,6 +427,7 @@ void lk_limits_collect(struct lk_launch *l)
 		size_t used = 0;
 
 		if (l->opts.memory) {
+			size_text(l->opts.memory, size, sizeof(size));
 			oom = oom_kills(l, p->id);
 			/* The kernel counts a kill just after its signal:
 			 * a SIGKILL told before the count is seen here. */
@@ -439,7 +440,6 @@ void lk_limits_collect(struct lk_launch *l)
 			}
 			/* The workload's own kill is its note already. */
 			oom = oom > p->oom_seen ? oom - p->oom_seen : 0;
-			size_text(l->opts.memory, size, sizeof(size));
 		}
 		if (l->opts.pids) {
 			peer_dir(l, 1, p->id, dir, sizeof(dir));

@@ -337,6 +337,7 @@ int lk_sandbox_new(const struct lk_options *o, struct lk_sandbox **out,
 	*out = NULL;
 	if (!sb)
 		return lk_error_set(e, ENOMEM, "out of memory");
+	sb->shm_size = o->tmp_size;
 	sb->policy_name = strdup(policy);
 	if (!sb->policy_name) {
 		r = lk_error_set(e, ENOMEM, "out of memory");

@@ -95,8 +95,9 @@ static int touch(const char *path, struct lk_error *e)
 	return 0;
 }
 
-static int setup_dev(struct lk_error *e)
+static int setup_dev(uint64_t shm_size, struct lk_error *e)
 {
+	char shm_opts[64] = "mode=1777";
 	static const char *const nodes[] = {"null",   "zero",	 "full",
 					    "random", "urandom", "tty"};
 	static const char *const links[][2] = {
@@ -139,8 +140,13 @@ static int setup_dev(struct lk_error *e)
 	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=0620") < 0)
 		return lk_error_errno(e, "mount devpts on /dev/pts");
+	/* Capped (--tmp-size): its pages count against the peer's memory
+	 * limit too, where there is one. */
+	if (shm_size)
+		snprintf(shm_opts, sizeof(shm_opts), "mode=1777,size=%llu",
+			 (unsigned long long)shm_size);
 	if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=1777") < 0)
+		  shm_opts) < 0)
 		return lk_error_errno(e, "mount a tmpfs on /dev/shm");
 	/* The peer's own IPC namespace; optional (CONFIG_POSIX_MQUEUE). */
 	(void)mount("mqueue", "/dev/mqueue", "mqueue",
@@ -182,7 +188,7 @@ int lk_sandbox_fs(const struct lk_sandbox *sb, struct lk_error *e)
 			return r;
 
 	/* 2. Fresh /dev and /run. */
-	r = setup_dev(e);
+	r = setup_dev(sb->shm_size, e);
 	if (r < 0)
 		return lk_error_wrap(e, "sandbox /dev");
 	if (is_dir("/run") &&

@@ -25,6 +25,7 @@ struct lk_sandbox {
 	size_t nrw, nro, nhide;
 	struct lk_bind *binds;
 	size_t nbinds;
+	uint64_t shm_size; /* /dev/shm's tmpfs size= (--tmp-size), 0: default */
 };
 
 #endif

@@ -282,6 +282,8 @@ static int us_add_peer(struct lk_engine_ctx *c, unsigned idx,
 		r = us_pcap_open(&p->pcap, p->pcap_fd, true, 0, e);
 		if (r < 0)
 			return lk_error_wrap(e, "'%s'", path);
+		u->pcap_max = c->pcap_max;
+		us_pcap_set_max(p->pcap, c->pcap_max);
 	}
 	return lk_loop_add(u->loop, p->fd, EPOLLIN, us_on_tap, p, e);
 }

@@ -61,6 +61,7 @@ struct us_peer {
 
 struct us_engine {
 	unsigned n;
+	uint64_t pcap_max; /* --log-max */
 	struct lk_loop *loop;
 	uint64_t seed;
 	struct us_peer *p; /* [n], indexed by id - 1 */

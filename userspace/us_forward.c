@@ -10,6 +10,7 @@
 #include "userspace/us_engine.h"
 
 #include "common/clock.h"
+#include "common/log.h"
 
 #include "userspace/us_frame.h"
 #include "userspace/us_gso.h"
@@ -26,6 +27,17 @@ static uint64_t real_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* One frame into the peer's pcap file; past --log-max, a notice once and
+ * no more frames. */
+static void capture(struct us_peer *p, const void *frame, size_t len)
+{
+	if (us_pcap_write(p->pcap, real_ns(), frame, len, NULL) == 1)
+		lk_log(LK_LOG_NOTICE,
+		       "notice: peer%u.pcap reached --log-max (%llu MiB): "
+		       "no more frames are written to it",
+		       p->id, (unsigned long long)(p->u->pcap_max >> 20));
 }
 
 /* The time handed to the pipelines: CLOCK_MONOTONIC, except that a
@@ -79,8 +91,7 @@ static void transmit(struct us_engine *u, unsigned dst, const uint8_t *data,
 	if (write(p->fd, data, len) != (ssize_t)len)
 		p->tx_errors++;
 	if (p->pcap)
-		(void)us_pcap_write(p->pcap, real_ns(), data + VH, len - VH,
-				    NULL);
+		capture(p, data + VH, len - VH);
 }
 
 /* Write the run of segments gathered by pipe_drain(), if any. */
@@ -113,8 +124,7 @@ static void pipe_drain(struct us_engine *u, struct us_pipe *pp, uint64_t now)
 		    (us_gro_add(u->gro, fr, fl) ||
 		     (gro_flush(u, p), us_gro_add(u->gro, fr, fl)))) {
 			if (p->pcap)
-				(void)us_pcap_write(p->pcap, real_ns(), fr, fl,
-						    NULL);
+				capture(p, fr, fl);
 		} else {
 			gro_flush(u, p);
 			transmit(u, dst, f->data, f->len, d.flags,
@@ -290,7 +300,7 @@ void us_on_frame(struct us_engine *u, unsigned src, const uint8_t *buf,
 		return;
 	}
 	if (p->pcap)
-		(void)us_pcap_write(p->pcap, real_ns(), f, flen, NULL);
+		capture(p, f, flen);
 	in = us_frame_ect(f, flen) ? US_IN_ECT : 0;
 	if (f[0] & 1) {
 		/* Broadcast and multicast: every other peer. */

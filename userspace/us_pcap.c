@@ -18,6 +18,8 @@ struct us_pcap {
 	bool nsec;
 	uint32_t snaplen;
 	size_t used;
+	uint64_t total, max; /* bytes put so far; the cap (0: none) */
+	bool full;
 	unsigned char buf[US_PCAP_BUFSZ];
 };
 
@@ -111,10 +113,22 @@ int us_pcap_write(struct us_pcap *p, uint64_t ts_ns, const void *frame,
 
 	if (!p->nsec)
 		h.frac /= 1000;
+	if (p->max && p->total + sizeof(h) + incl > p->max) {
+		if (p->full)
+			return 0;
+		p->full = true;
+		return 1;
+	}
+	p->total += sizeof(h) + incl;
 	r = put(p, &h, sizeof(h), e);
 	if (r == 0)
 		r = put(p, frame, incl, e);
 	return r;
+}
+
+void us_pcap_set_max(struct us_pcap *p, uint64_t max)
+{
+	p->max = max;
 }
 
 int us_pcap_close(struct us_pcap *p, struct lk_error *e)

@@ -27,6 +27,9 @@ int us_pcap_open(struct us_pcap **out, int fd, bool nsec, uint32_t snaplen,
 int us_pcap_write(struct us_pcap *p, uint64_t ts_ns, const void *frame,
 		  size_t len, struct lk_error *e);
 int us_pcap_flush(struct us_pcap *p, struct lk_error *e);
+/* Stop at max bytes in the file (0: no limit): us_pcap_write then drops
+ * the frames that would go past it and returns 1 for the first one. */
+void us_pcap_set_max(struct us_pcap *p, uint64_t max);
 /* Flushes and frees; returns the flush's result.  NULL is fine. */
 int us_pcap_close(struct us_pcap *p, struct lk_error *e);
 
