@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "netsetup/engine_wiring.h"
+#include "netsetup/guard.h"
 #include "netsetup/hub.h"
 #include "netsetup/kernel_stats.h"
 #include "netsetup/kernel_tree.h"
@@ -38,6 +39,9 @@ struct kernel_priv {
 	struct lk_kt_counters *cache;
 	unsigned cache_src;
 	uint64_t cache_ns;
+	/* cut[src - 1][dst - 1]: the hub drops every frame of src at dst's
+	 * port (guard.h); made on a source's first cut */
+	bool **cut;
 };
 
 /* netem has one drop counter for its loss, its limit and a down link
@@ -151,6 +155,36 @@ static int kernel_init(struct lk_engine_ctx *c, struct lk_error *e)
 	return 0;
 }
 
+/* src -> dst cut on the hub side, or no longer (guard.h): whatever the
+ * frame, which the tree on src's eth0 cannot see all of (broadcast,
+ * multicast, link-local, ARP, ND). */
+static int set_cut(struct lk_engine_ctx *c, unsigned src, unsigned dst,
+		   bool cut, struct lk_error *e)
+{
+	struct kernel_priv *k = c->priv;
+	struct lk_nl_batch b;
+	int r;
+
+	if (!k->cut && !(k->cut = calloc(c->n, sizeof(*k->cut))))
+		return lk_error_set(e, ENOMEM, "out of memory");
+	if (!k->cut[src - 1]) {
+		if (!cut)
+			return 0;
+		if (!(k->cut[src - 1] = calloc(c->n, sizeof(bool))))
+			return lk_error_set(e, ENOMEM, "out of memory");
+	}
+	if (k->cut[src - 1][dst - 1] == cut)
+		return 0;
+	r = lk_nl_batch_init(&b, &c->hub->nl, e);
+	if (r < 0)
+		return r;
+	r = lk_guard_cut(&b, c->plan, src, dst, lk_wiring_port(dst), cut, e);
+	lk_nl_batch_free(&b);
+	if (r == 0)
+		k->cut[src - 1][dst - 1] = cut;
+	return r;
+}
+
 static int kernel_configure_peer(struct lk_engine_ctx *c, unsigned idx,
 				 struct lk_nl_batch *b, struct lk_error *e)
 {
@@ -161,9 +195,19 @@ static int kernel_configure_peer(struct lk_engine_ctx *c, unsigned idx,
 	fill_opts(c, k, &o);
 	lk_kt_peer_init(&k->peers[idx], idx + 1, &o);
 	r = lk_kt_peer_build(b, c->links, idx + 1, &o, &k->peers[idx], e);
-	if (r == 0)
-		acc_start(c, idx + 1);
-	return r;
+	if (r < 0)
+		return r;
+	acc_start(c, idx + 1);
+	for (unsigned d = lk_links_next_dst(c->links, idx + 1, 0); d;
+	     d = lk_links_next_dst(c->links, idx + 1, d)) {
+		struct lk_impair imp;
+
+		lk_links_resolve(c->links, idx + 1, d, &imp);
+		if (lk_guard_cuts(&imp) &&
+		    (r = set_cut(c, idx + 1, d, true, e)) < 0)
+			return lk_error_wrap(e, "link %u>%u", idx + 1, d);
+	}
+	return 0;
 }
 
 static int kernel_set_link(struct lk_engine_ctx *c, unsigned src, unsigned dst,
@@ -194,6 +238,8 @@ static int kernel_set_link(struct lk_engine_ctx *c, unsigned src, unsigned dst,
 	if (r == 0)
 		r = lk_nl_batch_flush(&b, e);
 	lk_nl_batch_free(&b);
+	if (r == 0 && dst >= 1 && dst <= c->n)
+		r = set_cut(c, src, dst, lk_guard_cuts(imp), e);
 	return r; /* the caller (lk_launch_push_pair) names the link */
 }
 
@@ -346,6 +392,9 @@ static void kernel_destroy(struct lk_engine_ctx *c)
 		lk_nl_close(&k->nl[i]);
 	for (unsigned i = 0; k->acc && i < c->n; i++)
 		free(k->acc[i]);
+	for (unsigned i = 0; k->cut && i < c->n; i++)
+		free(k->cut[i]);
+	free(k->cut);
 	free(k->acc);
 	free(k->cache);
 	free(k->peers);
