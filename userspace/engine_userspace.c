@@ -173,6 +173,7 @@ static int us_init(struct lk_engine_ctx *c, struct lk_error *e)
 		u->p[i].u = u;
 		u->p[i].id = i + 1;
 		u->p[i].fd = u->p[i].pcap_fd = -1;
+		us_guard_init(&u->p[i].guard, c->plan, i + 1);
 	}
 
 	if (c->seed_set) {

@@ -10,6 +10,7 @@
 #define LK_US_ENGINE_H
 
 #include "userspace/us_gro.h"
+#include "userspace/us_guard.h"
 #include "userspace/us_lead.h"
 #include "userspace/us_pcap.h"
 #include "userspace/us_pipeline.h"
@@ -57,6 +58,8 @@ struct us_peer {
 	bool offloads;	     /* its TAP hands over GSO super-frames */
 	struct us_slot *out; /* [n], indexed by dst - 1; NULL until used */
 	uint64_t rx_frames, rx_bad, rx_unknown, tx_errors;
+	uint64_t rx_spoofed; /* refused: another peer's addresses */
+	struct us_guard guard; /* what it may send (us_guard.h) */
 };
 
 struct us_engine {

@@ -2,7 +2,8 @@
 /*
  * us_forward.c — the userspace engine's forwarding: a frame read from
  * peer src's TAP goes to the peer its destination MAC names, or to every
- * other peer when it is broadcast or multicast; each copy passes through
+ * other peer when it is broadcast or multicast (unless it carries another
+ * peer's source address: us_guard.h); each copy passes through
  * the pipeline of its link src -> dst when that link is impaired, and is
  * written at once otherwise.  One timerfd serves every pipeline, armed
  * ahead of the next departure by the lead us_lead.c learns.
@@ -291,6 +292,11 @@ void us_on_frame(struct us_engine *u, unsigned src, const uint8_t *buf,
 	}
 	if (p->pcap)
 		(void)us_pcap_write(p->pcap, real_ns(), f, flen, NULL);
+	/* Another peer's MAC or addresses: nowhere (us_guard.h). */
+	if (!us_guard_ok(&p->guard, f, flen)) {
+		p->rx_spoofed++;
+		return;
+	}
 	in = us_frame_ect(f, flen) ? US_IN_ECT : 0;
 	if (f[0] & 1) {
 		/* Broadcast and multicast: every other peer. */
