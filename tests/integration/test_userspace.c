@@ -164,3 +164,45 @@ Test(userspace, garbage_frames_do_not_break_the_engine, .timeout = 60)
 	cr_assert(m < 20.0, "median RTT %.3f ms under garbage", m);
 	run_result_free(&r);
 }
+
+Test(userspace, a_broadcast_takes_each_links_conditions, .timeout = 60)
+{
+	struct run_result r;
+	char script[1024], slip[256];
+	const char *p2, *p3;
+	double m2, m3;
+	int n2, n3;
+
+	NEED_TAP();
+	snprintf(slip, sizeof(slip), "%s", build_path("tests/progs/slip"));
+	/* peer 1 stamps 20 broadcasts (10.0.255.255) and 20 datagrams to
+	 * ff02::1; one copy per link: 2 gets them 100 ms late, 3 at once */
+	snprintf(script, sizeof(script),
+		 "case {id} in 1) sleep 0.5; %s stamp 1 20 50;; "
+		 "*) %s lat 3;; esac",
+		 slip, slip);
+	US(&r, 30000, "-q", "-n", "3", "--link", "1>2:delay=100ms", "--",
+	   "sh", "-c", script);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	for (int fam = 4; fam <= 6; fam += 2) {
+		char k2[32], k3[32];
+
+		snprintf(k2, sizeof(k2), "[peer2] lat%d n=", fam);
+		snprintf(k3, sizeof(k3), "[peer3] lat%d n=", fam);
+		p2 = strstr(r.out, k2);
+		p3 = strstr(r.out, k3);
+		cr_assert(p2 && p3, "%s", r.out);
+		cr_assert_eq(sscanf(p2 + strlen(k2), "%d median=%lf", &n2, &m2),
+			     2);
+		cr_assert_eq(sscanf(p3 + strlen(k3), "%d median=%lf", &n3, &m3),
+			     2);
+		cr_expect_eq(n2, 20, "IPv%d: peer2 got %d of 20", fam, n2);
+		cr_expect_eq(n3, 20, "IPv%d: peer3 got %d of 20", fam, n3);
+		cr_expect(m2 >= 100 && m2 < 110, "IPv%d: peer2 %.2f ms", fam,
+			  m2);
+		cr_expect(m3 < 5, "IPv%d: peer3 %.2f ms", fam, m3);
+		cr_log_info("IPv%d broadcast: peer2 %.2f ms, peer3 %.2f ms",
+			    fam, m2, m3);
+	}
+	run_result_free(&r);
+}

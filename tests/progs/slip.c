@@ -174,6 +174,8 @@ static int do_sniff(const char *ifname, double delay, double secs)
 
 /* ---- sending ---- */
 
+static int port = 9; /* slip send/spoof: discard; stamp/lat: 9999 */
+
 static int udp_to(const char *addr, const char *ifname, const char *payload, const char *bind_to)
 {
 	struct sockaddr_storage ss = {0};
@@ -191,7 +193,7 @@ static int udp_to(const char *addr, const char *ifname, const char *payload, con
 		struct sockaddr_in6 *s = (void *)&ss;
 
 		s->sin6_family = AF_INET6;
-		s->sin6_port = htons(9);
+		s->sin6_port = htons((uint16_t)port);
 		inet_pton(AF_INET6, addr, &s->sin6_addr);
 		if (IN6_IS_ADDR_LINKLOCAL(&s->sin6_addr) || IN6_IS_ADDR_MULTICAST(&s->sin6_addr))
 			s->sin6_scope_id = if_nametoindex("eth0");
@@ -212,7 +214,7 @@ static int udp_to(const char *addr, const char *ifname, const char *payload, con
 		struct sockaddr_in *s = (void *)&ss;
 
 		s->sin_family = AF_INET;
-		s->sin_port = htons(9);
+		s->sin_port = htons((uint16_t)port);
 		inet_pton(AF_INET, addr, &s->sin_addr);
 		len = sizeof(*s);
 	}
@@ -396,6 +398,7 @@ static uint64_t real_ns(void)
 
 static int do_stamp(int n, int gap_ms)
 {
+	port = 9999;
 	for (int i = 0; i < n; i++) {
 		char p[64];
 
@@ -421,8 +424,8 @@ static int do_lat(double secs)
 	int fd[2];
 	double v[2][512], end = now_s() + secs;
 	int n[2] = {0, 0}, one = 1;
-	struct sockaddr_in s4 = {.sin_family = AF_INET, .sin_port = htons(9)};
-	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
+	struct sockaddr_in s4 = {.sin_family = AF_INET, .sin_port = htons(9999)};
+	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6, .sin6_port = htons(9999)};
 
 	fd[0] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	fd[1] = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
