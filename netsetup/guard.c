@@ -20,8 +20,23 @@
 
 /* ---- the ingress program (pure) -------------------------------------- */
 
-enum { L_OK = 1, L_BAD, L_IP4, L_IP6, L_ARP, L_ULA, L_LL, L_ANY6, L_ICMP6,
-       L_HBH, L_ZERO, L_NA, L_NA_ULA, L_NA_LL, L_N };
+enum {
+	L_OK = 1,
+	L_BAD,
+	L_IP4,
+	L_IP6,
+	L_ARP,
+	L_ULA,
+	L_LL,
+	L_ANY6,
+	L_ICMP6,
+	L_HBH,
+	L_ZERO,
+	L_NA,
+	L_NA_ULA,
+	L_NA_LL,
+	L_N
+};
 
 struct as {
 	struct sock_filter *v;
@@ -41,11 +56,15 @@ static void emit(struct as *a, uint16_t code, uint32_t k, int jt, int jf)
 	a->len++;
 }
 
-static void place(struct as *a, int label) { a->label[label] = (int)a->len; }
+static void place(struct as *a, int label)
+{
+	a->label[label] = (int)a->len;
+}
 
 /* A = the 32 (w), 16 (h) or 8 (b) bits at off of the link (SKF_LL_OFF) or
  * network (SKF_NET_OFF) header. */
-#define LD(a, sz, base, off) emit(a, BPF_LD | sz | BPF_ABS, (uint32_t)((base) + (off)), 0, 0)
+#define LD(a, sz, base, off)                                                   \
+	emit(a, BPF_LD | sz | BPF_ABS, (uint32_t)((base) + (off)), 0, 0)
 /* Go on when A == k, else to label. */
 #define NEED(a, k, label) emit(a, BPF_JMP | BPF_JEQ | BPF_K, k, 0, label)
 /* To label when A == k, else go on. */
@@ -102,8 +121,8 @@ int lk_guard_prog(const struct lk_plan *p, unsigned id, struct sock_filter *out,
 	uint32_t a4 = ntohl(lk_plan_addr4(p, id).s_addr), mw, mh, w;
 
 	lk_plan_mac(p, id, m);
-	mw = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
-	     (uint32_t)m[2] << 8 | m[3];
+	mw = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 |
+	     m[3];
 	mh = (uint32_t)m[4] << 8 | m[5];
 	/* its link-local address: EUI-64 of the MAC (addr_gen_mode 0) */
 	ll[8] = m[0] ^ 2, ll[9] = m[1], ll[10] = m[2], ll[11] = 0xff;
@@ -224,8 +243,11 @@ bool lk_guard_cuts(const struct lk_impair *imp)
 /* ---- eBPF (pure) ------------------------------------------------------ */
 
 #define EI(c, d, sr, o, i)                                                     \
-	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (sr),       \
-			   .off = (o), .imm = (i)})
+	((struct bpf_insn){.code = (c),                                        \
+			   .dst_reg = (d),                                     \
+			   .src_reg = (sr),                                    \
+			   .off = (o),                                         \
+			   .imm = (i)})
 
 int lk_guard_to_ebpf(const struct sock_filter *f, int n, struct bpf_insn *out,
 		     size_t max)
@@ -285,11 +307,11 @@ int lk_guard_to_ebpf(const struct sock_filter *f, int n, struct bpf_insn *out,
 						    (pos[i] + 1)),
 					  (int32_t)f[i].k);
 				if (f[i].jf)
-					o[1] = EI(BPF_JMP | BPF_JA, 0, 0,
-						  (int16_t)(pos[i + 1 +
-								f[i].jf] -
-							    (pos[i] + 2)),
-						  0);
+					o[1] =
+					    EI(BPF_JMP | BPF_JA, 0, 0,
+					       (int16_t)(pos[i + 1 + f[i].jf] -
+							 (pos[i] + 2)),
+					       0);
 			}
 			break;
 		default:
@@ -308,8 +330,9 @@ int lk_guard_cut_prog(const struct lk_plan *p, unsigned src,
 	lk_plan_mac(p, src, m);
 	memset(a.label, -1, sizeof(a.label));
 	LD(&a, BPF_W, SKF_LL_OFF, 6);
-	NEED(&a, (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
-		     (uint32_t)m[2] << 8 | m[3],
+	NEED(&a,
+	     (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 |
+		 m[3],
 	     L_OK);
 	LD(&a, BPF_H, SKF_LL_OFF, 10);
 	NEED(&a, (uint32_t)m[4] << 8 | m[5], L_OK);
@@ -331,7 +354,8 @@ static int load(const struct sock_filter *f, int n, const char *what,
 	struct bpf_insn insns[2 * LK_GUARD_PROG_MAX + 1];
 	char log[512] = "";
 	union bpf_attr at;
-	int len = lk_guard_to_ebpf(f, n, insns, sizeof(insns) / sizeof(insns[0]));
+	int len =
+	    lk_guard_to_ebpf(f, n, insns, sizeof(insns) / sizeof(insns[0]));
 	int fd;
 
 	if (len < 0)
@@ -395,9 +419,9 @@ int lk_guard_peer(struct lk_nl_batch *b, const struct lk_plan *p, unsigned id,
 	fd = load(prog, n, what, e);
 	if (fd < 0)
 		return fd;
-	nlh = lk_nl_batch_msg(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL,
-			      MSG_MAX, e, "add clsact on the hub port of peer%u",
-			      id);
+	nlh =
+	    lk_nl_batch_msg(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, MSG_MAX,
+			    e, "add clsact on the hub port of peer%u", id);
 	if (!nlh) {
 		r = -e->code;
 		goto out;

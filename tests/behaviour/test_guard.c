@@ -37,7 +37,7 @@ BEHAVIOUR(a_cut_link_carries_no_frame_of_any_kind, 180)
 	const char *cut[][2] = {{"--link", "1>2:down"},
 				{"--link", "1>2:loss=100%"},
 				{"--at", "0s:partition=1,3/2"}};
-	const char *kinds[] = {"slip:uni4-3", "slip:uni6-3", "slip:ll6-3",
+	const char *kinds[] = {"slip:uni4-3", "slip:uni6-3",  "slip:ll6-3",
 			       "slip:bcast4", "slip:lbcast4", "slip:mcast6",
 			       "slip:arp"};
 	const char *slip = bh_prog("slip");
@@ -52,8 +52,8 @@ BEHAVIOUR(a_cut_link_carries_no_frame_of_any_kind, 180)
 			 slip, slip);
 		BH_LAUNCH(&r, 60000, "-q", "-n", "3", "--cap", "NET_RAW",
 			  cut[i][0], cut[i][1], "--", "sh", "-c", script);
-		cr_assert_eq(r.status, 0, "%s %s\n%s\n%s", cut[i][0],
-			     cut[i][1], r.out, r.err);
+		cr_assert_eq(r.status, 0, "%s %s\n%s\n%s", cut[i][0], cut[i][1],
+			     r.out, r.err);
 		cr_assert(has(r.out, "[peer2] sniffed"), "%s", r.out);
 		/* not one frame from peer 1's MAC at peer 2 */
 		cr_expect(!has(r.out, "[peer2] seen mac=1 "),
@@ -79,8 +79,8 @@ BEHAVIOUR(no_peer_passes_for_another, 120)
 	 * with its MAC (AF_PACKET), an ARP reply and a neighbour
 	 * advertisement claiming its addresses.  Only the honest datagram
 	 * arrives. */
-	const char *what[] = {"ip6-ula", "ip6-ll", "ip4",  "mac",
-			      "mac-bcast", "arp",    "nd",   "honest"};
+	const char *what[] = {"ip6-ula",   "ip6-ll", "ip4", "mac",
+			      "mac-bcast", "arp",    "nd",  "honest"};
 	const char *slip = bh_prog("slip");
 	struct run_result r;
 	char script[1024], line[64];
@@ -94,16 +94,18 @@ BEHAVIOUR(no_peer_passes_for_another, 120)
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	for (size_t k = 0; k < sizeof(what) / sizeof(what[0]); k++) {
 		snprintf(line, sizeof(line), "[peer1] spoof %s sent", what[k]);
-		cr_assert(has(r.out, line), "attempt %s not made:\n%s",
-			  what[k], r.out);
+		cr_assert(has(r.out, line), "attempt %s not made:\n%s", what[k],
+			  r.out);
 	}
 	cr_expect(has(r.out, "slip:honest"), "%s", r.out);
-	cr_expect(!has(r.out, "slip:spoof"), "%s engine: a spoofed datagram "
-		  "arrived:\n%s", bh_engine, r.out);
+	cr_expect(!has(r.out, "slip:spoof"),
+		  "%s engine: a spoofed datagram "
+		  "arrived:\n%s",
+		  bh_engine, r.out);
 	cr_expect(!line_has(r.out, "[peer2] seen ", "arp", "spa=10.0.0.3"),
 		  "%s engine: ARP claiming 10.0.0.3:\n%s", bh_engine, r.out);
-	cr_expect(!line_has(r.out, "[peer2] seen ", "nd136",
-			    "tgt=fd00:6c6b::3"),
-		  "%s engine: ND claiming fd00:6c6b::3:\n%s", bh_engine, r.out);
+	cr_expect(
+	    !line_has(r.out, "[peer2] seen ", "nd136", "tgt=fd00:6c6b::3"),
+	    "%s engine: ND claiming fd00:6c6b::3:\n%s", bh_engine, r.out);
 	run_result_free(&r);
 }

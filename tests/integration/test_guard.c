@@ -13,8 +13,8 @@
 
 Test(bridge, no_peer_passes_for_another, .timeout = 60)
 {
-	const char *what[] = {"ip6-ula", "ip6-ll", "ip4", "mac",
-			      "mac-bcast", "arp", "nd", "honest"};
+	const char *what[] = {"ip6-ula",   "ip6-ll", "ip4", "mac",
+			      "mac-bcast", "arp",    "nd",  "honest"};
 	char script[1024], line[64], slip[256];
 	struct run_result r;
 
@@ -26,8 +26,15 @@ Test(bridge, no_peer_passes_for_another, .timeout = 60)
 		 slip, slip);
 	{
 		char *argv[] = {(char *)build_path("linkem-launch"),
-				"-n", "3", "--cap", "NET_RAW", "--",
-				"sh", "-c", script, NULL};
+				"-n",
+				"3",
+				"--cap",
+				"NET_RAW",
+				"--",
+				"sh",
+				"-c",
+				script,
+				NULL};
 
 		cr_assert_eq(run_cmd(argv, NULL, 30000, &r), 0);
 	}
@@ -38,8 +45,7 @@ Test(bridge, no_peer_passes_for_another, .timeout = 60)
 			  what[k], r.out);
 	}
 	cr_expect(strstr(r.out, "slip:honest"), "%s", r.out);
-	cr_expect(!strstr(r.out, "slip:spoof"), "spoofed datagram:\n%s",
-		  r.out);
+	cr_expect(!strstr(r.out, "slip:spoof"), "spoofed datagram:\n%s", r.out);
 	cr_expect(!strstr(r.out, "arp op=2 spa=10.0.0.3"), "%s", r.out);
 	cr_expect(!strstr(r.out, "nd136 tgt=fd00:6c6b::3"), "%s", r.out);
 	run_result_free(&r);

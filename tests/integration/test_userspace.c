@@ -181,8 +181,8 @@ Test(userspace, a_broadcast_takes_each_links_conditions, .timeout = 60)
 		 "case {id} in 1) sleep 0.5; %s stamp 1 20 50;; "
 		 "*) %s lat 3;; esac",
 		 slip, slip);
-	US(&r, 30000, "-q", "-n", "3", "--link", "1>2:delay=100ms", "--",
-	   "sh", "-c", script);
+	US(&r, 30000, "-q", "-n", "3", "--link", "1>2:delay=100ms", "--", "sh",
+	   "-c", script);
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	for (int fam = 4; fam <= 6; fam += 2) {
 		char k2[32], k3[32];

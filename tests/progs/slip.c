@@ -51,12 +51,22 @@ static double now_s(void)
 static void mac_of(unsigned id, uint8_t m[6])
 {
 	m[0] = 0x02, m[1] = 0x6c, m[2] = 0x6b;
-	m[3] = (uint8_t)(id >> 16), m[4] = (uint8_t)(id >> 8), m[5] = (uint8_t)id;
+	m[3] = (uint8_t)(id >> 16), m[4] = (uint8_t)(id >> 8),
+	m[5] = (uint8_t)id;
 }
 
-static void addr4(unsigned id, char *buf) { sprintf(buf, "10.0.%u.%u", id >> 8, id & 255); }
-static void ula(unsigned id, char *buf) { sprintf(buf, "fd00:6c6b::%x", id); }
-static void ll(unsigned id, char *buf) { sprintf(buf, "fe80::6c:6bff:fe00:%x", id); }
+static void addr4(unsigned id, char *buf)
+{
+	sprintf(buf, "10.0.%u.%u", id >> 8, id & 255);
+}
+static void ula(unsigned id, char *buf)
+{
+	sprintf(buf, "fd00:6c6b::%x", id);
+}
+static void ll(unsigned id, char *buf)
+{
+	sprintf(buf, "fe80::6c:6bff:fe00:%x", id);
+}
 
 /* ---- sniff ---- */
 
@@ -86,9 +96,11 @@ static void marker(const uint8_t *p, size_t n, char *out, size_t size)
 		if (memcmp(p + i, "slip:", 5) == 0) {
 			size_t j = i;
 
-			while (j < n && j - i < size - 2 && p[j] > ' ' && p[j] < 127)
+			while (j < n && j - i < size - 2 && p[j] > ' ' &&
+			       p[j] < 127)
 				j++;
-			snprintf(out, size, " %.*s", (int)(j - i), (const char *)p + i);
+			snprintf(out, size, " %.*s", (int)(j - i),
+				 (const char *)p + i);
 			return;
 		}
 }
@@ -101,7 +113,8 @@ static void describe(const uint8_t *f, size_t n)
 	if (n < 14)
 		return;
 	if (f[6] == 0x02 && f[7] == 0x6c && f[8] == 0x6b)
-		snprintf(who, sizeof(who), "%u", (unsigned)f[9] << 16 | (unsigned)f[10] << 8 | f[11]);
+		snprintf(who, sizeof(who), "%u",
+			 (unsigned)f[9] << 16 | (unsigned)f[10] << 8 | f[11]);
 	else
 		snprintf(who, sizeof(who), "x");
 	type = (uint16_t)(f[12] << 8 | f[13]);
@@ -109,11 +122,13 @@ static void describe(const uint8_t *f, size_t n)
 	if (type == 0x0806 && n >= 42) {
 		inet_ntop(AF_INET, f + 28, a, sizeof(a));
 		inet_ntop(AF_INET, f + 38, b, sizeof(b));
-		snprintf(k, sizeof(k), "mac=%s arp op=%u spa=%s tpa=%s%s", who, f[21], a, b, m);
+		snprintf(k, sizeof(k), "mac=%s arp op=%u spa=%s tpa=%s%s", who,
+			 f[21], a, b, m);
 	} else if (type == 0x0800 && n >= 34) {
 		inet_ntop(AF_INET, f + 26, a, sizeof(a));
 		inet_ntop(AF_INET, f + 30, b, sizeof(b));
-		snprintf(k, sizeof(k), "mac=%s ip4 %s > %s p%u%s", who, a, b, f[23], m);
+		snprintf(k, sizeof(k), "mac=%s ip4 %s > %s p%u%s", who, a, b,
+			 f[23], m);
 	} else if (type == 0x86dd && n >= 54) {
 		char t[80] = "";
 
@@ -125,10 +140,12 @@ static void describe(const uint8_t *f, size_t n)
 				char g[64];
 
 				inet_ntop(AF_INET6, f + 62, g, sizeof(g));
-				snprintf(t, sizeof(t), " nd%u tgt=%s", f[54], g);
+				snprintf(t, sizeof(t), " nd%u tgt=%s", f[54],
+					 g);
 			}
 		}
-		snprintf(k, sizeof(k), "mac=%s ip6 %s > %s p%u%s%s", who, a, b, f[20], t, m);
+		snprintf(k, sizeof(k), "mac=%s ip6 %s > %s p%u%s%s", who, a, b,
+			 f[20], t, m);
 	} else {
 		snprintf(k, sizeof(k), "mac=%s type=%04x%s", who, type, m);
 	}
@@ -137,7 +154,8 @@ static void describe(const uint8_t *f, size_t n)
 
 static int do_sniff(const char *ifname, double delay, double secs)
 {
-	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_ALL)};
 	static uint8_t buf[65536];
 	double end;
 	int fd;
@@ -162,7 +180,8 @@ static int do_sniff(const char *ifname, double delay, double secs)
 
 		if (poll(&p, 1, 50) <= 0)
 			continue;
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			     &fl);
 		if (n > 0 && from.sll_pkttype != PACKET_OUTGOING)
 			describe(buf, (size_t)n);
 	}
@@ -176,7 +195,8 @@ static int do_sniff(const char *ifname, double delay, double secs)
 
 static int port = 9; /* slip send/spoof: discard; stamp/lat: 9999 */
 
-static int udp_to(const char *addr, const char *ifname, const char *payload, const char *bind_to)
+static int udp_to(const char *addr, const char *ifname, const char *payload,
+		  const char *bind_to)
 {
 	struct sockaddr_storage ss = {0};
 	socklen_t len;
@@ -188,14 +208,16 @@ static int udp_to(const char *addr, const char *ifname, const char *payload, con
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
 	if (ifname)
-		setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1);
+		setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+			   (socklen_t)strlen(ifname) + 1);
 	if (v6) {
 		struct sockaddr_in6 *s = (void *)&ss;
 
 		s->sin6_family = AF_INET6;
 		s->sin6_port = htons((uint16_t)port);
 		inet_pton(AF_INET6, addr, &s->sin6_addr);
-		if (IN6_IS_ADDR_LINKLOCAL(&s->sin6_addr) || IN6_IS_ADDR_MULTICAST(&s->sin6_addr))
+		if (IN6_IS_ADDR_LINKLOCAL(&s->sin6_addr) ||
+		    IN6_IS_ADDR_MULTICAST(&s->sin6_addr))
 			s->sin6_scope_id = if_nametoindex("eth0");
 		len = sizeof(*s);
 		if (bind_to) {
@@ -203,7 +225,8 @@ static int udp_to(const char *addr, const char *ifname, const char *payload, con
 
 			inet_pton(AF_INET6, bind_to, &b.sin6_addr);
 			b.sin6_scope_id = if_nametoindex("eth0");
-			setsockopt(fd, SOL_IPV6, IPV6_FREEBIND, &one, sizeof(one));
+			setsockopt(fd, SOL_IPV6, IPV6_FREEBIND, &one,
+				   sizeof(one));
 			if (bind(fd, (struct sockaddr *)&b, sizeof(b)) < 0) {
 				r = -errno;
 				close(fd);
@@ -218,7 +241,10 @@ static int udp_to(const char *addr, const char *ifname, const char *payload, con
 		inet_pton(AF_INET, addr, &s->sin_addr);
 		len = sizeof(*s);
 	}
-	r = sendto(fd, payload, strlen(payload), 0, (struct sockaddr *)&ss, len) < 0 ? -errno : 0;
+	r = sendto(fd, payload, strlen(payload), 0, (struct sockaddr *)&ss,
+		   len) < 0
+		? -errno
+		: 0;
 	close(fd);
 	return r;
 }
@@ -231,13 +257,16 @@ static int packet_send(const void *frame, size_t len)
 	if (fd < 0)
 		return -errno;
 	sll.sll_ifindex = (int)if_nametoindex("eth0");
-	r = sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0 ? -errno : 0;
+	r = sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0
+		? -errno
+		: 0;
 	close(fd);
 	return r;
 }
 
 /* An ARP frame: op 1 (request, broadcast) or 2 (reply, broadcast). */
-static int arp(unsigned self, unsigned claim_ip, unsigned target, int op, const char *mark)
+static int arp(unsigned self, unsigned claim_ip, unsigned target, int op,
+	       const char *mark)
 {
 	uint8_t f[96] = {0}, m[6];
 	struct in_addr a;
@@ -267,7 +296,8 @@ static int nd(int type, unsigned about)
 	struct sockaddr_in6 to = {.sin6_family = AF_INET6};
 	uint8_t msg[32] = {0};
 	char s[64];
-	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6), hops = 255, r;
+	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6),
+	    hops = 255, r;
 
 	if (fd < 0)
 		return -errno;
@@ -284,7 +314,9 @@ static int nd(int type, unsigned about)
 		snprintf(s, sizeof(s), "ff02::1");
 	inet_pton(AF_INET6, s, &to.sin6_addr);
 	to.sin6_scope_id = if_nametoindex("eth0");
-	r = sendto(fd, msg, 24, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -errno : 0;
+	r = sendto(fd, msg, 24, 0, (struct sockaddr *)&to, sizeof(to)) < 0
+		? -errno
+		: 0;
 	close(fd);
 	return r;
 }
@@ -348,15 +380,19 @@ static int do_spoof(unsigned self, unsigned as, unsigned t)
 	inet_pton(AF_INET, from, &ip->ip_src);
 	addr4(t, a);
 	inet_pton(AF_INET, a, &ip->ip_dst);
-	u->uh_sport = htons(9), u->uh_dport = htons(9), u->uh_ulen = htons(8 + 12);
+	u->uh_sport = htons(9), u->uh_dport = htons(9),
+	u->uh_ulen = htons(8 + 12);
 	memcpy(f + 28, "slip:spoof4 ", 12);
 	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (fd < 0) {
 		r = -errno;
 	} else {
-		struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr = ip->ip_dst};
+		struct sockaddr_in to = {.sin_family = AF_INET,
+					 .sin_addr = ip->ip_dst};
 
-		r = sendto(fd, f, 40, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -errno : 0;
+		r = sendto(fd, f, 40, 0, (struct sockaddr *)&to, sizeof(to)) < 0
+			? -errno
+			: 0;
 		close(fd);
 	}
 	say("ip4", r);
@@ -402,9 +438,11 @@ static int do_stamp(int n, int gap_ms)
 	for (int i = 0; i < n; i++) {
 		char p[64];
 
-		snprintf(p, sizeof(p), "slip:ts:%llu", (unsigned long long)real_ns());
+		snprintf(p, sizeof(p), "slip:ts:%llu",
+			 (unsigned long long)real_ns());
 		udp_to("10.0.255.255", NULL, p, NULL);
-		snprintf(p, sizeof(p), "slip:ts:%llu", (unsigned long long)real_ns());
+		snprintf(p, sizeof(p), "slip:ts:%llu",
+			 (unsigned long long)real_ns());
 		udp_to("ff02::1", NULL, p, NULL);
 		usleep((useconds_t)gap_ms * 1000);
 	}
@@ -424,8 +462,10 @@ static int do_lat(double secs)
 	int fd[2];
 	double v[2][512], end = now_s() + secs;
 	int n[2] = {0, 0}, one = 1;
-	struct sockaddr_in s4 = {.sin_family = AF_INET, .sin_port = htons(9999)};
-	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6, .sin6_port = htons(9999)};
+	struct sockaddr_in s4 = {.sin_family = AF_INET,
+				 .sin_port = htons(9999)};
+	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6,
+				  .sin6_port = htons(9999)};
 
 	fd[0] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	fd[1] = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -447,15 +487,19 @@ static int do_lat(double secs)
 			if (!(p[i].revents & POLLIN))
 				continue;
 			k = recv(fd[i], buf, sizeof(buf) - 1, 0);
-			if (k <= 8 || strncmp(buf, "slip:ts:", 8) != 0 || n[i] >= 512)
+			if (k <= 8 || strncmp(buf, "slip:ts:", 8) != 0 ||
+			    n[i] >= 512)
 				continue;
 			buf[k] = 0;
-			v[i][n[i]++] = (double)(real_ns() - strtoull(buf + 8, NULL, 10)) / 1e6;
+			v[i][n[i]++] =
+			    (double)(real_ns() - strtoull(buf + 8, NULL, 10)) /
+			    1e6;
 		}
 	}
 	for (int i = 0; i < 2; i++) {
 		qsort(v[i], (size_t)n[i], sizeof(double), cmp);
-		printf("lat%d n=%d median=%.3f ms\n", i ? 6 : 4, n[i], n[i] ? v[i][n[i] / 2] : -1.0);
+		printf("lat%d n=%d median=%.3f ms\n", i ? 6 : 4, n[i],
+		       n[i] ? v[i][n[i] / 2] : -1.0);
 	}
 	return 0;
 }
@@ -468,7 +512,9 @@ int main(int argc, char **argv)
 	if (argc >= 4 && strcmp(argv[1], "send") == 0)
 		return do_send((unsigned)atoi(argv[2]), argc - 3, argv + 3);
 	if (argc >= 5 && strcmp(argv[1], "spoof") == 0)
-		return do_spoof((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]), (unsigned)atoi(argv[4]));
+		return do_spoof((unsigned)atoi(argv[2]),
+				(unsigned)atoi(argv[3]),
+				(unsigned)atoi(argv[4]));
 	if (argc >= 5 && strcmp(argv[1], "stamp") == 0)
 		return do_stamp(atoi(argv[3]), atoi(argv[4]));
 	if (argc >= 3 && strcmp(argv[1], "lat") == 0)

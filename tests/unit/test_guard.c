@@ -213,5 +213,7 @@ Test(guard, ebpf_translation_fits)
 {
 	struct bpf_insn out[2 * LK_GUARD_PROG_MAX + 1];
 
-	cr_expect_gt(lk_guard_to_ebpf(prog, prog_len, out, 2 * LK_GUARD_PROG_MAX + 1), prog_len);
+	cr_expect_gt(
+	    lk_guard_to_ebpf(prog, prog_len, out, 2 * LK_GUARD_PROG_MAX + 1),
+	    prog_len);
 }
