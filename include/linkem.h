@@ -131,6 +131,15 @@ struct lk_options {
 	const char *scenario;	 /* --scenario FILE */
 	const char *policy_check; /* --policy-check FILE: validate and exit */
 	unsigned grace_ms;	 /* --grace, default 3000 */
+	int stop_signal;	 /* --stop-signal: what stops a peer's
+				  * processes; 0: the signal received
+				  * (SIGINT, SIGTERM), SIGTERM when the
+				  * main process ended first */
+	enum lk_timestamps {
+		LK_TS_NONE = 0,
+		LK_TS_RELATIVE, /* --timestamps: +S.mmm since release */
+		LK_TS_WALL,	/* --timestamps=wall: HH:MM:SS.mmm */
+	} timestamps;
 	bool quiet;		 /* -q: no notices (linkem-launch lowers the
 				  * log level; library users call
 				  * lk_set_log_level) */
@@ -180,6 +189,8 @@ struct lk_peer_result {
 	bool signaled;
 	int status;	/* exit status, or the signal number */
 	int exec_errno; /* non-zero when COMMAND could not be executed */
+	bool forced;	/* processes of the peer outlived --grace and were
+			 * killed with SIGKILL */
 };
 LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 				    struct lk_peer_result *out);
@@ -191,6 +202,12 @@ LK_EXPORT const char *lk_launch_peer_note(const struct lk_launch *l,
 					  unsigned id);
 LK_EXPORT const char *lk_launch_peer_message(const struct lk_launch *l,
 					     unsigned id);
+
+/* The time stamp --timestamps asks for, for a line printed now: "+12.345 "
+ * (seconds since the peers were released), "18:45:44.123 " (wall clock),
+ * or "" without --timestamps.  Returns its length. */
+LK_EXPORT size_t lk_launch_timestamp(const struct lk_launch *l, char *buf,
+				     size_t size);
 
 LK_EXPORT const char *lk_version(void);
 

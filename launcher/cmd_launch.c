@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +25,65 @@ static void ensure_std_fds(void)
 			open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 }
 
+/* The launch whose notices get time stamps (--timestamps). */
+static const struct lk_launch *stamped;
+
+/* lk_log_stderr, with the launch's time stamp first. */
+static void log_stamped(enum lk_log_level level, const char *msg, void *data)
+{
+	char stamp[40], *line = NULL;
+
+	if (!lk_launch_timestamp(stamped, stamp, sizeof(stamp)) ||
+	    asprintf(&line, "%s%s%s", stamp, (const char *)data, msg) < 0) {
+		lk_log_stderr(level, msg, data);
+		return;
+	}
+	lk_log_stderr(level, line, NULL);
+	free(line);
+}
+
+/* A line of the summary: "linkem-launch: ..." (time-stamped with
+ * --timestamps). */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char stamp[40];
+	va_list ap;
+
+	lk_launch_timestamp(stamped, stamp, sizeof(stamp));
+	fprintf(stderr, "%s" PROG ": ", stamp);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/* One line naming the peers where something outlived --grace. */
+static void summarize_forced(const struct lk_launch *l, unsigned n,
+			     unsigned grace_ms)
+{
+	char names[256] = "";
+	size_t len = 0;
+	unsigned count = 0, more = 0;
+
+	for (unsigned id = 1; id <= n; id++) {
+		struct lk_peer_result r;
+
+		if (lk_launch_peer_result(l, id, &r) < 0 || !r.forced)
+			continue;
+		if (count++ < 16 && len < sizeof(names) - 16)
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+						"%speer%u", len ? ", " : "", id);
+		else
+			more++;
+	}
+	if (!count)
+		return;
+	if (more)
+		snprintf(names + len, sizeof(names) - len, " and %u more", more);
+	say("SIGKILL after the %u ms grace period was needed in %s\n",
+		grace_ms, names);
+}
+
 static void summarize(const struct lk_launch *l, unsigned n)
 {
 	unsigned exec_failures = 0;
@@ -35,29 +96,29 @@ static void summarize(const struct lk_launch *l, unsigned n)
 			continue;
 		if (r.exec_errno) {
 			if (exec_failures++ == 0)
-				fprintf(stderr, PROG ": peer%u: %s\n", id,
+				say("peer%u: %s\n", id,
 					msg ? msg : strerror(r.exec_errno));
 			continue;
 		}
 		if (exec_failures)
 			continue;
 		if (msg)
-			fprintf(stderr, PROG ": peer%u: setup failed: %s\n", id,
+			say("peer%u: setup failed: %s\n", id,
 				msg);
 		else if (r.signaled && lk_launch_peer_note(l, id))
-			fprintf(stderr, PROG ": peer%u: %s\n", id,
+			say("peer%u: %s\n", id,
 				lk_launch_peer_note(l, id));
 		else if (r.signaled)
-			fprintf(stderr, PROG ": peer%u: killed by signal %d (SIG%s)\n",
+			say("peer%u: killed by signal %d (SIG%s)\n",
 				id, r.status,
 				sigabbrev_np(r.status) ? sigabbrev_np(r.status)
 						       : "?");
 		else if (r.status != 0)
-			fprintf(stderr, PROG ": peer%u: exited with status %d\n",
+			say("peer%u: exited with status %d\n",
 				id, r.status);
 	}
 	if (exec_failures > 1)
-		fprintf(stderr, PROG ": (the same in %u more peers)\n",
+		say("(the same in %u more peers)\n",
 			exec_failures - 1);
 }
 
@@ -103,6 +164,9 @@ int main(int argc, char **argv)
 		lk_options_free(&opts);
 		return EXIT_USAGE;
 	}
+	stamped = l;
+	if (opts.timestamps)
+		lk_set_log_handler(log_stamped, PROG ": ");
 	r = lk_launch_start(l, &e);
 	if (r < 0) {
 		fprintf(stderr, PROG ": %s\n", e.msg);
@@ -114,6 +178,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		fprintf(stderr, PROG ": %s\n", e.msg);
 	summarize(l, opts.n);
+	summarize_forced(l, opts.n, opts.grace_ms);
 	status = r < 0 ? 1 : lk_launch_exit_status(l);
 	lk_launch_free(l);
 	lk_options_free(&opts);

@@ -552,7 +552,8 @@ int lk_control_arm(struct lk_launch *l, struct lk_error *e)
 	r = lk_loop_add(l->loop, c->lfd, EPOLLIN, on_listen_ready, l, e);
 	if (r < 0)
 		return lk_error_wrap(e, "watch the control socket");
-	c->t0_ns = lk_now_ns();
+	/* Steps count from the release (lk_peer_sync_go). */
+	c->t0_ns = l->release_ns ? l->release_ns : lk_now_ns();
 	lk_ctl_timer_arm(c);
 	lk_log(LK_LOG_NOTICE, "control socket %s", c->path);
 	return 0;

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 void lk_ctl_timer_arm(struct lk_control *c)
@@ -28,6 +29,18 @@ void lk_ctl_timer_arm(struct lk_control *c)
 	timerfd_settime(c->tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* "18:45:44.123" */
+static void wall_clock(char *buf, size_t size)
+{
+	struct timespec t;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	localtime_r(&t.tv_sec, &tm);
+	snprintf(buf, size, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min,
+		 tm.tm_sec, t.tv_nsec / 1000000);
+}
+
 void lk_ctl_timer_fire(struct lk_launch *l)
 {
 	struct lk_control *c = l->control;
@@ -43,15 +56,19 @@ void lk_ctl_timer_fire(struct lk_launch *l)
 
 		r = lk_ctl_dispatch(l, s->cmd, s->args, s->nargs, &text, &data,
 				    &e);
+		char wall[32];
+
 		for (size_t i = 0; i < s->nargs; i++)
 			lk_buf_printf(&what, " %s", s->args[i]);
+		/* Both clocks: since the release, and the wall clock. */
+		wall_clock(wall, sizeof(wall));
 		if (r < 0)
-			lk_log(LK_LOG_WARNING, "+%.3fs %s: %s%s failed: %s",
-			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
+			lk_log(LK_LOG_WARNING, "+%.3fs (%s) %s: %s%s failed: %s",
+			       (double)(lk_now_ns() - c->t0_ns) / 1e9, wall,
 			       s->origin, s->cmd, what.p ? what.p : "", e.msg);
 		else
-			lk_log(LK_LOG_NOTICE, "+%.3fs %s: %s%s",
-			       (double)(lk_now_ns() - c->t0_ns) / 1e9,
+			lk_log(LK_LOG_NOTICE, "+%.3fs (%s) %s: %s%s",
+			       (double)(lk_now_ns() - c->t0_ns) / 1e9, wall,
 			       s->origin, s->cmd, what.p ? what.p : "");
 		lk_buf_free(&text);
 		json_decref(data);

@@ -50,6 +50,7 @@ LK_EXPORT int lk_launch_peer_result(const struct lk_launch *l, unsigned id,
 		.signaled = p->signaled,
 		.status = p->status,
 		.exec_errno = p->exec_errno,
+		.forced = p->forced,
 	};
 	return 0;
 }

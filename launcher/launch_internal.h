@@ -13,7 +13,9 @@
 #include "model/linkspec.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* The messages between the supervisor and peer init: sync.h. */
 
@@ -41,6 +43,8 @@ struct lk_peer {
 	bool restarting;    /* LK_SYNC_RESTART sent, no answer yet */
 	bool sync_watched;  /* sync is on the event loop */
 	unsigned restarts;  /* workloads started again (restart) */
+	bool forced;	    /* something in it outlived --grace: SIGKILL */
+	bool failure_shown; /* its failure was reported as it happened */
 };
 
 struct lk_outbuf {
@@ -70,6 +74,11 @@ struct lk_launch {
 	unsigned running; /* peers not yet reaped */
 	unsigned open_streams;
 	bool stopping;
+	unsigned stop_requests; /* SIGINT/SIGTERM counted (signals.c) */
+	uint64_t last_stop_ns;	/* when the last counted one came */
+	uint64_t release_ns;	/* CLOCK_MONOTONIC when the peers went */
+	struct timespec release_wall; /* the same, CLOCK_REALTIME */
+	unsigned progress_shown; /* peers in the progress line (stderr) */
 	bool releasing; /* every workload ended: LK_SYNC_EXIT sent */
 	char notice[244]; /* the last LK_SYNC_NOTICE shown */
 	bool killed;
@@ -111,6 +120,16 @@ int lk_launch_engine_ctx(struct lk_launch *l, struct lk_error *e);
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
 		    const char *line, size_t len);
 void lk_output_flush(struct lk_launch *l);
+/* The time stamp of a line or notice in mode: "+12.345 " since the
+ * release, "18:45:44.123 " (wall clock), or "" (LK_TS_NONE).  Returns
+ * its length. */
+size_t lk_output_stamp(const struct lk_launch *l, enum lk_timestamps mode,
+		       char *buf, size_t size);
+/* The peers were released: say when, in wall clock (with --timestamps or
+ * a timeline). */
+void lk_output_release(struct lk_launch *l);
+/* done of total peers created (the progress line on a terminal). */
+void lk_output_progress(struct lk_launch *l, unsigned done, unsigned total);
 /* Pure: "/etc/hosts" for a plan and the LINKEM_PEERS value. */
 char *lk_hosts_render(const struct lk_plan *p, size_t *len);
 char *lk_peers_env_render(const struct lk_plan *p);

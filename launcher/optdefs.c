@@ -17,8 +17,11 @@ void lk_optdefs_getopt(const struct lk_optdef *d, size_t n, const char *prefix,
 		*s++ = prefix[i];
 	for (size_t i = 0; i < n; i++) {
 		longopts[i] = (struct option){
-		    d[i].name, d[i].arg ? required_argument : no_argument, NULL,
-		    d[i].val};
+		    d[i].name,
+		    !d[i].arg	       ? no_argument
+		    : d[i].arg[0] == '[' ? optional_argument
+					 : required_argument,
+		    NULL, d[i].val};
 		if (d[i].short_name) {
 			*s++ = d[i].short_name;
 			if (d[i].arg)
@@ -35,8 +38,10 @@ void lk_optdef_synopsis(const struct lk_optdef *d, char *out, size_t size)
 
 	if (d->short_name)
 		snprintf(sh, sizeof(sh), "-%c, ", d->short_name);
-	snprintf(out, size, "%s--%s%s%s", sh, d->name, d->arg ? " " : "",
-		 d->arg ? d->arg : "");
+	/* An optional argument ("[=MODE]") is written right after the
+	 * name. */
+	snprintf(out, size, "%s--%s%s%s", sh, d->name,
+		 d->arg && d->arg[0] != '[' ? " " : "", d->arg ? d->arg : "");
 }
 
 /* Words made of lowercase letters only are quoted: (default 'auto'). */

@@ -17,7 +17,8 @@ struct lk_optdef {
 	char short_name;  /* -X, or 0 for none */
 	int val;	  /* what getopt_long returns for it */
 	const char *arg;  /* the argument's name in help and man page;
-			     NULL: takes none */
+			     NULL: takes none; "[=NAME]": optional, given
+			     as --name=VALUE only */
 	bool repeatable;
 	/* A value that means the same as leaving the option out (a test
 	 * parses both); NULL when there is no such value. */

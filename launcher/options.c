@@ -6,11 +6,13 @@
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "common/strv.h"
+#include "launcher/control_proto.h"
 #include "launcher/optdefs.h"
 #include "model/units.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,8 @@ enum {
 	OPT_POLICY_CHECK,
 	OPT_CLEARENV,
 	OPT_ENV,
+	OPT_STOP_SIGNAL,
+	OPT_TIMESTAMPS,
 };
 
 /* linkem-launch's options: getopt's tables, --help's option list, and
@@ -61,6 +65,12 @@ static const struct lk_optdef optdefs[] = {
      "write DIR/peerI.pcap (userspace engine)"},
     {"grace", 0, OPT_GRACE, "TIME", false, "3s",
      "after forwarding SIGINT/SIGTERM, wait this long before SIGKILL"},
+    {"stop-signal", 0, OPT_STOP_SIGNAL, "SIG", false, NULL,
+     "signal that stops every process of a peer (default: the SIGINT or "
+     "SIGTERM received; SIGTERM when the main process ended first)"},
+    {"timestamps", 0, OPT_TIMESTAMPS, "[=MODE]", false, NULL,
+     "prefix lines and notices with the time since the release (+12.345), "
+     "or the wall clock with --timestamps=wall"},
     {"policy", 0, OPT_POLICY, "NAME|FILE", false, "default",
      "seccomp profile (default, strict, log, none) or policy file"},
     {"policy-check", 0, OPT_POLICY_CHECK, "FILE", false, NULL,
@@ -234,6 +244,27 @@ LK_EXPORT int lk_options_parse(int argc, char **argv, struct lk_options *o,
 					   "500ms",
 					   optarg);
 			o->grace_ms = (unsigned)(v / 1000000);
+			break;
+		case OPT_STOP_SIGNAL:
+			if (lk_signal_parse(optarg, &o->stop_signal) < 0 ||
+			    o->stop_signal == SIGKILL ||
+			    o->stop_signal == SIGSTOP)
+				return bad(e,
+					   "invalid stop signal '%s': "
+					   "expected a signal such as TERM, "
+					   "INT or 15 (not KILL or STOP)",
+					   optarg);
+			break;
+		case OPT_TIMESTAMPS:
+			if (!optarg || strcmp(optarg, "relative") == 0)
+				o->timestamps = LK_TS_RELATIVE;
+			else if (strcmp(optarg, "wall") == 0)
+				o->timestamps = LK_TS_WALL;
+			else
+				return bad(e,
+					   "invalid --timestamps=%s: expected "
+					   "relative or wall",
+					   optarg);
 			break;
 		case OPT_USER:
 			o->user = optarg;

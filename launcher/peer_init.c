@@ -6,7 +6,8 @@
  * private, mounts a fresh /proc, /sys and /tmp, names the host, installs
  * /etc/hosts, allows unprivileged ping, then waits for the supervisor's
  * "go" (the network is complete), starts the workload as its only child,
- * forwards signals to it, reaps every zombie, and reports the workload's
+ * forwards signals to it (a stop to every process of the peer, SIGKILL
+ * after --grace), reaps every zombie, and reports the workload's
  * status.  It then stays until the supervisor says the launch is over
  * (its exit ends the namespace), and starts the workload again when the
  * supervisor asks (linkem-ctl restart).
@@ -363,6 +364,99 @@ static void end_leftovers(void)
 		;
 }
 
+/* ---- stopping the whole peer ------------------------------------------
+ *
+ * A stop (SIGINT or SIGTERM forwarded by the supervisor, once per request)
+ * goes to every process of the peer's PID namespace, not only to the
+ * workload's process group: daemons a script started in the background
+ * get it too.  When the workload's main process ends while others
+ * remain, they get the stop signal as well.  What is still there --grace
+ * after the stop signal is killed with SIGKILL, and the supervisor is
+ * told (LK_SYNC_FORCED: its exit summary names the peer). */
+
+struct peer_stop {
+	bool sent;   /* the stop signal reached every process */
+	bool forced; /* SIGKILL was needed */
+	uint64_t t0; /* when it was sent */
+};
+
+/* --stop-signal, or the signal that asked for the stop. */
+static int stop_signal(const struct lk_launch *l, int asked)
+{
+	return l->opts.stop_signal ? l->opts.stop_signal : asked;
+}
+
+/* The stop signal to every process of the peer but init (kill(-1) from
+ * PID 1 of a PID namespace). */
+static void stop_send(struct peer_stop *s, int sig)
+{
+	kill(-1, sig);
+	if (!s->sent) {
+		s->sent = true;
+		s->t0 = lk_now_ns();
+	}
+}
+
+/* Milliseconds of --grace left since the stop signal; -1 when none was
+ * sent. */
+static int stop_left_ms(const struct lk_launch *l, const struct peer_stop *s)
+{
+	long left;
+
+	if (!s->sent || s->forced)
+		return -1;
+	left = (long)l->opts.grace_ms -
+	       (long)((lk_now_ns() - s->t0) / 1000000);
+	return left > 0 ? (int)left : 0;
+}
+
+/* --grace is over: SIGKILL to whatever is left, once, and say so. */
+static void stop_force(struct peer_stop *s)
+{
+	if (s->forced || kill(-1, 0) < 0)
+		return;
+	s->forced = true;
+	kill(-1, SIGKILL);
+	send_msg(LK_SYNC_FORCED, 0, 0, NULL);
+}
+
+/* The main process ended: what it left running gets the stop signal
+ * (unless a stop already reached it), and SIGKILL after --grace; all of
+ * it is reaped.  Signals that come meanwhile go to what is left. */
+static void stop_leftovers(const struct lk_launch *l, struct peer_stop *s,
+			   int sigfd)
+{
+	int st;
+
+	reap_all(0, &st);
+	if (kill(-1, 0) < 0)
+		return; /* nothing left */
+	if (!s->sent)
+		stop_send(s, stop_signal(l, SIGTERM));
+	for (;;) {
+		struct pollfd pf = {.fd = sigfd, .events = POLLIN};
+		struct signalfd_siginfo si;
+		int left;
+
+		reap_all(0, &st);
+		if (kill(-1, 0) < 0)
+			return;
+		left = stop_left_ms(l, s);
+		if (left <= 0)
+			break;
+		/* A process that is not init's child ends without a
+		 * SIGCHLD here: look again every 20 ms. */
+		if (poll(&pf, 1, left < 20 ? left : 20) > 0)
+			while (read(sigfd, &si, sizeof(si)) ==
+			       (ssize_t)sizeof(si))
+				if (si.ssi_signo != SIGCHLD)
+					kill(-1, (int)si.ssi_signo);
+	}
+	stop_force(s);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
 /* restart: SIGTERM to the workload's process group, SIGKILL after the
  * launch's --grace, everything else in the peer killed, then COMMAND
  * again, exactly as the first time (same namespaces, same sandbox). */
@@ -427,6 +521,7 @@ int lk_peer_init_main(void *arg)
 	const struct lk_launch *l = a->l;
 	unsigned id = a->idx + 1;
 	struct lk_sync_msg go;
+	struct peer_stop stop = {0};
 	int err = 0, sigfd, last = 0;
 	sigset_t set;
 	pid_t child;
@@ -493,15 +588,20 @@ int lk_peer_init_main(void *arg)
 		struct signalfd_siginfo si;
 		struct lk_sync_msg m;
 		bool seccomp;
-		int st;
+		int st, left = child > 0 ? stop_left_ms(l, &stop) : -1;
 
-		if (poll(pf, 2, -1) < 0)
+		if (left == 0)
+			stop_force(&stop);
+		else if (poll(pf, 2, left) < 0)
 			continue;
 		while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			int sig = (int)si.ssi_signo;
 
-			if (sig != SIGCHLD && child > 0 &&
-			    kill(-child, sig) < 0)
+			if (sig == SIGCHLD || child <= 0)
+				continue;
+			if (sig == SIGINT || sig == SIGTERM)
+				stop_send(&stop, stop_signal(l, sig));
+			else if (kill(-child, sig) < 0)
 				kill(child, sig);
 		}
 		seccomp = child > 0 && killed_by_seccomp(child);
@@ -509,7 +609,8 @@ int lk_peer_init_main(void *arg)
 			send_msg(LK_SYNC_STATUS, 0, st, seccomp ? "seccomp" : NULL);
 			last = st;
 			child = 0;
-			end_leftovers();
+			stop_leftovers(l, &stop, sigfd);
+			stop = (struct peer_stop){0};
 		} else {
 			reap_all(0, &st); /* orphans */
 		}
@@ -520,6 +621,7 @@ int lk_peer_init_main(void *arg)
 			continue;
 		if (n == (ssize_t)sizeof(m) && m.type == LK_SYNC_RESTART) {
 			child = restart(l, id, child, sigfd);
+			stop = (struct peer_stop){0};
 			if (child == 0)
 				last = 127 << 8;
 			continue;

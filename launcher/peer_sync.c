@@ -10,6 +10,7 @@
 #include "launcher/control.h"
 #include "launcher/sync.h"
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A peer's notice, once per text (every peer sends the same), on
@@ -43,6 +45,11 @@ int lk_peer_sync_go(struct lk_launch *l, struct lk_error *e)
 			return r;
 		}
 	}
+	/* The release: what --timestamps, the timeline and the live
+	 * failure lines count from. */
+	l->release_ns = lk_now_ns();
+	clock_gettime(CLOCK_REALTIME, &l->release_wall);
+	lk_output_release(l);
 	return 0;
 }
 
@@ -94,6 +101,30 @@ static void workload_ended(struct lk_peer *p, int wst, bool seccomp)
 		p->signaled = false;
 		p->status = WEXITSTATUS(wst);
 	}
+}
+
+/* A workload that failed, said when it happens (the summary at the end
+ * says it again): not while the launch is being stopped, when every
+ * workload ends by the stop signal. */
+static void show_failure(struct lk_launch *l, struct lk_peer *p)
+{
+	double at = (double)(lk_now_ns() - l->release_ns) / 1e9;
+
+	if (l->stopping || (!p->signaled && p->status == 0))
+		return;
+	p->failure_shown = true;
+	if (p->note[0])
+		lk_log(LK_LOG_NOTICE, "peer%u: %s at +%.3fs", p->id, p->note,
+		       at);
+	else if (p->signaled)
+		lk_log(LK_LOG_NOTICE,
+		       "peer%u was killed by signal %d (SIG%s) at +%.3fs",
+		       p->id, p->status,
+		       sigabbrev_np(p->status) ? sigabbrev_np(p->status) : "?",
+		       at);
+	else
+		lk_log(LK_LOG_NOTICE, "peer%u exited with status %d at +%.3fs",
+		       p->id, p->status, at);
 }
 
 /* Each init exits with its last workload's status. */
@@ -157,6 +188,10 @@ bool lk_peer_sync_read(struct lk_launch *l, struct lk_peer *p)
 		case LK_SYNC_STATUS:
 			workload_ended(p, m.status,
 				       strcmp(m.text, "seccomp") == 0);
+			show_failure(l, p);
+			break;
+		case LK_SYNC_FORCED:
+			p->forced = true;
 			break;
 		case LK_SYNC_RESTART_ERROR:
 			p->restarting = false;

@@ -210,6 +210,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 		r = l->engine->add_peer(&l->ectx, i, e);
 		if (r < 0)
 			goto fail;
+		lk_output_progress(l, i + 1, n);
 	}
 	r = l->engine->commit(&l->ectx, e);
 	if (r < 0)
@@ -272,6 +273,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	return 0;
 
 fail:
+	lk_output_progress(l, n, n); /* erase it */
 	/* Nothing may outlive a failed start. */
 	lk_peers_kill(l, SIGKILL);
 	lk_peers_wait(l);

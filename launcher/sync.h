@@ -29,6 +29,9 @@ enum lk_sync_type {
 			       * exit (with the last workload's status) */
 	LK_SYNC_NOTICE,	      /* init → supervisor: something the user
 			       * should know (shown once, unless -q) */
+	LK_SYNC_FORCED,	      /* init → supervisor: processes of the peer
+			       * outlived --grace after the stop signal and
+			       * were killed with SIGKILL */
 };
 
 struct lk_sync_msg {

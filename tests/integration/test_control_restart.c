@@ -355,7 +355,19 @@ Test(control_restart, library_restart_peer)
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
-	cr_assert_str_eq(buf, "run\nrun\n");
+	/* Each line after its time stamp ("+0.012 run"). */
+	{
+		double t1, t2;
+		char w1[8], w2[8];
+
+		cr_assert_eq(sscanf(buf, "+%lf %7s\n+%lf %7s\n", &t1, w1, &t2,
+				    w2),
+			     4, "%s", buf);
+		cr_assert_str_eq(w1, "run");
+		cr_assert_str_eq(w2, "run");
+		cr_assert(t1 >= 0 && t2 >= t1, "%s", buf);
+		cr_assert_eq(count_lines(buf), 2, "%s", buf);
+	}
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/peer2.log", dir);
 	unlink(path);

@@ -256,9 +256,17 @@ static void check_man_options(const char *rel, const struct lk_optdef *d,
 				pending_short = item[1];
 				continue;
 			}
-			arg = strchr(item, ' ');
-			if (arg)
+			char optional[64] = "";
+
+			arg = strpbrk(item, " [");
+			if (arg && *arg == '[') {
+				/* --name[=ARG]: an optional argument */
+				snprintf(optional, sizeof(optional), "%s", arg);
+				*arg = '\0';
+				arg = optional;
+			} else if (arg) {
 				*arg++ = '\0';
+			}
 			o = find_opt(d, n, item + 2);
 			cr_assert(o,
 				  "%s documents %s, which is not in the "
@@ -368,6 +376,8 @@ static bool same_options(const struct lk_options *a, const struct lk_options *b)
 	       same_str(a->scenario, b->scenario) &&
 	       same_str(a->policy_check, b->policy_check) &&
 	       a->grace_ms == b->grace_ms && a->quiet == b->quiet &&
+	       a->stop_signal == b->stop_signal &&
+	       a->timestamps == b->timestamps &&
 	       a->help == b->help && a->version == b->version &&
 	       a->argc == b->argc;
 }
