@@ -515,6 +515,27 @@ static pid_t restart(const struct lk_launch *l, unsigned id, pid_t child,
 	return child;
 }
 
+/* Until setsid(), init was in the supervisor's process group: a signal to
+ * that group (a Ctrl-C, timeout(1)) reached it as well as the
+ * supervisor, which forwards it once the peers run.  Drop such copies
+ * (they are pending: the signals stay blocked from the supervisor's
+ * mask), so that the workloads get each request once. */
+static void drop_group_signals(void)
+{
+	static const int group[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1,
+				    SIGUSR2};
+	const struct timespec now = {0};
+	sigset_t set, blocked;
+
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, NULL, &blocked);
+	for (size_t i = 0; i < LK_ARRAY_SIZE(group); i++)
+		if (sigismember(&blocked, group[i]))
+			sigaddset(&set, group[i]);
+	while (sigtimedwait(&set, NULL, &now) > 0)
+		;
+}
+
 int lk_peer_init_main(void *arg)
 {
 	const struct lk_peer_arg *a = arg;
@@ -536,6 +557,7 @@ int lk_peer_init_main(void *arg)
 	 * signals); the supervisor alone gets Ctrl-C and forwards it. */
 	if (setsid() < 0)
 		_exit(1);
+	drop_group_signals();
 	arrange_fds(a);
 
 	setup_mounts(l);
