@@ -15,11 +15,13 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -206,7 +208,62 @@ struct call {
 	size_t nargs;
 	bool json;
 	bool exec;
+	bool tty; /* exec -t */
 };
+
+/* exec's -t, -i, -it, -ti; sets *tty for a t. */
+static bool exec_flag(const char *a, bool *tty)
+{
+	if (a[0] != '-' || !a[1] || strspn(a + 1, "ti") != strlen(a + 1))
+		return false;
+	if (strchr(a, 't'))
+		*tty = true;
+	return true;
+}
+
+/* ---- exec -t: this terminal in raw mode while the command runs; a
+ * window size change is one byte on the connection (the helper reads the
+ * new size from this terminal, which it holds). */
+
+static struct termios saved_tio;
+static bool raw_set;
+static int winch_fd = -1;
+
+static void restore_tty(void)
+{
+	if (raw_set)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
+	raw_set = false;
+}
+
+static void on_winch(int sig)
+{
+	int err = errno;
+
+	(void)sig;
+	if (winch_fd >= 0)
+		(void)!write(winch_fd, "W", 1);
+	errno = err;
+}
+
+static void tty_begin(int conn)
+{
+	struct termios raw;
+	struct sigaction sa = {.sa_handler = on_winch,
+			       .sa_flags = SA_RESTART};
+
+	winch_fd = conn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio) < 0)
+		return;
+	raw = saved_tio;
+	cfmakeraw(&raw);
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0) {
+		raw_set = true;
+		atexit(restore_tty);
+	}
+}
 
 /* Send one request and print its reply.  Returns the exit status. */
 static int call_once(const struct call *c)
@@ -239,10 +296,14 @@ static int call_once(const struct call *c)
 		lk_buf_free(&req);
 		return 1;
 	}
+	if (c->tty)
+		tty_begin(fd);
 	/* exec lasts as long as its command; restart as long as the
 	 * launch's --grace lets the old workload linger. */
 	r = read_reply(fd, &line,
 		       c->exec || strcmp(c->cmd, "restart") == 0 ? -1 : 30000);
+	winch_fd = -1;
+	restore_tty();
 	close(fd);
 	lk_buf_free(&req);
 	if (r < 0) {
@@ -333,14 +394,20 @@ int main(int argc, char **argv)
 		}
 		c.nargs = kept;
 	} else if (strcmp(c.cmd, "exec") == 0) {
-		if (c.nargs >= 2 && strcmp(c.args[1], "--") == 0) {
-			memmove(&c.args[1], &c.args[2],
-				(c.nargs - 2 + 1) * sizeof(char *));
+		/* -t, -i, -it, -ti before PEER: sent as they are. */
+		size_t f = 0;
+
+		while (f < c.nargs && exec_flag(c.args[f], &c.tty))
+			f++;
+		if (c.nargs >= f + 2 && strcmp(c.args[f + 1], "--") == 0) {
+			memmove(&c.args[f + 1], &c.args[f + 2],
+				(c.nargs - f - 2 + 1) * sizeof(char *));
 			c.nargs--;
 		}
-		if (c.nargs < 2) {
+		if (c.nargs < f + 2) {
 			fprintf(stderr, PROG
-				": usage: exec PEER -- COMMAND [ARG...]\n");
+				": usage: exec [-t] [-i] PEER -- COMMAND "
+				"[ARG...]\n");
 			return EXIT_USAGE;
 		}
 		c.exec = true;

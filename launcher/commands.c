@@ -34,10 +34,10 @@ static const struct lk_command commands[] = {
      "per-link counters (--watch: every second)"},
     {"peers", LK_CMD_PEERS, "", 0, 0, S, LK_AT_NONE, true,
      "id, name, addresses, pid, state"},
-    {"exec", LK_CMD_EXEC, "PEER -- CMD...", 2, LK_CMD_MANY, S, LK_AT_NONE,
-     false,
+    {"exec", LK_CMD_EXEC, "[-t] [-i] PEER -- CMD...", 2, LK_CMD_MANY, S,
+     LK_AT_NONE, false,
      "run CMD inside the peer (its namespaces and sandbox), with this "
-     "terminal's I/O"},
+     "terminal's I/O; -t: a pseudo-terminal, -i: with stdin"},
     {"kill", LK_CMD_KILL, "PEER [SIGNAL]", 1, 2, S | T, LK_AT_KEYED, false,
      "signal a peer (default TERM)"},
     {"restart", LK_CMD_RESTART, "PEER", 1, 1, S | T, LK_AT_KEYED, false,

@@ -3,6 +3,7 @@
  * signal to every process of a peer, SIGKILL after --grace named in the
  * summary, --stop-signal, time stamps, failures reported as they happen,
  * the progress line. */
+#include "tests/support/launch_io.h"
 #include "tests/support/need.h"
 #include "tests/support/run.h"
 #include "tests/support/runtime_dir.h"
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -411,4 +413,109 @@ Test(lifecycle, progress_line_on_a_terminal_only, .timeout = 120)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_not(has(r.err, "creating peers"), "%s", r.err);
 	run_result_free(&r);
+}
+
+/* ---- linkem-ctl exec -t ------------------------------------------------ */
+
+/* linkem-ctl exec ARGS... on a new pty of rows x cols; returns its pid
+ * and the pty's master in *master. */
+static pid_t ctl_on_pty(const char *sock, char *const args[], int rows,
+			int cols, int *master)
+{
+	struct winsize ws = {.ws_row = (unsigned short)rows,
+			     .ws_col = (unsigned short)cols};
+	char *argv[16] = {(char *)build_path("linkem-ctl"), "-c",
+			  (char *)sock, "exec"};
+	int n = 4;
+	pid_t pid;
+
+	for (int i = 0; args[i] && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	pid = forkpty(master, NULL, NULL, &ws);
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* `tty` names the peer's own pty, `stty size` the caller's window size,
+ * an interactive shell has job control. */
+Test(lifecycle, exec_t_gives_a_terminal, .timeout = 60)
+{
+	struct launch L;
+	char *args[] = {"-t", "1", "--", "sh", "-c",
+			"tty; stty size; echo done", NULL};
+	char *job[] = {"-t", "1", "--", "bash", "-ic",
+		       "sleep 0.1 & wait; echo jobs-ok", NULL};
+	char acc[4096] = "";
+	int master, st;
+	pid_t pid;
+
+	NEED_ROOT();
+	test_private_runtime_dir("life");
+	launch_start(&L, "1", NULL, "exec sleep 30");
+	pid = ctl_on_pty(L.sock, args, 33, 101, &master);
+	cr_assert(wait_count(master, "done", 1, 10000, acc, sizeof(acc)),
+		  "%s", acc);
+	reap_or_kill(pid, &st);
+	close(master);
+	cr_assert_eq(st, 0, "%s", acc);
+	cr_assert(has(acc, "/dev/pts/"), "%s", acc);
+	cr_assert_not(has(acc, "not a tty"), "%s", acc);
+	cr_assert(has(acc, "33 101"), "%s", acc);
+
+	acc[0] = '\0';
+	pid = ctl_on_pty(L.sock, job, 24, 80, &master);
+	cr_assert(wait_count(master, "jobs-ok", 1, 10000, acc, sizeof(acc)),
+		  "%s", acc);
+	reap_or_kill(pid, &st);
+	close(master);
+	cr_assert_eq(st, 0, "%s", acc);
+	cr_assert_not(has(acc, "no job control"), "%s", acc);
+	cr_assert_not(has(acc, "cannot set terminal process group"), "%s",
+		      acc);
+	launch_finish(&L, SIGTERM, 15);
+	launch_free(&L);
+}
+
+/* -it: Ctrl-C goes to the command (not to linkem-ctl), a window size
+ * change reaches it as SIGWINCH with the new size, typed input arrives. */
+Test(lifecycle, exec_it_forwards_ctrl_c_input_and_window_size,
+     .timeout = 60)
+{
+	struct launch L;
+	char *args[] = {"-it", "1", "--", "sh", "-c",
+			"trap 'stty size' WINCH; "
+			"trap 'echo got-int; exit 5' INT; "
+			"echo ready; read line; echo read-$line; "
+			"while :; do sleep 0.05; done",
+			NULL};
+	struct winsize ws = {.ws_row = 40, .ws_col = 120};
+	char acc[4096] = "";
+	int master, st;
+	pid_t pid;
+
+	NEED_ROOT();
+	test_private_runtime_dir("life");
+	launch_start(&L, "1", NULL, "exec sleep 30");
+	pid = ctl_on_pty(L.sock, args, 24, 80, &master);
+	cr_assert(wait_count(master, "ready", 1, 10000, acc, sizeof(acc)),
+		  "%s", acc);
+	cr_assert_eq(write(master, "abc\r", 4), 4);
+	cr_assert(wait_count(master, "read-abc", 1, 5000, acc, sizeof(acc)),
+		  "%s", acc);
+	cr_assert_eq(ioctl(master, TIOCSWINSZ, &ws), 0);
+	cr_assert(wait_count(master, "40 120", 1, 5000, acc, sizeof(acc)),
+		  "%s", acc);
+	cr_assert_eq(write(master, "\003", 1), 1); /* Ctrl-C */
+	cr_assert(wait_count(master, "got-int", 1, 5000, acc, sizeof(acc)),
+		  "%s", acc);
+	reap_or_kill(pid, &st);
+	close(master);
+	cr_assert_eq(st, 5, "%s", acc);
+	launch_finish(&L, SIGTERM, 15);
+	launch_free(&L);
 }
