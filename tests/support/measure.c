@@ -77,7 +77,15 @@ int ping_summary(const char *out, const char *peer, const char *dst, int *sent,
 		q = find(l, len, tx);
 		if (!q)
 			continue;
-		*sent = atoi(l);
+		{
+			/* The number right before: a log file's line has a
+			 * time stamp first. */
+			const char *d = q;
+
+			while (d > l && d[-1] >= '0' && d[-1] <= '9')
+				d--;
+			*sent = atoi(d);
+		}
 		*recv = atoi(q + strlen(tx));
 		q = find(l, len, dup);
 		*dups = q ? atoi(q + strlen(dup)) : 0;
