@@ -76,11 +76,11 @@ static void read_all(int fd, int timeout_ms, char *acc, size_t size)
 }
 
 /* A workload that counts the SIGINTs it gets: after the first one it
- * waits 300 ms for a second, then says how many came.  The sleep in the
+ * waits 150 ms for a second, then says how many came.  The sleep in the
  * loop gets the signal too (it goes to every process of the peer). */
 #define COUNT_INTS                                                             \
 	"n=0; trap 'n=$((n+1))' INT; echo ready; "                             \
-	"while [ $n = 0 ]; do sleep 0.02; done; sleep 0.3; "                   \
+	"while [ $n = 0 ]; do sleep 0.02; done; sleep 0.15; "                   \
 	"echo total-$n; exit 130"
 
 /* A terminal's Ctrl-C reaches the supervisor only (the peers' inits are
