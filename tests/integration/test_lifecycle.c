@@ -179,6 +179,56 @@ Test(lifecycle, sigterm_to_the_group_is_one_request)
 	cr_assert_eq(occurrences(acc, "clean-stop"), 2, "%s", acc);
 }
 
+/* The rule: signals within 250 ms of each other are one request; the
+ * second request only says what the third does; the third kills. */
+Test(lifecycle, the_third_request_kills_at_once)
+{
+	char *argv[] = {(char *)build_path("linkem-launch"),
+			"-n",
+			"1",
+			"--grace",
+			"20s",
+			"--",
+			"sh",
+			"-c",
+			"trap '' TERM; echo ready; while :; do sleep 0.05; done",
+			NULL};
+	char acc[4096] = "", errs[4096] = "";
+	int out, err, st;
+	double t0;
+	pid_t pid;
+
+	NEED_ROOT();
+	test_private_runtime_dir("life");
+	pid = spawn_cmd(argv, &out, &err);
+	cr_assert(wait_count(out, "ready", 1, 10000, acc, sizeof(acc)));
+	/* One request, sent three times (as timeout and a script would). */
+	kill(pid, SIGTERM);
+	usleep(10000);
+	kill(pid, SIGTERM);
+	usleep(10000);
+	kill(pid, SIGTERM);
+	usleep(400000);
+	cr_assert_eq(waitpid(pid, &st, WNOHANG), 0,
+		     "killed by copies of one request");
+	/* The second request: a notice, still running. */
+	kill(pid, SIGTERM);
+	cr_assert(wait_count(err, "one more Ctrl-C", 1, 2000, errs,
+			     sizeof(errs)),
+		  "%s", errs);
+	usleep(400000);
+	cr_assert_eq(waitpid(pid, &st, WNOHANG), 0,
+		     "killed at the second request");
+	/* The third: SIGKILL at once, not after 20 s. */
+	t0 = now_s();
+	kill(pid, SIGTERM);
+	st = wait_exit(pid, 5000);
+	cr_assert_eq(st, 128 + SIGKILL, "status %d", st);
+	cr_assert(now_s() - t0 < 2.0, "took %.2f s", now_s() - t0);
+	close(out);
+	close(err);
+}
+
 /* Two daemons a script started in the background: each one is told. */
 #define TWO_DAEMONS                                                            \
 	"d() { trap \"echo $1 got-term; exit 0\" TERM; "                       \
