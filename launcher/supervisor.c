@@ -161,6 +161,9 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = check_privileges(e);
 	if (r < 0)
 		return r;
+	r = lk_launch_check_capacity(n, e);
+	if (r < 0)
+		return r;
 	raise_fd_limit(n);
 	l->peers = calloc(n, sizeof(*l->peers));
 	l->by_pid = calloc(n, sizeof(*l->by_pid));
@@ -190,7 +193,7 @@ LK_EXPORT int lk_launch_start(struct lk_launch *l, struct lk_error *e)
 	r = lk_control_open(l, e);
 	if (r < 0)
 		goto fail;
-	r = lk_hub_create(&l->hub, e);
+	r = lk_hub_create(&l->hub, n, e);
 	if (r < 0)
 		goto fail;
 	r = lk_launch_engine_ctx(l, e);

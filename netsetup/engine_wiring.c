@@ -17,5 +17,5 @@ int lk_wiring_commit(struct lk_engine_ctx *c, struct lk_error *e)
 
 int lk_wiring_ready(struct lk_engine_ctx *c, struct lk_error *e)
 {
-	return lk_hub_wait_forwarding(c->hub, c->n, 5000, e);
+	return lk_hub_wait_forwarding(c->hub, c->n, 5000 + (int)c->n, e);
 }

@@ -107,6 +107,19 @@ int lk_req_link_up(struct lk_nl_batch *b, int ifindex, struct lk_error *e,
 	return 0;
 }
 
+int lk_req_link_master_up(struct lk_nl_batch *b, int ifindex, int master,
+			  struct lk_error *e, const char *desc)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = lk_nl_batch_msg(b, RTM_NEWLINK, 0, LINK_MSG_MAX, e, "%s", desc);
+	if (!nlh)
+		return -e->code;
+	put_ifinfo(nlh, ifindex, IFF_UP);
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	return 0;
+}
+
 static struct nlmsghdr *addr_msg(struct lk_nl_batch *b, int family,
 				 int ifindex, unsigned prefix, unsigned flags,
 				 struct lk_error *e, const char *desc)

@@ -27,6 +27,9 @@ int lk_req_veth(struct lk_nl_batch *b, const struct lk_veth *v,
 
 int lk_req_link_up(struct lk_nl_batch *b, int ifindex, struct lk_error *e,
 		   const char *desc);
+/* Enslave ifindex to the bridge master and set it up. */
+int lk_req_link_master_up(struct lk_nl_batch *b, int ifindex, int master,
+			  struct lk_error *e, const char *desc);
 int lk_req_addr4(struct lk_nl_batch *b, int ifindex, struct in_addr a,
 		 unsigned prefix, struct lk_error *e, const char *desc);
 /* IPv6 address without duplicate address detection: usable at once. */
