@@ -108,7 +108,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", e.msg);
 		lk_launch_free(l);
 		lk_options_free(&opts);
-		return r == -EPERM ? EXIT_USAGE : 1;
+		/* Not allowed, or more peers than this machine holds. */
+		return r == -EPERM || r == -E2BIG ? EXIT_USAGE : 1;
 	}
 	r = lk_launch_run(l, &e);
 	if (r < 0)

@@ -106,6 +106,9 @@ int lk_launch_send_restart(struct lk_launch *l, unsigned idx,
 
 /* engine_ctx.c: the loop and the engine's context, once the hub exists. */
 int lk_launch_engine_ctx(struct lk_launch *l, struct lk_error *e);
+/* Whether n peers fit this machine's limits (capacity.c); E2BIG with
+ * one line naming the limit when not. */
+int lk_launch_check_capacity(unsigned n, struct lk_error *e);
 
 /* output.c */
 void lk_output_line(struct lk_launch *l, struct lk_peer *p, int stream,
