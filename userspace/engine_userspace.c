@@ -21,6 +21,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "userspace/us_close.h"
 #include "userspace/us_engine.h"
 
 #include <errno.h>
@@ -439,9 +440,13 @@ static int us_link_stats(struct lk_engine_ctx *c, unsigned src, unsigned dst,
 static void us_destroy(struct lk_engine_ctx *c)
 {
 	struct us_engine *u = us_of(c);
+	int *taps;
 
 	if (!u)
 		return;
+	/* The TAPs last, all at once (us_close.h); one by one if no
+	 * memory for the list. */
+	taps = u->p ? calloc(u->n, sizeof(*taps)) : NULL;
 	for (unsigned i = 0; u->p && i < u->n; i++) {
 		struct us_peer *p = &u->p[i];
 
@@ -462,9 +467,17 @@ static void us_destroy(struct lk_engine_ctx *c)
 			close(p->pcap_fd);
 		if (p->fd >= 0) {
 			lk_loop_del(u->loop, p->fd);
-			close(p->fd);
+			if (taps)
+				taps[i] = p->fd;
+			else
+				close(p->fd);
+		} else if (taps) {
+			taps[i] = -1;
 		}
 	}
+	if (taps)
+		us_close_many(taps, u->n);
+	free(taps);
 	sched_restore(u);
 	us_sched_free(&u->sched);
 	if (u->tfd >= 0) {
