@@ -129,9 +129,9 @@ Test(sandbox_e2e, strict_kill_is_named, .init = setup, .fini = teardown)
 	 * rate-limits (the sandbox tests before this one kill often): when
 	 * it is named, it is the right one. */
 	cr_assert_not_null(strstr(out, "peer1: killed by seccomp"), "%s", out);
-	if (strstr(out, "syscall"))
-		cr_assert_not_null(strstr(out, "syscall 272 (unshare)"), "%s",
-				   out);
+	if (strstr(out, "seccomp: syscall"))
+		cr_assert_not_null(strstr(out, "seccomp: syscall 272 (unshare)"),
+				   "%s", out);
 
 	snprintf(cmd, sizeof(cmd),
 		 "%s/linkem-launch --policy-check /etc/hostname 2>&1", bdir());
