@@ -25,6 +25,9 @@ static int do_fork(long max)
 	long n = 0;
 	int err = 0;
 
+	/* A group of its own: the SIGTERM below reaches its children
+	 * only. */
+	setpgid(0, 0);
 	for (; n < max; n++) {
 		pid_t p = fork();
 
