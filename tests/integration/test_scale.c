@@ -6,6 +6,7 @@
 #include "tests/support/need.h"
 #include "tests/support/run.h"
 
+#include <cap-ng.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
@@ -266,11 +267,43 @@ static void few_net_namespaces(void)
 	write_file("/proc/sys/user/max_net_namespaces", "10");
 }
 
+/* A hard limit of 1024 open files, and no CAP_SYS_RESOURCE (kept out of
+ * the bounding set, so that exec does not give it back) to raise it. */
 static void few_files(void)
 {
 	struct rlimit rl = {1024, 1024};
 
 	setrlimit(RLIMIT_NOFILE, &rl);
+	capng_get_caps_process();
+	capng_update(CAPNG_DROP,
+		     CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
+			 CAPNG_BOUNDING_SET,
+		     CAP_SYS_RESOURCE);
+	if (capng_apply(CAPNG_SELECT_BOTH) < 0)
+		_exit(97);
+}
+
+/* A PID namespace of its own whose pid_max is 500 (per PID namespace
+ * since Linux 6.14): the launcher runs as its first process. */
+static void few_pids(void)
+{
+	pid_t pid;
+	int status;
+
+	if (unshare(CLONE_NEWPID) < 0)
+		_exit(96);
+	pid = fork();
+	if (pid < 0)
+		_exit(95);
+	if (pid > 0) {
+		waitpid(pid, &status, 0);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+	}
+	write_file("/proc/sys/kernel/pid_max", "500");
+}
+
+static void nothing(void)
+{
 }
 
 Test(scale, limits_are_named_before_anything_is_created)
@@ -291,5 +324,17 @@ Test(scale, limits_are_named_before_anything_is_created)
 	cr_assert(has(err, "cannot start 200 peers: the open files limit "
 			   "(RLIMIT_NOFILE, hard) is 1024"),
 		  "%s", err);
+	cr_assert_eq(count_lines(err), 1, "%s", err);
+
+	status = launch_limited(few_pids, "300", err, sizeof(err));
+	cr_assert_eq(status, 2, "status %d: %s", status, err);
+	cr_assert(has(err, "cannot start 300 peers: kernel.pid_max is 500"),
+		  "%s", err);
+	cr_assert_eq(count_lines(err), 1, "%s", err);
+
+	/* Whatever stops 65534 peers first here (memory, pid_max, ...). */
+	status = launch_limited(nothing, "65534", err, sizeof(err));
+	cr_assert_eq(status, 2, "status %d: %s", status, err);
+	cr_assert(has(err, "cannot start 65534 peers: "), "%s", err);
 	cr_assert_eq(count_lines(err), 1, "%s", err);
 }
