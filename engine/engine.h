@@ -57,7 +57,6 @@ struct lk_engine_ctx {
 	/* Options. */
 	bool seed_set;
 	uint64_t seed;
-	bool quiet;	       /* -q: no notices on stderr */
 	const char *pcap_dir;  /* --pcap, or NULL */
 	bool links_may_change; /* --control, --at or --scenario */
 

@@ -42,7 +42,6 @@ int lk_launch_engine_ctx(struct lk_launch *l, struct lk_error *e)
 	    .loop = l->loop,
 	    .seed_set = l->opts.seed_set,
 	    .seed = l->opts.seed,
-	    .quiet = l->opts.quiet,
 	    .pcap_dir = l->opts.pcap_dir,
 	    .links_may_change =
 		l->opts.control || l->opts.at.n || l->opts.scenario,
